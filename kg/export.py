@@ -1,0 +1,81 @@
+"""Writing the graph out: Turtle, N-Triples, JSON-LD, atomically."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import ExportError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+#: Export format name -> (rdflib serializer, file suffix).
+FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("turtle", ".ttl"),
+    "nt": ("nt", ".nt"),
+    "json-ld": ("json-ld", ".jsonld"),
+}
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` so that a failure never leaves a half-written file.
+
+    The bytes go to a temporary file in the same folder, which then replaces the target in
+    one step; a file already at ``path`` stays as it was if anything fails.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create folder {target.parent}: {exc.strerror}") from exc
+    tmp_name = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".tmp", delete=False) as tmp:
+            tmp_name = tmp.name
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp_name is not None and os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return target
+
+
+def serialize(graph: Graph, fmt: str) -> bytes:
+    """Serialize a graph in one of :data:`FORMATS`; N-Triples lines come sorted."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    name = FORMATS[fmt][0]
+    if name == "nt":
+        text = graph.serialize(format="nt", encoding="utf-8")
+        lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    if name == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in graph.namespaces()
+                   if prefix in ("exo", "id", "claim", "ref", "trial", "report", "edge",
+                                 "attr", "skos", "dcterms", "prov", "rdfs", "biolink")}
+        data: bytes = graph.serialize(format="json-ld", context=context, encoding="utf-8")
+        return data
+    out: bytes = graph.serialize(format=name, encoding="utf-8")
+    return out
+
+
+def export(graph: Graph, fmt: str, output: str | os.PathLike[str]) -> Path | None:
+    """Serialize ``graph`` to ``output`` (``-`` for standard output); return the path."""
+    data = serialize(graph, fmt)
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    return atomic_write(output, data)

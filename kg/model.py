@@ -1,0 +1,316 @@
+"""The curated records as frozen dataclasses.
+
+Everything downstream (the RDF graph, the networkx graph, queries, views) is built from a
+:class:`Curation`, which :func:`kg.curation.load` makes from the files in ``triples/``.
+Entity names in these records are already resolved to entity ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Sign of a causal edge: +1 (activates, promotes), -1 (inhibits, reduces), None (unknown).
+Sign = int | None
+
+#: Mechanism operators and their signs.
+OPERATORS: dict[str, Sign] = {"->": 1, "-|": -1, "-?": None}
+#: Process verbs and their signs.
+PROCESS_VERBS: dict[str, Sign] = {"promotes": 1, "reduces": -1, "modulates": None}
+#: Disease verbs and their signs (relative to the disease: aggravates = +1).
+DISEASE_VERBS: dict[str, Sign] = {"aggravates": 1, "alleviates": -1, "modulates": None}
+#: Allowed values of the claim ``agent`` column.
+AGENTS = ("exosome", "cells")
+#: Allowed values inside the claim ``evidence`` column.
+EVIDENCE = ("in vitro", "in vivo", "clinical")
+
+
+def multiply(*signs: Sign) -> Sign:
+    """Compose signs along a chain: any unknown sign makes the product unknown.
+
+    Examples
+    --------
+    >>> multiply(-1, -1)
+    1
+    >>> multiply(1, -1, 1)
+    -1
+    >>> multiply(1, None) is None
+    True
+    """
+    product = 1
+    for sign in signs:
+        if sign is None:
+            return None
+        product *= sign
+    return product
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record was read: a file (relative to the data folder) and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """An entity type from ``schema/types.tsv``."""
+
+    id: str
+    label: str
+    definition: str
+    biolink: str
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """An edge type from ``schema/predicates.tsv``."""
+
+    id: str
+    label: str
+    definition: str
+    sign: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One vocabulary entry."""
+
+    id: str
+    type: str
+    label: str
+    parents: tuple[str, ...] = ()
+    xrefs: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    note: str = ""
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """One of the source reviews."""
+
+    key: str
+    authors: str
+    year: str
+    title: str
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    seed: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One study, as printed in one review's reference list (the first printing wins)."""
+
+    key: str
+    authors: str
+    year: str
+    title: str
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    note: str = ""
+    cited_as: tuple[str, ...] = ()
+
+    @property
+    def first_author(self) -> str:
+        """The first author's surname as printed (best effort)."""
+        first = self.authors.replace(" and ", ", ").split(",")[0].strip()
+        if first.endswith("et al."):
+            first = first[: -len("et al.")].strip()
+        parts = first.split()
+        if not parts:
+            return self.key
+        # "L. Zhang" (initials first) or "Zhang L" (initials last)
+        if len(parts) > 1 and parts[0].endswith("."):
+            return parts[-1]
+        return parts[0]
+
+    def short(self) -> str:
+        """``Zhang 2024`` style short citation."""
+        return f"{self.first_author} {self.year}".strip()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a mechanism chain: an operator and the entities it reaches."""
+
+    operator: str
+    entities: tuple[str, ...]
+
+    @property
+    def sign(self) -> Sign:
+        """The step's sign."""
+        return OPERATORS[self.operator]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect on a process or disease: a verb and an entity id."""
+
+    verb: str
+    entity: str
+
+    @property
+    def sign(self) -> Sign:
+        """The effect's sign."""
+        if self.verb in PROCESS_VERBS:
+            return PROCESS_VERBS[self.verb]
+        return DISEASE_VERBS[self.verb]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One curated mechanism claim (see ``triples/README.md``)."""
+
+    id: str
+    agent: str
+    source: str
+    donor: str = ""
+    cargo: str = ""
+    mechanism: tuple[Step, ...] = ()
+    processes: tuple[Effect, ...] = ()
+    diseases: tuple[Effect, ...] = ()
+    evidence: tuple[str, ...] = ()
+    model: str = ""
+    dose: str = ""
+    refs: tuple[str, ...] = ()
+    review: str = ""
+    where: str = ""
+    note: str = ""
+    location: Location | None = None
+
+    @property
+    def head(self) -> str:
+        """The entity the mechanism chain starts from: the cargo, else the source."""
+        return self.cargo or self.source
+
+    def entities(self) -> list[str]:
+        """Every entity id the claim names, in reading order, without repeats."""
+        seen: dict[str, None] = {self.source: None}
+        if self.cargo:
+            seen[self.cargo] = None
+        for step in self.mechanism:
+            for ent in step.entities:
+                seen[ent] = None
+        for eff in (*self.processes, *self.diseases):
+            seen[eff.entity] = None
+        return list(seen)
+
+    def mechanism_text(self, labels: dict[str, str] | None = None) -> str:
+        """The mechanism chain as text, with labels when given."""
+        names = labels or {}
+
+        def name(ent: str) -> str:
+            return names.get(ent, ent)
+
+        return " ".join(
+            f"{s.operator} {' & '.join(name(e) for e in s.entities)}" for s in self.mechanism
+        )
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One clinical trial as reported in one review."""
+
+    id: str
+    trial: str
+    agent: str
+    source: str
+    diseases: tuple[str, ...] = ()
+    route: str = ""
+    phase: str = ""
+    enrollment: str = ""
+    status: str = ""
+    design: str = ""
+    outcome: str = ""
+    refs: tuple[str, ...] = ()
+    review: str = ""
+    where: str = ""
+    note: str = ""
+    location: Location | None = None
+
+    @property
+    def node_id(self) -> str:
+        """Graph node id of the trial (registry id, or ``trial-<review>-<number>``)."""
+        if ":" in self.trial:
+            review, number = self.trial.split(":", 1)
+            return f"trial-{review}-{number}"
+        return self.trial
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A fact about one entity (e.g. how a source tissue is obtained)."""
+
+    entity: str
+    attribute: str
+    value: str
+    refs: tuple[str, ...] = ()
+    review: str = ""
+    where: str = ""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation problem: where it is and what is wrong."""
+
+    where: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.where}: {prefix}{self.message}"
+
+
+@dataclass
+class Curation:
+    """All curated records of one data folder, validated and resolved."""
+
+    root: str
+    types: dict[str, EntityType] = field(default_factory=dict)
+    predicates: dict[str, Predicate] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    reviews: dict[str, Review] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    #: ``REVIEW:NUMBER`` -> reference key
+    citations: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    trials: dict[str, Trial] = field(default_factory=dict)
+    attributes: list[Attribute] = field(default_factory=list)
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def reference(self, citation: str) -> Reference:
+        """The reference a ``REVIEW:NUMBER`` citation (or a key) points to."""
+        key = self.citations.get(citation, citation)
+        if key in self.references:
+            return self.references[key]
+        if key in self.reviews:
+            r = self.reviews[key]
+            return Reference(key=r.key, authors=r.authors, year=r.year, title=r.title,
+                             journal=r.journal, volume=r.volume, pages=r.pages, doi=r.doi)
+        raise KeyError(citation)
+
+    def study_keys(self, claim: Claim) -> list[str]:
+        """Distinct study keys a claim cites."""
+        return sorted({self.citations[c] for c in claim.refs if c in self.citations})
+
+    def label(self, entity_id: str) -> str:
+        """The label of an entity (or the id itself when unknown)."""
+        ent = self.entities.get(entity_id)
+        return ent.label if ent else entity_id

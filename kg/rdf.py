@@ -1,0 +1,237 @@
+"""The curated graph as RDF (rdflib): schema, entities, claims with provenance, edges.
+
+Each claim is a node of its own (an n-ary relation) with its fields, ``dcterms:source`` to
+the primary study and ``prov:wasDerivedFrom`` to the review it was read in. The direct
+entity-to-entity edges are materialised (``id:miR-146a-5p exo:inhibits id:IRAK1``) so that
+property paths work in plain SPARQL 1.1, and each is described by an ``exo:Edge`` statement
+(``rdf:subject/predicate/object``) carrying its sign and the claims that support it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
+
+from kg.edges import edges, trial_nodes
+from kg.model import Curation, Reference, Review
+from kg.namespace import (
+    ATTR,
+    BIOLINK,
+    CLAIM,
+    EDGE,
+    EXO,
+    ID,
+    IDENTIFIERS,
+    PREDICATE_PROPERTY,
+    PROV,
+    REF,
+    REPORT,
+    TERMS,
+    TRIAL,
+    TYPE_CLASS,
+)
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+_SIGN = {1: EXO.positive, -1: EXO.negative, None: EXO.unknown}
+_PROCESS_PROP = {"promotes": EXO.promotesProcess, "reduces": EXO.reducesProcess,
+                 "modulates": EXO.modulatesProcess}
+_DISEASE_PROP = {"alleviates": EXO.alleviates, "aggravates": EXO.aggravates,
+                 "modulates": EXO.modulatesDisease}
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    """IRI of an entity (or trial) id.
+
+    Examples
+    --------
+    >>> str(entity_iri("miR-146a-5p"))
+    'https://w3id.org/exokg/id/miR-146a-5p'
+    """
+    if entity_id.startswith("NCT") or entity_id.startswith("trial-"):
+        return TRIAL[entity_id]
+    return ID[entity_id]
+
+
+def predicate_iri(predicate: str) -> URIRef:
+    """IRI of a predicate id of ``schema/predicates.tsv``."""
+    return URIRef(str(EXO) + PREDICATE_PROPERTY[predicate])
+
+
+def xref_iri(curie: str) -> URIRef:
+    """Expand a CURIE of a verified cross-reference to an identifiers.org IRI."""
+    return URIRef(IDENTIFIERS + curie)
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _lit(g: Graph, s: Node, p: URIRef, value: str) -> None:
+    if value:
+        g.add((s, p, Literal(value)))
+
+
+def _schema(g: Graph, cur: Curation) -> None:
+    g.add((URIRef(str(EXO)), RDF.type, OWL.Ontology))
+    g.add((URIRef(str(EXO)), RDFS.label, Literal("exokg schema")))
+    described: set[str] = set()
+    for t in cur.types.values():
+        cls = URIRef(str(EXO) + TYPE_CLASS[t.id])
+        g.add((cls, RDF.type, OWL.Class))
+        g.add((cls, RDFS.label, Literal(t.label)))
+        g.add((cls, RDFS.comment, Literal(t.definition)))
+        g.add((cls, RDFS.subClassOf, EXO.Entity))
+        if t.biolink.startswith("biolink:"):
+            g.add((cls, SKOS.closeMatch, BIOLINK[t.biolink.split(":", 1)[1]]))
+        described.add(TYPE_CLASS[t.id])
+    for p in cur.predicates.values():
+        prop = predicate_iri(p.id)
+        g.add((prop, RDF.type, OWL.ObjectProperty))
+        g.add((prop, RDFS.label, Literal(p.label)))
+        g.add((prop, RDFS.comment, Literal(p.definition)))
+        described.add(PREDICATE_PROPERTY[p.id])
+    for hier in ("memberOf", "partOf", "isA"):
+        g.add((URIRef(str(EXO) + hier), RDFS.subPropertyOf, SKOS.broader))
+    for name, (label, comment) in TERMS.items():
+        term = URIRef(str(EXO) + name)
+        if name[0].isupper():
+            g.add((term, RDF.type, OWL.Class))
+        elif name in ("positive", "negative", "unknown"):
+            g.add((term, RDF.type, EXO.Sign))
+        else:
+            g.add((term, RDF.type, RDF.Property))
+        g.add((term, RDFS.label, Literal(label)))
+        g.add((term, RDFS.comment, Literal(comment)))
+    g.add((EXO.ClinicalTrial, RDFS.subClassOf, EXO.Entity))
+    g.add((EXO.Review, RDFS.subClassOf, EXO.Reference))
+    g.add((EXO.Reference, RDFS.subClassOf, DCTERMS.BibliographicResource))
+    g.add((EXO.Edge, RDFS.subClassOf, RDF.Statement))
+    g.add((EXO.Claim, RDFS.subClassOf, PROV.Entity))
+
+
+def _reference(g: Graph, ref: Reference | Review, *, review: bool) -> None:
+    node = REF[ref.key]
+    g.add((node, RDF.type, EXO.Review if review else EXO.Reference))
+    _lit(g, node, DCTERMS.title, ref.title)
+    _lit(g, node, EXO.authors, ref.authors)
+    _lit(g, node, EXO.year, ref.year)
+    for field in ("journal", "volume", "issue", "pages", "doi"):
+        _lit(g, node, URIRef(str(EXO) + field), getattr(ref, field))
+    if isinstance(ref, Reference):
+        _lit(g, node, EXO.firstAuthor, ref.first_author)
+        _lit(g, node, EXO.pmid, ref.pmid)
+        _lit(g, node, RDFS.comment, ref.note)
+        for cited in ref.cited_as:
+            g.add((node, EXO.citedAs, Literal(cited)))
+        g.add((node, RDFS.label, Literal(ref.short())))
+    else:
+        g.add((node, RDFS.label, Literal(f"{ref.key} (review)")))
+
+
+def build_rdf(cur: Curation) -> Graph:
+    """Build the RDF view of a curation.
+
+    Examples
+    --------
+    >>> from kg.curation import load
+    >>> g = build_rdf(load())
+    >>> (entity_iri("BM-MSC"), RDF.type, EXO.Source) in g
+    True
+    """
+    g = Graph()
+    for prefix, ns in (("exo", str(EXO)), ("id", str(ID)), ("claim", str(CLAIM)),
+                       ("ref", str(REF)), ("trial", str(TRIAL)), ("report", str(REPORT)),
+                       ("edge", str(EDGE)), ("attr", str(ATTR)), ("biolink", str(BIOLINK)),
+                       ("prov", str(PROV)), ("skos", str(SKOS)), ("dcterms", str(DCTERMS))):
+        g.bind(prefix, ns, replace=True)
+    _schema(g, cur)
+    for review in cur.reviews.values():
+        _reference(g, review, review=True)
+    for ref in cur.references.values():
+        _reference(g, ref, review=False)
+    for ent in cur.entities.values():
+        node = entity_iri(ent.id)
+        g.add((node, RDF.type, URIRef(str(EXO) + TYPE_CLASS[ent.type])))
+        g.add((node, RDFS.label, Literal(ent.label)))
+        for syn in ent.synonyms:
+            g.add((node, SKOS.altLabel, Literal(syn)))
+        for xref in ent.xrefs:
+            g.add((node, SKOS.exactMatch, xref_iri(xref)))
+        _lit(g, node, RDFS.comment, ent.note)
+    for node_id in trial_nodes(cur):
+        node = entity_iri(node_id)
+        g.add((node, RDF.type, EXO.ClinicalTrial))
+        g.add((node, RDFS.label, Literal(node_id)))
+    for claim in cur.claims.values():
+        node = CLAIM[claim.id]
+        g.add((node, RDF.type, EXO.Claim))
+        g.add((node, RDFS.label, Literal(claim.id)))
+        _lit(g, node, EXO.agent, claim.agent)
+        g.add((node, EXO.source, entity_iri(claim.source)))
+        if claim.cargo:
+            g.add((node, EXO.cargo, entity_iri(claim.cargo)))
+        _lit(g, node, EXO.donor, claim.donor)
+        _lit(g, node, EXO.mechanism, claim.mechanism_text())
+        for step in claim.mechanism:
+            for ent_id in step.entities:
+                g.add((node, EXO.involves, entity_iri(ent_id)))
+        for eff in claim.processes:
+            g.add((node, _PROCESS_PROP[eff.verb], entity_iri(eff.entity)))
+        for eff in claim.diseases:
+            g.add((node, _DISEASE_PROP[eff.verb], entity_iri(eff.entity)))
+        for ev in claim.evidence:
+            g.add((node, EXO.evidence, Literal(ev)))
+        _lit(g, node, EXO.model, claim.model)
+        _lit(g, node, EXO.dose, claim.dose)
+        for cited in claim.refs:
+            g.add((node, EXO.citation, Literal(cited)))
+            g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
+        g.add((node, PROV.wasDerivedFrom, REF[claim.review]))
+        _lit(g, node, EXO.location, claim.where)
+        _lit(g, node, RDFS.comment, claim.note)
+    for trial in cur.trials.values():
+        node = REPORT[trial.id]
+        g.add((node, RDF.type, EXO.TrialReport))
+        g.add((node, RDFS.label, Literal(trial.id)))
+        g.add((node, EXO.reportsTrial, entity_iri(trial.node_id)))
+        _lit(g, node, EXO.trialId, trial.trial)
+        _lit(g, node, EXO.agent, trial.agent)
+        g.add((node, EXO.source, entity_iri(trial.source)))
+        for field in ("route", "phase", "enrollment", "status", "design", "outcome"):
+            _lit(g, node, URIRef(str(EXO) + field), getattr(trial, field))
+        for cited in trial.refs:
+            g.add((node, EXO.citation, Literal(cited)))
+            g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
+        g.add((node, PROV.wasDerivedFrom, REF[trial.review]))
+        _lit(g, node, EXO.location, trial.where)
+        _lit(g, node, RDFS.comment, trial.note)
+    for attr in cur.attributes:
+        node = ATTR[_hash(attr.entity, attr.attribute, attr.value, attr.review, attr.where)]
+        g.add((node, RDF.type, EXO.Attribute))
+        g.add((node, EXO.describes, entity_iri(attr.entity)))
+        g.add((node, EXO.attributeName, Literal(attr.attribute)))
+        g.add((node, RDF.value, Literal(attr.value)))
+        for cited in attr.refs:
+            g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
+        g.add((node, PROV.wasDerivedFrom, REF[attr.review]))
+        _lit(g, node, EXO.location, attr.where)
+    for e in edges(cur):
+        s, p, o = entity_iri(e.subject), predicate_iri(e.predicate), entity_iri(e.object)
+        g.add((s, p, o))
+        if e.kind == "hierarchy":
+            continue
+        node = EDGE[_hash(e.subject, e.predicate, e.object)]
+        g.add((node, RDF.type, EXO.Edge))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        g.add((node, EXO.sign, _SIGN[e.sign]))
+        g.add((node, EXO.derived, Literal(e.derived, datatype=XSD.boolean)))
+        for rid in e.claims:
+            g.add((node, EXO.supportedBy, CLAIM[rid] if rid in cur.claims else REPORT[rid]))
+    return g

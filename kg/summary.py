@@ -1,0 +1,117 @@
+"""Plain-data summaries of a curation: counts (``stats``) and entity cards (``card``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from kg.edges import edges
+from kg.model import Claim, Curation
+
+
+def stats(cur: Curation) -> dict[str, Any]:
+    """Counts of everything curated, as plain data.
+
+    Examples
+    --------
+    >>> from kg.curation import load
+    >>> s = stats(load())
+    >>> s["entities"]["source"] > 0
+    True
+    """
+    all_edges = edges(cur)
+    cited = {cur.citations[c] for claim in cur.claims.values() for c in claim.refs}
+    return {
+        "entities": dict(sorted(Counter(e.type for e in cur.entities.values()).items())),
+        "entity_total": len(cur.entities),
+        "synonyms": sum(len(e.synonyms) for e in cur.entities.values()),
+        "claims": len(cur.claims),
+        "claims_by_review": dict(sorted(Counter(c.review for c in cur.claims.values()).items())),
+        "claims_by_agent": dict(sorted(Counter(c.agent for c in cur.claims.values()).items())),
+        "references": len(cur.references),
+        "references_cited_by_claims": len(cited),
+        "reviews": len(cur.reviews),
+        "trials": len({t.node_id for t in cur.trials.values()}),
+        "trial_reports": len(cur.trials),
+        "attributes": len(cur.attributes),
+        "edges": len(all_edges),
+        "edges_by_predicate": dict(sorted(Counter(e.predicate for e in all_edges).items())),
+    }
+
+
+def citation_text(cur: Curation, citation: str) -> str:
+    """``Zhang 2021, Aging (Albany NY) [wei2024:40]`` for a ``REVIEW:NUMBER`` citation."""
+    ref = cur.reference(citation)
+    journal = f", {ref.journal}" if ref.journal else ""
+    return f"{ref.short()}{journal} [{citation}]"
+
+
+def claim_roles(claim: Claim, entity_id: str) -> list[str]:
+    """The roles an entity plays in a claim (source, cargo, target, process, disease)."""
+    roles = []
+    if claim.source == entity_id:
+        roles.append("source")
+    if claim.cargo == entity_id:
+        roles.append("cargo")
+    if any(entity_id in s.entities for s in claim.mechanism):
+        roles.append("mechanism")
+    if any(e.entity == entity_id for e in claim.processes):
+        roles.append("process")
+    if any(e.entity == entity_id for e in claim.diseases):
+        roles.append("disease")
+    return roles
+
+
+def claim_summary(cur: Curation, claim: Claim) -> str:
+    """One line describing a claim with labels: ``BM-MSC > miR-1 -| PTEN; promotes ...``."""
+    head = cur.label(claim.source)
+    if claim.cargo:
+        head += f" > {cur.label(claim.cargo)}"
+    parts = [head]
+    mech = claim.mechanism_text({k: e.label for k, e in cur.entities.items()})
+    if mech:
+        parts[0] += f" {mech}"
+    effects = [f"{e.verb} {cur.label(e.entity)}" for e in (*claim.processes, *claim.diseases)]
+    if effects:
+        parts.append("; ".join(effects))
+    return " : ".join(parts)
+
+
+def card(cur: Curation, entity_id: str) -> dict[str, Any]:
+    """Everything known about one entity, as plain data (see ``exokg show``)."""
+    ent = cur.entities[entity_id]
+    children = sorted(e.id for e in cur.entities.values() if entity_id in e.parents)
+    claims = []
+    for claim in sorted(cur.claims.values(), key=lambda c: c.id):
+        roles = claim_roles(claim, entity_id)
+        if not roles:
+            continue
+        claims.append({
+            "id": claim.id,
+            "roles": roles,
+            "agent": claim.agent,
+            "summary": claim_summary(cur, claim),
+            "evidence": list(claim.evidence),
+            "citations": [citation_text(cur, c) for c in claim.refs],
+            "review": claim.review,
+            "where": claim.where,
+            "note": claim.note,
+        })
+    trials = sorted({t.node_id for t in cur.trials.values()
+                     if t.source == entity_id or entity_id in t.diseases})
+    attributes = [{"attribute": a.attribute, "value": a.value, "review": a.review,
+                   "where": a.where} for a in cur.attributes if a.entity == entity_id]
+    return {
+        "id": ent.id,
+        "type": ent.type,
+        "label": ent.label,
+        "synonyms": list(ent.synonyms),
+        "parents": [{"id": p, "label": cur.label(p)} for p in ent.parents],
+        "children": [{"id": c, "label": cur.label(c)} for c in children],
+        "xrefs": list(ent.xrefs),
+        "note": ent.note,
+        "defined_at": str(ent.where) if ent.where else "",
+        "claims": claims,
+        "trials": trials,
+        "attributes": attributes,
+    }

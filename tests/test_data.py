@@ -1,0 +1,84 @@
+"""Data integrity over every curated file: each problem names its file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.curation import validate
+from kg.lint import lint
+from kg.model import Curation
+
+from .conftest import TRIPLES
+
+
+def test_curated_data_has_no_problems() -> None:
+    cur, problems = validate(TRIPLES)
+    assert not problems, "\n".join(str(p) for p in problems)
+    assert cur.claims or cur.entities
+
+
+def test_files_are_canonical() -> None:
+    result = lint(TRIPLES)
+    assert not result.problems, "\n".join(str(p) for p in result.problems)
+    assert not result.unformatted, (
+        "not in canonical form (run 'exokg lint --fix'): " + ", ".join(result.unformatted))
+
+
+def _claim_files() -> list[Path]:
+    return sorted((TRIPLES / "claims").glob("*.tsv"))
+
+
+def test_every_claim_is_cited_and_located(cur: Curation) -> None:
+    for claim in cur.claims.values():
+        assert claim.refs, f"{claim.location}: no reference"
+        for ref in claim.refs:
+            assert ref in cur.citations, f"{claim.location}: {ref} does not resolve"
+        assert claim.review in cur.reviews, f"{claim.location}: unknown review"
+        assert claim.where, f"{claim.location}: no location in the review"
+
+
+def test_every_reference_has_a_full_record(cur: Curation) -> None:
+    for ref in cur.references.values():
+        where = ", ".join(ref.cited_as)
+        assert ref.title, f"{where}: no title"
+        assert ref.authors, f"{where}: no authors"
+        assert ref.year.isdigit() and len(ref.year) == 4, f"{where}: year {ref.year!r}"
+
+
+def test_entities_have_types_and_labels(cur: Curation) -> None:
+    for ent in cur.entities.values():
+        assert ent.type in cur.types, f"{ent.where}: {ent.type}"
+        assert ent.label.strip() == ent.label and ent.label, f"{ent.where}: label"
+
+
+def test_every_entity_is_used_or_structural(cur: Curation) -> None:
+    """An entity no claim, trial, attribute or child refers to is dead weight."""
+    used: set[str] = set()
+    for claim in cur.claims.values():
+        used.update(claim.entities())
+    for trial in cur.trials.values():
+        used.add(trial.source)
+        used.update(trial.diseases)
+    used.update(a.entity for a in cur.attributes)
+    for ent in cur.entities.values():
+        used.update(ent.parents)
+    unused = sorted(e.id for e in cur.entities.values()
+                    if e.id not in used and e.type != "hallmark")
+    assert not unused, f"entities used nowhere: {unused}"
+
+
+@pytest.mark.parametrize("path", _claim_files(), ids=lambda p: p.name)
+def test_claim_ids_follow_their_review(cur: Curation, path: Path) -> None:
+    rel = path.name
+    mine = [c for c in cur.claims.values() if c.location and c.location.path.endswith(rel)]
+    for claim in mine:
+        assert claim.id.startswith(claim.review + "-"), f"{claim.location}: {claim.id}"
+
+
+def test_no_cord_blood_confusion(cur: Curation) -> None:
+    """Cord-blood MSCs are not umbilical-cord MSCs: neither is the other's synonym."""
+    uc, ucb = cur.entities["UC-MSC"], cur.entities["UCB-MSC"]
+    assert not {s.casefold() for s in uc.synonyms} & {s.casefold() for s in ucb.synonyms}
+    assert "UCB-MSC" not in uc.parents and "UC-MSC" not in ucb.parents

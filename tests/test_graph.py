@@ -1,0 +1,125 @@
+"""One graph, two views: the RDF and networkx graphs agree; exports round-trip."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from rdflib import RDF, RDFS, Graph
+from rdflib.compare import isomorphic
+
+from kg.edges import claim_edges, edges
+from kg.export import serialize
+from kg.graph import build_graph
+from kg.model import Claim, Curation, Effect, Step
+from kg.namespace import EXO, PREDICATE_PROPERTY, TYPE_CLASS
+from kg.rdf import build_rdf
+
+
+def _rdf_entity_edges(g: Graph) -> dict[tuple[str, str, str], set[str]]:
+    """(s, p, o) -> supporting claim/report ids, read back from the RDF."""
+    out: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    props = {str(EXO) + v: k for k, v in PREDICATE_PROPERTY.items()}
+    for s, p, o in g:
+        if str(p) in props and (s, RDF.type, EXO.Edge) not in g:
+            out[(str(s).rsplit("/", 1)[1], props[str(p)], str(o).rsplit("/", 1)[1])]
+    for stmt in g.subjects(RDF.type, EXO.Edge):
+        s = str(g.value(stmt, RDF.subject)).rsplit("/", 1)[1]
+        p = props[str(g.value(stmt, RDF.predicate))]
+        o = str(g.value(stmt, RDF.object)).rsplit("/", 1)[1]
+        for claim in g.objects(stmt, EXO.supportedBy):
+            out[(s, p, o)].add(str(claim).rsplit("/", 1)[1])
+    return dict(out)
+
+
+@pytest.fixture(params=["real", "mini"])
+def any_cur(request: pytest.FixtureRequest) -> Curation:
+    cur: Curation = request.getfixturevalue("cur" if request.param == "real" else "mini_cur")
+    return cur
+
+
+def test_rdf_and_networkx_agree(any_cur: Curation) -> None:
+    g = build_graph(any_cur)
+    rdf = build_rdf(any_cur)
+    nx_edges = {(s, k, o): set(d["claims"]) for s, o, k, d in g.edges(keys=True, data=True)}
+    assert _rdf_entity_edges(rdf) == nx_edges
+    classes = {str(EXO) + c: t for t, c in TYPE_CLASS.items()}
+    rdf_nodes = {str(s).rsplit("/", 1)[1]: classes[str(o)]
+                 for s, o in rdf.subject_objects(RDF.type) if str(o) in classes}
+    assert rdf_nodes == {n: d["type"] for n, d in g.nodes(data=True)}
+
+
+def test_networkx_edge_count_equals_unique_triples(any_cur: Curation) -> None:
+    g = build_graph(any_cur)
+    assert g.number_of_edges() == len({e.key for e in edges(any_cur)})
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+def test_export_round_trips(any_cur: Curation, fmt: str) -> None:
+    g = build_rdf(any_cur)
+    back = Graph().parse(data=serialize(g, fmt).decode("utf-8"), format=fmt)
+    assert len(back) == len(g)
+    assert isomorphic(back, g)
+
+
+def test_json_ld_round_trips(mini_cur: Curation) -> None:
+    g = build_rdf(mini_cur)
+    back = Graph().parse(data=serialize(g, "json-ld").decode("utf-8"), format="json-ld")
+    assert isomorphic(back, g)
+
+
+def test_schema_is_declared(cur: Curation) -> None:
+    g = build_rdf(cur)
+    for pred in cur.predicates:
+        prop = EXO[PREDICATE_PROPERTY[pred]]
+        assert g.value(prop, RDFS.label) is not None, pred
+        assert g.value(prop, RDFS.comment) is not None, pred
+    for etype in cur.types:
+        assert (EXO[TYPE_CLASS[etype]], RDFS.subClassOf, EXO.Entity) in g
+
+
+def test_claim_node_has_provenance(mini_cur: Curation) -> None:
+    g = build_rdf(mini_cur)
+    res = list(g.query("""
+        PREFIX exo: <https://w3id.org/exokg/schema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?title ?review WHERE {
+          ?c a exo:Claim ; exo:cargo ?cargo ; dcterms:source ?ref ; prov:wasDerivedFrom ?review .
+          ?ref dcterms:title ?title .
+        }"""))
+    assert [(str(t), str(r).rsplit("/", 1)[1]) for t, r in res] == [
+        ("Exosomal miR-1 inhibits PTEN", "toy2024")]
+
+
+def test_sign_derivation_on_toy_claim() -> None:
+    # cargo -| A -| B, promotes P, alleviates D:
+    # chain sign +; B -> P must be +; P -> D: alleviates(-) x promotes(+) = -
+    claim = Claim(id="t-t1-01", agent="exosome", source="S", cargo="c",
+                  mechanism=(Step("-|", ("A",)), Step("-|", ("B",))),
+                  processes=(Effect("promotes", "P"),), diseases=(Effect("alleviates", "D"),))
+    assert claim_edges(claim) == [
+        ("S", "has_cargo", "c", 1, False),
+        ("c", "inhibits", "A", -1, False),
+        ("A", "inhibits", "B", -1, False),
+        ("B", "promotes", "P", 1, True),
+        ("P", "reduces", "D", -1, True),
+    ]
+
+
+def test_unknown_step_makes_derived_signs_unknown() -> None:
+    claim = Claim(id="t-t1-02", agent="exosome", source="S",
+                  mechanism=(Step("-?", ("A", "B")),), diseases=(Effect("alleviates", "D"),))
+    assert claim_edges(claim) == [
+        ("S", "regulates", "A", None, False),
+        ("S", "regulates", "B", None, False),
+        ("A", "affects", "D", None, True),
+        ("B", "affects", "D", None, True),
+    ]
+
+
+def test_parallel_predicates_stay_apart(mini_cur: Curation) -> None:
+    g = build_graph(mini_cur)
+    assert set(g["BM-MSC"]["miR-1"]) == {"has_cargo"}
+    assert g.has_edge("PTEN", "PI3K-Akt", "member_of")
+    assert g.has_edge("miR-1", "PTEN", "inhibits")
