@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/exokg check
 	$(BIN)/exokg stats
 	$(BIN)/exokg show miR-146a-5p
+	$(BIN)/exokg paths BMSC osteoarthritis --asserted-only --limit 3
 	$(BIN)/exokg export -f turtle -o out/exokg.ttl
 
 test: $(STAMP)

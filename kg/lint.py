@@ -6,6 +6,7 @@ them. Content is never changed: only row order, surrounding white space and line
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,8 +37,8 @@ def _by(*columns: str) -> Callable[[Row], tuple[object, ...]]:
 
 #: (folder or file, kind, sort key) of every curated file kind.
 LAYOUT: list[tuple[str, str, Callable[[Row], tuple[object, ...]]]] = [
-    ("schema/types.tsv", "types", _by("id")),
-    ("schema/predicates.tsv", "predicates", _by("id")),
+    ("schema/types.tsv", "types", lambda row: (row.line,)),  # order chosen by hand
+    ("schema/predicates.tsv", "predicates", lambda row: (row.line,)),
     ("reviews.tsv", "reviews", _by("key")),
     ("ambiguous.tsv", "ambiguous", _by("term")),
     ("entities", "entities", _by("id")),
@@ -75,7 +76,7 @@ def lint(root: Path, *, fix: bool = False) -> LintResult:
     for entry, kind, key in LAYOUT:
         required, optional = COLUMNS[kind]
         for file in _files(root, entry):
-            display = str(file)
+            display = os.path.relpath(file)
             before = len(problems)
             table = read_table(file, display, required, optional, problems)
             if table is None or len(problems) > before:
