@@ -210,6 +210,36 @@ def lint(state: State, fix: bool) -> None:
         click.echo("ok: all files canonical")
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_state
+@handle_errors
+def coverage(state: State, as_json: bool) -> None:
+    """Curation progress: claims per review and table/section, references cited, xrefs."""
+    from kg.coverage import coverage as compute
+
+    data = compute(state.curation())
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for review, places in data["claims_by_place"].items():
+        click.echo(f"{review}: {sum(places.values())} records")
+        for where, n in places.items():
+            click.echo(f"  {where:<48} {n:>4}")
+    click.echo(f"references ({data['studies']} distinct studies):")
+    for review, ref in data["references"].items():
+        click.echo(f"  {review}: {ref['listed']} listed, {ref['cited_by_records']} cited by "
+                   f"claims/trials/attributes")
+        if ref["not_cited"]:
+            click.echo(f"    not cited by any record: {ref['not_cited']}")
+    with_x, without = data["entities_with_xrefs"], data["entities_without_xrefs"]
+    click.echo(f"entities with verified xrefs: {sum(with_x.values())}; without: "
+               f"{sum(without.values())}")
+    for etype in sorted(set(with_x) | set(without)):
+        click.echo(f"  {etype:<10} {with_x.get(etype, 0):>4} with, {without.get(etype, 0):>4} "
+                   "without")
+
+
 EXIT_NO_RESULT = 3
 
 

@@ -47,6 +47,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                    ("journal", "volume", "issue", "pages", "doi", "pmid", "note")),
     "entities": (("id", "type", "label"), ("parents", "xrefs", "note")),
     "synonyms": (("entity", "synonym"), ("seen_in",)),
+    "xrefs": (("entity", "xref", "verified_by"), ("note",)),
     "ambiguous": (("term", "meanings"), ("note",)),
     "claims": (("id", "agent", "source", "cargo", "mechanism", "processes", "diseases",
                 "refs", "review", "where"),
@@ -258,10 +259,26 @@ class _Loader:
                     continue
                 synonyms.setdefault(ent_id, []).append(syn)
                 syn_rows.append((row, ent_id))
+        xrefs: dict[str, list[str]] = {}
+        for tab in self.tables("xrefs", "xrefs"):
+            for row in tab.rows:
+                ent_id, xref = row["entity"], row["xref"]
+                if ent_id not in first_seen:
+                    self.error(row.where, f"entity: unknown entity id '{ent_id}'")
+                elif not _CURIE.match(xref):
+                    self.error(row.where, f"xref: '{xref}' is not a CURIE (prefix:id)")
+                elif not row["verified_by"]:
+                    self.error(row.where, "verified_by: empty (say where the identifier was "
+                               "checked)")
+                elif xref in xrefs.get(ent_id, []):
+                    self.warn(row.where, f"xref '{xref}' of '{ent_id}' listed twice")
+                else:
+                    xrefs.setdefault(ent_id, []).append(xref)
         for row in rows:
             ent = Entity(
                 id=row["id"], type=row["type"], label=row["label"],
-                parents=tuple(split_list(row["parents"])), xrefs=tuple(split_list(row["xrefs"])),
+                parents=tuple(split_list(row["parents"])),
+                xrefs=tuple(dict.fromkeys([*split_list(row["xrefs"]), *xrefs.get(row["id"], [])])),
                 synonyms=tuple(synonyms.get(row["id"], [])), note=row["note"],
                 where=Location(row.path, row.line),
             )

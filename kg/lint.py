@@ -43,6 +43,7 @@ LAYOUT: list[tuple[str, str, Callable[[Row], tuple[object, ...]]]] = [
     ("ambiguous.tsv", "ambiguous", _by("term")),
     ("entities", "entities", _by("id")),
     ("synonyms", "synonyms", _by("entity", "synonym")),
+    ("xrefs", "xrefs", _by("entity", "xref")),
     ("references", "references", _by("number")),
     ("claims", "claims", _by("id")),
     ("trials", "trials", _by("id")),

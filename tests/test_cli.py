@@ -194,3 +194,13 @@ def test_lint_reports_and_fixes(mini: Path) -> None:
         lines[1:], key=lambda x: x.casefold())]
     result = CliRunner().invoke(cli, ["--data", str(mini), "check"])
     assert result.exit_code == 0
+
+
+def test_coverage_report() -> None:
+    code, out = run("coverage", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["claims_by_place"]["wei2024"]["Table 1"] >= 38  # 38 rows in wei2024 Table 1
+    assert data["references"]["wei2024"]["listed"] == 179
+    code, out = run("coverage")
+    assert "not cited by any record" in out and "entities with verified xrefs" in out
