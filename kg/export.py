@@ -21,6 +21,16 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
+def _mode_for(target: Path) -> int:
+    """Permissions for the new file: the old file's, else the usual 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` so that a failure never leaves a half-written file.
 
@@ -42,6 +52,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
             tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
+        os.chmod(tmp_name, _mode_for(target))
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as exc:

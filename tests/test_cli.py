@@ -204,3 +204,12 @@ def test_coverage_report() -> None:
     assert data["references"]["wei2024"]["listed"] == 179
     code, out = run("coverage")
     assert "not cited by any record" in out and "entities with verified xrefs" in out
+
+
+def test_export_file_mode_follows_umask(tmp_path: Path) -> None:
+    target = tmp_path / "g.nt"
+    code, _ = run("export", "-f", "nt", "-o", str(target))
+    assert code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
