@@ -76,6 +76,17 @@ def _lit(g: Graph, s: Node, p: URIRef, value: str) -> None:
         g.add((s, p, Literal(value)))
 
 
+def _provenance(g: Graph, node: URIRef, cur: Curation, refs: tuple[str, ...], review: str,
+                where: str, note: str) -> None:
+    """Citations (as written and as study nodes), the review read in, location, note."""
+    for cited in refs:
+        g.add((node, EXO.citation, Literal(cited)))
+        g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
+    g.add((node, PROV.wasDerivedFrom, REF[review]))
+    _lit(g, node, EXO.location, where)
+    _lit(g, node, RDFS.comment, note)
+
+
 def _schema(g: Graph, cur: Curation) -> None:
     g.add((URIRef(str(EXO)), RDF.type, OWL.Ontology))
     g.add((URIRef(str(EXO)), RDFS.label, Literal("exokg schema")))
@@ -188,12 +199,7 @@ def build_rdf(cur: Curation) -> Graph:
             g.add((node, EXO.evidence, Literal(ev)))
         _lit(g, node, EXO.model, claim.model)
         _lit(g, node, EXO.dose, claim.dose)
-        for cited in claim.refs:
-            g.add((node, EXO.citation, Literal(cited)))
-            g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
-        g.add((node, PROV.wasDerivedFrom, REF[claim.review]))
-        _lit(g, node, EXO.location, claim.where)
-        _lit(g, node, RDFS.comment, claim.note)
+        _provenance(g, node, cur, claim.refs, claim.review, claim.where, claim.note)
     for trial in cur.trials.values():
         node = REPORT[trial.id]
         g.add((node, RDF.type, EXO.TrialReport))
@@ -204,22 +210,14 @@ def build_rdf(cur: Curation) -> Graph:
         g.add((node, EXO.source, entity_iri(trial.source)))
         for field in ("route", "phase", "enrollment", "status", "design", "outcome"):
             _lit(g, node, URIRef(str(EXO) + field), getattr(trial, field))
-        for cited in trial.refs:
-            g.add((node, EXO.citation, Literal(cited)))
-            g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
-        g.add((node, PROV.wasDerivedFrom, REF[trial.review]))
-        _lit(g, node, EXO.location, trial.where)
-        _lit(g, node, RDFS.comment, trial.note)
+        _provenance(g, node, cur, trial.refs, trial.review, trial.where, trial.note)
     for attr in cur.attributes:
         node = ATTR[_hash(attr.entity, attr.attribute, attr.value, attr.review, attr.where)]
         g.add((node, RDF.type, EXO.Attribute))
         g.add((node, EXO.describes, entity_iri(attr.entity)))
         g.add((node, EXO.attributeName, Literal(attr.attribute)))
         g.add((node, RDF.value, Literal(attr.value)))
-        for cited in attr.refs:
-            g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
-        g.add((node, PROV.wasDerivedFrom, REF[attr.review]))
-        _lit(g, node, EXO.location, attr.where)
+        _provenance(g, node, cur, attr.refs, attr.review, attr.where, "")
     for e in edges(cur):
         s, p, o = entity_iri(e.subject), predicate_iri(e.predicate), entity_iri(e.object)
         g.add((s, p, o))
