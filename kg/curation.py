@@ -567,8 +567,10 @@ def validate(data_dir: str | os.PathLike[str] | None = None
         When the folder does not exist.
     """
     root = Path(data_dir) if data_dir is not None else default_data_dir()
-    if not root.is_dir():
+    if not root.exists():
         raise DataFolderError(f"curated data folder not found: {root}")
+    if not root.is_dir():
+        raise DataFolderError(f"curated data folder is not a folder: {root}")
     loader = _Loader(root)
     cur = loader.run()
     return cur, loader.problems
