@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ demo: $(STAMP)
 	$(BIN)/exokg show miR-146a-5p
 	$(BIN)/exokg paths BMSC osteoarthritis --asserted-only --limit 3
 	$(BIN)/exokg export -f turtle -o out/exokg.ttl
+	$(BIN)/exokg view -o out/graph.html
+	$(BIN)/exokg view --paths BMSC osteoarthritis -o out/bm-oa.html
 
-test: $(STAMP)
+# Headless Chromium from Debian for the browser tests (root on CI machines; sudo elsewhere).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check kg tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -240,6 +240,56 @@ def coverage(state: State, as_json: bool) -> None:
                    "without")
 
 
+@cli.command()
+@click.argument("entity", required=False)
+@click.option("-o", "--output", required=True, metavar="FILE.html", help="Page to write.")
+@click.option("--hops", default=2, show_default=True, help="Neighbourhood radius of ENTITY.")
+@click.option("--paths", "path_ends", nargs=2, metavar="SOURCE DISEASE",
+              help="Draw the answer of a path query.")
+@click.option("--disease", metavar="DISEASE", help="Draw every claim reaching a disease.")
+@click.option("--max-hops", default=6, show_default=True, help="With --paths: longest path.")
+@click.option("--asserted-only", is_flag=True, help="With --paths: asserted paths only.")
+@click.option("--limit", default=50, show_default=True, help="With --paths: paths drawn.")
+@click.option("--seed", default=0, show_default=True, help="Layout seed (same seed, same page).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file that is not HTML.")
+@pass_state
+@handle_errors
+def view(state: State, entity: str | None, output: str, hops: int,
+         path_ends: tuple[str, str] | None, disease: str | None, max_hops: int,
+         asserted_only: bool, limit: int, seed: int, force: bool) -> None:
+    """Write an interactive HTML view that works offline: whole graph, ENTITY, --paths or --disease.
+
+    With no ENTITY, --paths or --disease the whole curated graph is drawn.
+    """
+    from kg.paths import QueryError
+    from kg.paths import paths as find
+    from kg.view import disease_view, neighbourhood, path_view, whole, write_view
+
+    cur = state.curation()
+    chosen = sum(bool(x) for x in (entity, path_ends, disease))
+    if chosen > 1:
+        raise QueryError("give only one of ENTITY, --paths or --disease")
+    if entity:
+        (ent,) = _names(state, (entity,))
+        sel = neighbourhood(cur, ent, hops)
+    elif path_ends:
+        src, dst = _names(state, path_ends)
+        result = find(cur, src, dst, max_hops=max_hops, asserted_only=asserted_only)
+        if not result.paths:
+            click.echo(f"no path from {cur.label(src)} to {cur.label(dst)} within {max_hops} "
+                       "hops: nothing to draw", err=True)
+            sys.exit(EXIT_NO_RESULT)
+        result.paths = result.paths[:limit] if limit else result.paths
+        sel = path_view(cur, result)
+    elif disease:
+        (dis,) = _names(state, (disease,))
+        sel = disease_view(cur, dis)
+    else:
+        sel = whole(cur)
+    path, n_nodes, n_edges = write_view(cur, sel, output, seed=seed, force=force)
+    click.echo(f"wrote {path} ({n_nodes} nodes, {n_edges} edges)")
+
+
 EXIT_NO_RESULT = 3
 
 

@@ -213,3 +213,47 @@ def test_export_file_mode_follows_umask(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_view_refuses_to_overwrite_non_html(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    code, out = run("view", "-o", str(target))
+    assert code == 1 and "is not an HTML page; use --force" in out
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    code, out = run("view", "-o", str(target), "--force")
+    assert code == 0 and "nodes" in out
+
+
+def test_view_page_is_self_contained(tmp_path: Path) -> None:
+    target = tmp_path / "g.html"
+    code, out = run("view", "miR-146a-5p", "--hops", "1", "-o", str(target))
+    assert code == 0
+    assert re.match(rf"wrote {re.escape(str(target))} \(\d+ nodes, \d+ edges\)", out)
+    page = target.read_text(encoding="utf-8")
+    assert "<script src" not in page and "<link" not in page
+    assert "vis.Network" in page
+
+
+def test_view_is_deterministic(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    run("view", "--disease", "osteoarthritis", "-o", str(a), "--seed", "3")
+    run("view", "--disease", "osteoarthritis", "-o", str(b), "--seed", "3")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_view_conflicting_selection() -> None:
+    code, out = run("view", "PTEN", "--disease", "osteoarthritis", "-o", "x.html")
+    assert code == 1 and "give only one of ENTITY, --paths or --disease" in out
+
+
+def test_commands_do_not_import_pyvis() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from kg.cli import cli; "
+            f"CliRunner().invoke(cli, ['--data', {str(TRIPLES)!r}, 'paths', 'BMSC', 'OA']); "
+            "print('pyvis' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
