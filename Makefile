@@ -28,7 +28,7 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) chromium
-	$(BIN)/ruff check kg tests
+	$(BIN)/ruff check kg tests notebooks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

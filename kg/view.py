@@ -367,3 +367,10 @@ def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int =
     page = render(cur, sel, seed=seed)
     atomic_write(target, page.encode("utf-8"))
     return target, len(sel.nodes), len(sel.edges)
+
+
+def iframe(cur: Curation, sel: Selection, *, seed: int = 0, height: int = 600) -> str:
+    """The page of a selection inside an ``<iframe srcdoc>``: for showing it in a notebook."""
+    page = render(cur, sel, seed=seed)
+    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" '
+            f'style="width:100%;height:{height}px;border:1px solid #ccc"></iframe>')
