@@ -76,9 +76,11 @@ def cli(ctx: click.Context, data: str | None) -> None:
 
 
 @cli.command()
+@click.option("--shacl", is_flag=True,
+              help="Also validate the built RDF against schema/shapes.ttl (SHACL).")
 @pass_state
 @handle_errors
-def check(state: State) -> None:
+def check(state: State, shacl: bool) -> None:
     """Validate every curated file; report all problems with file:line (exit 1 if any)."""
     from kg.curation import validate
 
@@ -97,6 +99,17 @@ def check(state: State) -> None:
     if problems:
         click.echo(f"{len(problems)} problem(s) found", err=True)
         sys.exit(1)
+    if shacl:
+        from kg.rdf import build_rdf
+        from kg.shacl import validate_shapes
+
+        violations = validate_shapes(cur, build_rdf(cur))
+        for v in violations:
+            click.echo(f"SHACL: {v}", err=True)
+        if violations:
+            click.echo(f"{len(violations)} SHACL violation(s)", err=True)
+            sys.exit(1)
+        click.echo("SHACL: the graph conforms to schema/shapes.ttl")
     click.echo("ok: no problems")
 
 
