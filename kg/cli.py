@@ -182,17 +182,28 @@ def show(state: State, name: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld"]),
+@click.option("-f", "--format", "fmt",
+              type=click.Choice(["turtle", "nt", "json-ld", "graphml"]),
               default="turtle", show_default=True, help="Serialization.")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Output file; '-' writes to standard output.")
 @pass_state
 @handle_errors
 def export(state: State, fmt: str, output: str) -> None:
-    """Write the graph as Turtle, N-Triples or JSON-LD (atomically)."""
+    """Write the graph as Turtle, N-Triples, JSON-LD or GraphML (atomically)."""
+    from kg.export import atomic_write
     from kg.export import export as write
     from kg.rdf import build_rdf
 
+    if fmt == "graphml":
+        from kg.graphml import graphml_bytes
+
+        data = graphml_bytes(state.curation())
+        if output == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            click.echo(f"wrote {atomic_write(output, data)} (GraphML)", err=True)
+        return
     graph = build_rdf(state.curation())
     path = write(graph, fmt, output)
     if path is not None:

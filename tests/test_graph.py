@@ -123,3 +123,23 @@ def test_parallel_predicates_stay_apart(mini_cur: Curation) -> None:
     assert set(g["BM-MSC"]["miR-1"]) == {"has_cargo"}
     assert g.has_edge("PTEN", "PI3K-Akt", "member_of")
     assert g.has_edge("miR-1", "PTEN", "inhibits")
+
+
+def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    from kg.graphml import graphml_bytes
+
+    path = tmp_path / "g.graphml"
+    path.write_bytes(graphml_bytes(cur))
+    back = nx.read_graphml(path, force_multigraph=True)
+    g = build_graph(cur)
+    assert back.is_directed() and back.is_multigraph()
+    assert set(back.nodes) == set(g.nodes)
+    assert {(u, v, k) for u, v, k in back.edges(keys=True)} == {
+        (u, v, k) for u, v, k in g.edges(keys=True)}
+    assert back.nodes["UC-MSC"]["type"] == "source"
+    assert "hucMSC" in back.nodes["UC-MSC"]["synonyms"].split("|")
+    edge = back.edges["miR-146a-5p", "IRAK1", "inhibits"]
+    assert edge["sign"] == "-" and "wei2024-t1-07" in edge["claims"].split("|")
+    assert "Zhang 2021, Aging (Albany NY) [wei2024:40]" in edge["citations"]
