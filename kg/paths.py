@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.edges import Edge, edges
 from kg.errors import KGError
+from kg.hierarchy import descendants
 from kg.model import Curation, Sign, multiply
 
 if TYPE_CHECKING:
@@ -187,30 +188,6 @@ def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPI
     for u, v in pairwise(nodes):
         score *= (degrees.get(u, 1) * degrees.get(v, 1)) ** -w
     return score
-
-
-def descendants(cur: Curation, entity_id: str) -> set[str]:
-    """Entities below ``entity_id`` in the hierarchy (children, their children ...).
-
-    Examples
-    --------
-    >>> from kg.curation import load
-    >>> "WJ-MSC" in descendants(load(), "UC-MSC")
-    True
-    """
-    children: dict[str, set[str]] = {}
-    for ent in cur.entities.values():
-        for parent in ent.parents:
-            children.setdefault(parent, set()).add(ent.id)
-    found: set[str] = set()
-    todo = [entity_id]
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    found.discard(entity_id)
-    return found
 
 
 def _make_path(nodes: tuple[str, ...], adj: dict[str, dict[str, list[Edge]]],
@@ -422,15 +399,7 @@ def upstream(cur: Curation, disease: str, *, role: str | None = None,
     With ``include_subtypes``, claims about a narrower disease (a child in the hierarchy)
     count too. Sorted by distinct studies, then claims, then id.
     """
-    targets = {disease}
-    if include_subtypes:
-        changed = True
-        while changed:
-            changed = False
-            for ent in cur.entities.values():
-                if ent.id not in targets and targets & set(ent.parents):
-                    targets.add(ent.id)
-                    changed = True
+    targets = {disease} | (descendants(cur, disease) if include_subtypes else set())
     hits: dict[tuple[str, str], list[str]] = {}
     for claim in cur.claims.values():
         if not any(d.entity in targets for d in claim.diseases):

@@ -5,27 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from kg.hierarchy import ancestors
 from kg.model import Curation
-
-
-def ancestors(cur: Curation, entity_id: str) -> set[str]:
-    """Every entity above ``entity_id`` in the hierarchy.
-
-    Examples
-    --------
-    >>> from kg.curation import load
-    >>> "hallmark-chronic-inflammation" in ancestors(load(), "neuroinflammation")
-    True
-    """
-    found: set[str] = set()
-    todo = [entity_id]
-    while todo:
-        ent = cur.entities.get(todo.pop())
-        for parent in ent.parents if ent else ():
-            if parent not in found:
-                found.add(parent)
-                todo.append(parent)
-    return found
 
 
 @dataclass(frozen=True)

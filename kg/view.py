@@ -100,7 +100,7 @@ def path_view(cur: Curation, result: PathResult) -> Selection:
 def disease_view(cur: Curation, disease: str) -> Selection:
     """Every claim that reaches ``disease`` (or a narrower one): their chains, drawn."""
     from kg.edges import claim_edges
-    from kg.paths import descendants
+    from kg.hierarchy import descendants
 
     targets = {disease} | descendants(cur, disease)
     keys: set[tuple[str, str, str]] = set()

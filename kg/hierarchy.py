@@ -1,0 +1,49 @@
+"""Walking the vocabulary's hierarchy (``parents``): ancestors and descendants."""
+
+from __future__ import annotations
+
+from kg.model import Curation
+
+
+def ancestors(cur: Curation, entity_id: str) -> set[str]:
+    """Every entity above ``entity_id`` in the hierarchy.
+
+    Examples
+    --------
+    >>> from kg.curation import load
+    >>> "hallmark-chronic-inflammation" in ancestors(load(), "neuroinflammation")
+    True
+    """
+    found: set[str] = set()
+    todo = [entity_id]
+    while todo:
+        ent = cur.entities.get(todo.pop())
+        for parent in ent.parents if ent else ():
+            if parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return found
+
+
+def descendants(cur: Curation, entity_id: str) -> set[str]:
+    """Entities below ``entity_id`` in the hierarchy (children, their children ...).
+
+    Examples
+    --------
+    >>> from kg.curation import load
+    >>> "WJ-MSC" in descendants(load(), "UC-MSC")
+    True
+    """
+    children: dict[str, set[str]] = {}
+    for ent in cur.entities.values():
+        for parent in ent.parents:
+            children.setdefault(parent, set()).add(ent.id)
+    found: set[str] = set()
+    todo = [entity_id]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    found.discard(entity_id)
+    return found
