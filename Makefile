@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test chromium clean
+.PHONY: demo test debs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,18 @@ demo: $(STAMP)
 	$(BIN)/exokg view -o out/graph.html
 	$(BIN)/exokg view --paths BMSC osteoarthritis -o out/bm-oa.html
 
-# Headless Chromium from Debian for the browser tests (root on CI machines; sudo elsewhere).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian packages the tests need: headless Chromium (browser tests) and Virtuoso (a real
+# SPARQL store on loopback). Installed as root on CI machines, with sudo elsewhere.
+DEBS := chromium virtuoso-opensource
+debs:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 
-test: $(STAMP) chromium
+test: $(STAMP) debs
 	$(BIN)/ruff check kg tests notebooks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -484,23 +484,64 @@ def rank(state: State, entity_type: str, level: str, permutations: int, seed: in
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "tsv"]), default="table",
               show_default=True)
+@click.option("--endpoint", metavar="URL",
+              help="Query this SPARQL 1.1 endpoint instead of the built graph.")
+@click.option("--user", envvar="EXOKG_SPARQL_USER", help="User for the endpoint.")
+@click.option("--password", envvar="EXOKG_SPARQL_PASSWORD", help="Password for the endpoint.")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait.")
 @pass_state
 @handle_errors
-def sparql(state: State, query: str, fmt: str) -> None:
-    """Run a SPARQL QUERY on the graph: query text, a .rq file, or a shipped example name.
+def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str | None,
+           password: str | None, timeout: float) -> None:
+    """Run a SPARQL QUERY: query text, a .rq file, or a shipped example name.
 
-    'exokg queries' lists the shipped examples.
+    On the built graph, or with --endpoint on a SPARQL server. 'exokg queries' lists the
+    shipped examples.
     """
-    from kg.rdf import build_rdf
     from kg.report import rows_out
     from kg.sparql import load_query, run_query
 
     text = load_query(query)
-    rows = run_query(build_rdf(state.curation()), text, compact=fmt != "json")
+    if endpoint:
+        from kg.remote import Server
+        from kg.remote import query as remote_query
+
+        rows = remote_query(Server(endpoint, user, password, timeout), text)
+    else:
+        from kg.rdf import build_rdf
+
+        rows = run_query(build_rdf(state.curation()), text, compact=fmt != "json")
     if not rows:
         click.echo("no results", err=True)
         sys.exit(EXIT_NO_RESULT)
     click.echo(rows_out(rows, fmt), nl=False)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store HTTP Protocol endpoint (e.g. .../sparql-graph-crud-auth).")
+@click.option("--graph", "graph_iri", default="https://w3id.org/exokg/graph", show_default=True,
+              help="Named graph to write.")
+@click.option("--merge", is_flag=True, help="Add to the graph instead of replacing it.")
+@click.option("--user", envvar="EXOKG_SPARQL_USER", help="User (or EXOKG_SPARQL_USER).")
+@click.option("--password", envvar="EXOKG_SPARQL_PASSWORD",
+              help="Password (or EXOKG_SPARQL_PASSWORD).")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait.")
+@pass_state
+@handle_errors
+def push(state: State, endpoint: str, graph_iri: str, merge: bool, user: str | None,
+         password: str | None, timeout: float) -> None:
+    """Load the graph into a SPARQL 1.1 store (Graph Store Protocol: replace or merge)."""
+    from kg.export import serialize
+    from kg.rdf import build_rdf
+    from kg.remote import Server
+    from kg.remote import push as send
+
+    graph = build_rdf(state.curation())
+    status = send(Server(endpoint, user, password, timeout), serialize(graph, "turtle"),
+                  graph_iri, replace=not merge)
+    click.echo(f"{'merged' if merge else 'replaced'} <{graph_iri}> at {endpoint} with "
+               f"{len(graph)} triples (HTTP {status})")
 
 
 @cli.command()
