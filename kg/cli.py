@@ -183,18 +183,29 @@ def show(state: State, name: str, as_json: bool) -> None:
 
 @cli.command()
 @click.option("-f", "--format", "fmt",
-              type=click.Choice(["turtle", "nt", "json-ld", "graphml"]),
+              type=click.Choice(["turtle", "nt", "json-ld", "graphml", "kgx", "neo4j"]),
               default="turtle", show_default=True, help="Serialization.")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Output file; '-' writes to standard output.")
 @pass_state
 @handle_errors
 def export(state: State, fmt: str, output: str) -> None:
-    """Write the graph as Turtle, N-Triples, JSON-LD or GraphML (atomically)."""
+    """Write the graph as Turtle, N-Triples, JSON-LD, GraphML, KGX TSV or Neo4j CSV.
+
+    Files are written atomically; kgx and neo4j write two files into the folder -o names.
+    """
     from kg.export import atomic_write
     from kg.export import export as write
     from kg.rdf import build_rdf
 
+    if fmt in ("kgx", "neo4j"):
+        from kg.tabular import write_tables
+
+        if output == "-":
+            raise click.UsageError(f"-f {fmt} writes two files: give a folder with -o")
+        for written in write_tables(state.curation(), fmt, output):
+            click.echo(f"wrote {written}", err=True)
+        return
     if fmt == "graphml":
         from kg.graphml import graphml_bytes
 

@@ -40,7 +40,8 @@ from kg.tsv import Row, Table, read_table, split_list
 #: Columns of each kind of file: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "types": (("id", "label", "definition", "biolink"), ()),
-    "predicates": (("id", "label", "definition", "sign", "kind"), ()),
+    "predicates": (("id", "label", "definition", "sign", "kind"), ("biolink",)),
+    "prefixes": (("prefix", "uri_prefix", "source"), ()),
     "reviews": (("key", "authors", "year", "title"),
                 ("journal", "volume", "issue", "pages", "doi", "seed")),
     "references": (("number", "key", "authors", "year", "title"),
@@ -198,7 +199,19 @@ class _Loader:
                     if row["sign"] not in ("", "+", "-", "?"):
                         self.error(row.where, f"sign: '{row['sign']}' is not +, - or ?")
                     self.cur.predicates[row["id"]] = Predicate(
-                        row["id"], row["label"], row["definition"], row["sign"], row["kind"])
+                        row["id"], row["label"], row["definition"], row["sign"], row["kind"],
+                        row["biolink"])
+        file = self.root / "schema" / "prefixes.tsv"
+        if file.is_file():
+            tab = self.table(file, "prefixes")
+            for row in tab.rows if tab else []:
+                if row["prefix"] in self.cur.prefixes:
+                    self.error(row.where, f"duplicate prefix '{row['prefix']}'")
+                elif not row["uri_prefix"].startswith(("http://", "https://")):
+                    self.error(row.where, f"uri_prefix: '{row['uri_prefix']}' is not an "
+                               "http(s) URI prefix")
+                else:
+                    self.cur.prefixes[row["prefix"]] = row["uri_prefix"]
 
     def load_reviews(self) -> None:
         file = self.root / "reviews.tsv"
@@ -239,8 +252,7 @@ class _Loader:
                     self.error(row.where, "label: empty")
                     continue
                 for xref in split_list(row["xrefs"]):
-                    if not _CURIE.match(xref):
-                        self.error(row.where, f"xrefs: '{xref}' is not a CURIE (prefix:id)")
+                    self._check_curie(row, "xrefs", xref)
                 first_seen[ent_id] = row.where
                 rows.append(row)
         synonyms: dict[str, list[str]] = {}
@@ -265,8 +277,8 @@ class _Loader:
                 ent_id, xref = row["entity"], row["xref"]
                 if ent_id not in first_seen:
                     self.error(row.where, f"entity: unknown entity id '{ent_id}'")
-                elif not _CURIE.match(xref):
-                    self.error(row.where, f"xref: '{xref}' is not a CURIE (prefix:id)")
+                elif not self._check_curie(row, "xref", xref):
+                    pass
                 elif not row["verified_by"]:
                     self.error(row.where, "verified_by: empty (say where the identifier was "
                                "checked)")
@@ -309,6 +321,17 @@ class _Loader:
                 elif parent == ent.id:
                     self.error(str(ent.where), "parents: an entity cannot be its own parent")
         self._check_cycles()
+
+    def _check_curie(self, row: Row, column: str, curie: str) -> bool:
+        if not _CURIE.match(curie):
+            self.error(row.where, f"{column}: '{curie}' is not a CURIE (prefix:id)")
+            return False
+        prefix = curie.split(":", 1)[0]
+        if prefix not in self.cur.prefixes:
+            self.error(row.where, f"{column}: unknown prefix '{prefix}' in '{curie}' (add it "
+                       "to schema/prefixes.tsv)")
+            return False
+        return True
 
     def _check_cycles(self) -> None:
         state: dict[str, int] = {}

@@ -39,6 +39,7 @@ def _by(*columns: str) -> Callable[[Row], tuple[object, ...]]:
 LAYOUT: list[tuple[str, str, Callable[[Row], tuple[object, ...]]]] = [
     ("schema/types.tsv", "types", lambda row: (row.line,)),  # order chosen by hand
     ("schema/predicates.tsv", "predicates", lambda row: (row.line,)),
+    ("schema/prefixes.tsv", "prefixes", _by("prefix")),
     ("reviews.tsv", "reviews", _by("key")),
     ("ambiguous.tsv", "ambiguous", _by("term")),
     ("entities", "entities", _by("id")),

@@ -74,6 +74,7 @@ class Predicate:
     definition: str
     sign: str
     kind: str
+    biolink: str = ""
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,8 @@ class Curation:
     root: str
     types: dict[str, EntityType] = field(default_factory=dict)
     predicates: dict[str, Predicate] = field(default_factory=dict)
+    #: CURIE prefix -> URI prefix (``schema/prefixes.tsv``)
+    prefixes: dict[str, str] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     reviews: dict[str, Review] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)

@@ -23,10 +23,8 @@ EDGE = Namespace(BASE + "edge/")
 ATTR = Namespace(BASE + "attribute/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
-IDENTIFIERS = "https://identifiers.org/"
-
 __all__ = [
-    "ATTR", "BASE", "BIOLINK", "CLAIM", "EDGE", "EXO", "ID", "IDENTIFIERS", "PREDICATE_PROPERTY",
+    "ATTR", "BASE", "BIOLINK", "CLAIM", "EDGE", "EXO", "ID", "PREDICATE_PROPERTY",
     "PROV", "REF", "REPORT", "TERMS", "TRIAL", "TYPE_CLASS",
 ]
 

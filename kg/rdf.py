@@ -24,7 +24,6 @@ from kg.namespace import (
     EDGE,
     EXO,
     ID,
-    IDENTIFIERS,
     PREDICATE_PROPERTY,
     PROV,
     REF,
@@ -60,11 +59,6 @@ def entity_iri(entity_id: str) -> URIRef:
 def predicate_iri(predicate: str) -> URIRef:
     """IRI of a predicate id of ``schema/predicates.tsv``."""
     return URIRef(str(EXO) + PREDICATE_PROPERTY[predicate])
-
-
-def xref_iri(curie: str) -> URIRef:
-    """Expand a CURIE of a verified cross-reference to an identifiers.org IRI."""
-    return URIRef(IDENTIFIERS + curie)
 
 
 def _hash(*parts: str) -> str:
@@ -105,6 +99,8 @@ def _schema(g: Graph, cur: Curation) -> None:
         g.add((prop, RDF.type, OWL.ObjectProperty))
         g.add((prop, RDFS.label, Literal(p.label)))
         g.add((prop, RDFS.comment, Literal(p.definition)))
+        if p.biolink.startswith("biolink:"):
+            g.add((prop, SKOS.closeMatch, BIOLINK[p.biolink.split(":", 1)[1]]))
         described.add(PREDICATE_PROPERTY[p.id])
     for hier in ("memberOf", "partOf", "isA"):
         g.add((URIRef(str(EXO) + hier), RDFS.subPropertyOf, SKOS.broader))
@@ -160,6 +156,9 @@ def build_rdf(cur: Curation) -> Graph:
                        ("edge", str(EDGE)), ("attr", str(ATTR)), ("biolink", str(BIOLINK)),
                        ("prov", str(PROV)), ("skos", str(SKOS)), ("dcterms", str(DCTERMS))):
         g.bind(prefix, ns, replace=True)
+    from kg.curie import converter, expand
+
+    conv = converter(cur)
     _schema(g, cur)
     for review in cur.reviews.values():
         _reference(g, review, review=True)
@@ -172,7 +171,7 @@ def build_rdf(cur: Curation) -> Graph:
         for syn in ent.synonyms:
             g.add((node, SKOS.altLabel, Literal(syn)))
         for xref in ent.xrefs:
-            g.add((node, SKOS.exactMatch, xref_iri(xref)))
+            g.add((node, SKOS.exactMatch, URIRef(expand(conv, xref))))
         _lit(g, node, RDFS.comment, ent.note)
     for node_id in trial_nodes(cur):
         node = entity_iri(node_id)

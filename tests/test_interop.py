@@ -90,3 +90,73 @@ def test_check_shacl_reports_broken_shapes_file(mini: Path) -> None:
     result = CliRunner().invoke(cli, ["--data", str(mini), "check", "--shacl"])
     assert result.exit_code == 1
     assert "cannot read shapes file" in result.output and "Traceback" not in result.output
+
+
+def test_kgx_tables_round_trip(cur: Curation, tmp_path: Path) -> None:
+    import csv
+
+    from kg.curie import converter, expand
+    from kg.edges import edges
+    from kg.graph import build_graph
+    from kg.rdf import entity_iri
+    from kg.tabular import write_tables
+
+    nodes_path, edges_path = write_tables(cur, "kgx", tmp_path)
+    with nodes_path.open(encoding="utf-8", newline="") as f:
+        nodes = list(csv.DictReader(f, delimiter="\t"))
+    with edges_path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    g = build_graph(cur)
+    conv = converter(cur)
+    # every CURIE expands to the IRI the RDF export uses for the same node
+    back = {str(expand(conv, n["id"])) for n in nodes}
+    assert back == {str(entity_iri(n)) for n in g.nodes}
+    assert all(n["category"].startswith("biolink:") for n in nodes)
+    want = {(e.subject, e.predicate, e.object) for e in edges(cur)}
+    got = {(conv.compress(expand(conv, r["subject"])).split(":", 1)[1],
+            r["original_predicate"].split(":", 1)[1],
+            conv.compress(expand(conv, r["object"])).split(":", 1)[1]) for r in rows}
+    assert got == want
+    mir = [r for r in rows if r["subject"] == "exokg:miR-146a-5p" and r["object"] == "exokg:IRAK1"]
+    assert mir and mir[0]["predicate"] == "biolink:affects"
+    assert mir[0]["object_direction_qualifier"] == "decreased"
+    assert mir[0]["qualified_predicate"] == "biolink:causes"
+    assert mir[0]["primary_knowledge_source"] == "infores:exokg"
+    assert mir[0]["publications"] and "wei2024-t1-07" in mir[0]["supporting_claims"].split("|")
+
+
+def test_neo4j_tables_round_trip(cur: Curation, tmp_path: Path) -> None:
+    import csv
+
+    from kg.graph import build_graph
+    from kg.tabular import write_tables
+
+    nodes_path, rels_path = write_tables(cur, "neo4j", tmp_path)
+    with nodes_path.open(encoding="utf-8", newline="") as f:
+        nodes = list(csv.DictReader(f))
+    with rels_path.open(encoding="utf-8", newline="") as f:
+        rels = list(csv.DictReader(f))
+    g = build_graph(cur)
+    assert {n["id:ID"] for n in nodes} == set(g.nodes)
+    assert {(r[":START_ID"], r[":TYPE"].lower(), r[":END_ID"]) for r in rels} == {
+        (u, k, v) for u, v, k in g.edges(keys=True)}
+    uc = next(n for n in nodes if n["id:ID"] == "UC-MSC")
+    assert uc[":LABEL"] == "Source" and "hucMSC" in uc["synonyms:string[]"].split(";")
+
+
+def test_export_tables_cli(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--data", str(TRIPLES), "export", "-f", "kgx", "-o",
+                                      str(tmp_path / "kgx")])
+    assert result.exit_code == 0, result.output
+    assert "nodes.tsv" in result.output and "edges.tsv" in result.output
+    result = CliRunner().invoke(cli, ["--data", str(TRIPLES), "export", "-f", "neo4j", "-o",
+                                      "-"])
+    assert result.exit_code == 2 and "writes two files: give a folder" in result.output
+
+
+def test_unknown_xref_prefix_is_rejected(mini: Path) -> None:
+    with (mini / "entities" / "all.tsv").open("a", encoding="utf-8") as f:
+        f.write("XYZ1\tprotein\tXYZ1\t\tnotaprefix:1\t\n")
+    result = CliRunner().invoke(cli, ["--data", str(mini), "check"])
+    assert result.exit_code == 1
+    assert "xrefs: unknown prefix 'notaprefix' in 'notaprefix:1'" in result.output
