@@ -23,7 +23,6 @@ demo: $(STAMP)
 
 # Debian packages the tests need: headless Chromium (browser tests) and Virtuoso (a real
 # SPARQL store on loopback). Installed as root on CI machines, with sudo elsewhere.
-DEBS := chromium virtuoso-opensource
 debs:
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
 	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
