@@ -171,3 +171,18 @@ def test_rank_family_rolls_up_and_is_deterministic() -> None:
 def test_rank_rejects_unknown_type() -> None:
     with pytest.raises(QueryError, match="unknown type 'gene'"):
         rank(toy(), entity_type="gene")
+
+
+def test_igraph_betweenness_equals_networkx(cur: Curation) -> None:
+    import networkx as nx
+
+    from kg.rank import flow_graph
+
+    g, _ = flow_graph(cur)
+    sources = [n for n in g if cur.entities[n].type == "source"] if all(
+        n in cur.entities for n in g) else []
+    targets = [n for n in g if n in cur.entities and cur.entities[n].type == "disease"]
+    expected = nx.betweenness_centrality_subset(g, sources, targets, normalized=False)
+    res = rank(cur, entity_type="pathway", permutations=0)
+    for row in res.rows:
+        assert row.betweenness == pytest.approx(expected[row.entity], abs=1e-5)
