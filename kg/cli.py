@@ -215,10 +215,19 @@ def export(state: State, fmt: str, output: str) -> None:
         else:
             click.echo(f"wrote {atomic_write(output, data)} (GraphML)", err=True)
         return
-    graph = build_rdf(state.curation())
-    path = write(graph, fmt, output)
+    if fmt in ("turtle", "nt"):
+        from kg.export import serialize_store, write_bytes
+        from kg.rdf import build_store
+
+        store = build_store(state.curation())
+        path = write_bytes(serialize_store(store, fmt), output)
+        size = len(store)
+    else:
+        graph = build_rdf(state.curation())
+        path = write(graph, fmt, output)
+        size = len(graph)
     if path is not None:
-        click.echo(f"wrote {path} ({len(graph)} triples, {fmt})", err=True)
+        click.echo(f"wrote {path} ({size} triples, {fmt})", err=True)
 
 
 @cli.command()
@@ -519,9 +528,9 @@ def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str |
 
         rows = remote_query(Server(endpoint, user, password, timeout), text)
     else:
-        from kg.rdf import build_rdf
+        from kg.rdf import build_store
 
-        rows = run_query(build_rdf(state.curation()), text, compact=fmt != "json")
+        rows = run_query(build_store(state.curation()), text, compact=fmt != "json")
     if not rows:
         click.echo("no results", err=True)
         sys.exit(EXIT_NO_RESULT)

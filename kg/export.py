@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExportError
 
@@ -82,11 +82,29 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     return out
 
 
-def export(graph: Graph, fmt: str, output: str | os.PathLike[str]) -> Path | None:
-    """Serialize ``graph`` to ``output`` (``-`` for standard output); return the path."""
-    data = serialize(graph, fmt)
+def serialize_store(store: Any, fmt: str) -> bytes:
+    """Serialize an Oxigraph store's default graph as Turtle or N-Triples (compiled code)."""
+    import pyoxigraph as ox
+
+    from kg.rdf import PREFIXES
+
+    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+    if fmt not in formats:
+        raise ExportError(f"the Oxigraph path writes turtle or nt, not '{fmt}'")
+    data: bytes = store.dump(format=formats[fmt], from_graph=ox.DefaultGraph(),
+                             prefixes=PREFIXES if fmt == "turtle" else None)
+    return data
+
+
+def write_bytes(data: bytes, output: str | os.PathLike[str]) -> Path | None:
+    """Write to ``output`` atomically, or to standard output for ``-``."""
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return None
     return atomic_write(output, data)
+
+
+def export(graph: Graph, fmt: str, output: str | os.PathLike[str]) -> Path | None:
+    """Serialize ``graph`` to ``output`` (``-`` for standard output); return the path."""
+    return write_bytes(serialize(graph, fmt), output)

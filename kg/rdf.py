@@ -10,7 +10,7 @@ property paths work in plain SPARQL 1.1, and each is described by an ``exo:Edge`
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
@@ -65,12 +65,12 @@ def _hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _lit(g: Graph, s: Node, p: URIRef, value: str) -> None:
+def _lit(g: Sink, s: Node, p: URIRef, value: str) -> None:
     if value:
         g.add((s, p, Literal(value)))
 
 
-def _provenance(g: Graph, node: URIRef, cur: Curation, refs: tuple[str, ...], review: str,
+def _provenance(g: Sink, node: URIRef, cur: Curation, refs: tuple[str, ...], review: str,
                 where: str, note: str) -> None:
     """Citations (as written and as study nodes), the review read in, location, note."""
     for cited in refs:
@@ -81,7 +81,7 @@ def _provenance(g: Graph, node: URIRef, cur: Curation, refs: tuple[str, ...], re
     _lit(g, node, RDFS.comment, note)
 
 
-def _schema(g: Graph, cur: Curation) -> None:
+def _schema(g: Sink, cur: Curation) -> None:
     g.add((URIRef(str(EXO)), RDF.type, OWL.Ontology))
     g.add((URIRef(str(EXO)), RDFS.label, Literal("exokg schema")))
     described: set[str] = set()
@@ -121,7 +121,7 @@ def _schema(g: Graph, cur: Curation) -> None:
     g.add((EXO.Claim, RDFS.subClassOf, PROV.Entity))
 
 
-def _reference(g: Graph, ref: Reference | Review, *, review: bool) -> None:
+def _reference(g: Sink, ref: Reference | Review, *, review: bool) -> None:
     node = REF[ref.key]
     g.add((node, RDF.type, EXO.Review if review else EXO.Reference))
     _lit(g, node, DCTERMS.title, ref.title)
@@ -140,8 +140,24 @@ def _reference(g: Graph, ref: Reference | Review, *, review: bool) -> None:
         g.add((node, RDFS.label, Literal(f"{ref.key} (review)")))
 
 
+#: Prefixes bound in every serialization.
+PREFIXES: dict[str, str] = {
+    "exo": str(EXO), "id": str(ID), "claim": str(CLAIM), "ref": str(REF),
+    "trial": str(TRIAL), "report": str(REPORT), "edge": str(EDGE), "attr": str(ATTR),
+    "biolink": str(BIOLINK), "prov": str(PROV), "skos": str(SKOS), "dcterms": str(DCTERMS),
+    "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+}
+
+
+class Sink(Protocol):
+    """Anything triples can be added to (an rdflib Graph, or a buffer for Oxigraph)."""
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> Any:
+        """Add one triple."""
+
+
 def build_rdf(cur: Curation) -> Graph:
-    """Build the RDF view of a curation.
+    """Build the RDF view of a curation as an rdflib ``Graph``.
 
     Examples
     --------
@@ -151,11 +167,54 @@ def build_rdf(cur: Curation) -> Graph:
     True
     """
     g = Graph()
-    for prefix, ns in (("exo", str(EXO)), ("id", str(ID)), ("claim", str(CLAIM)),
-                       ("ref", str(REF)), ("trial", str(TRIAL)), ("report", str(REPORT)),
-                       ("edge", str(EDGE)), ("attr", str(ATTR)), ("biolink", str(BIOLINK)),
-                       ("prov", str(PROV)), ("skos", str(SKOS)), ("dcterms", str(DCTERMS))):
+    for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, replace=True)
+    _emit(g, cur)
+    return g
+
+
+class _Buffer:
+    def __init__(self) -> None:
+        self.triples: list[tuple[Node, Node, Node]] = []
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> None:
+        self.triples.append(triple)
+
+
+def build_store(cur: Curation) -> Any:
+    """Build the same RDF view in an in-memory Oxigraph store (``pyoxigraph.Store``).
+
+    Oxigraph parses, serialises and answers SPARQL in compiled code; the CLI uses it for
+    export and queries. A test proves the two builders give isomorphic graphs.
+    """
+    import pyoxigraph as ox
+
+    buf = _Buffer()
+    _emit(buf, cur)
+    iris: dict[str, Any] = {}
+
+    def node(term: Node) -> Any:
+        if isinstance(term, URIRef):
+            hit = iris.get(term)
+            if hit is None:
+                hit = iris[term] = ox.NamedNode(str(term))
+            return hit
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=node(term.datatype))
+            return ox.Literal(str(term))
+        raise TypeError(f"unexpected RDF term {term!r}")
+
+    store = ox.Store()
+    store.extend(ox.Quad(node(s), node(p), node(o), ox.DefaultGraph())
+                 for s, p, o in buf.triples)
+    return store
+
+
+def _emit(g: Sink, cur: Curation) -> None:
+    """Add every triple of the curation's RDF view to ``g``."""
     from kg.curie import converter, expand
 
     conv = converter(cur)
@@ -231,4 +290,3 @@ def build_rdf(cur: Curation) -> Graph:
         g.add((node, EXO.derived, Literal(e.derived, datatype=XSD.boolean)))
         for rid in e.claims:
             g.add((node, EXO.supportedBy, CLAIM[rid] if rid in cur.claims else REPORT[rid]))
-    return g

@@ -46,11 +46,67 @@ def load_query(query: str) -> str:
     return query
 
 
-def run_query(graph: Graph, text: str, *, compact: bool = False) -> list[dict[str, Any]]:
-    """Run a SELECT (or ASK) query; rows as dicts of plain strings, in result order.
+def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
+    """``id:BM-MSC`` for an IRI under a known namespace (the longest match wins).
 
-    With ``compact``, IRIs are written as prefixed names (``id:BM-MSC``).
+    Examples
+    --------
+    >>> compact_iri("https://w3id.org/exokg/id/BM-MSC", {"id": "https://w3id.org/exokg/id/"})
+    'id:BM-MSC'
     """
+    best = ""
+    for prefix, ns in prefixes.items():
+        if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
+
+
+def run_query(source: Graph | Any, text: str, *, compact: bool = False
+              ) -> list[dict[str, Any]]:
+    """Run a SELECT (or ASK) query on an rdflib Graph or an Oxigraph store.
+
+    Rows are dicts of plain strings, in result order; with ``compact``, IRIs are written as
+    prefixed names (``id:BM-MSC``).
+    """
+    from rdflib import Graph
+
+    if isinstance(source, Graph):
+        return _run_rdflib(source, text, compact=compact)
+    return _run_oxigraph(source, text, compact=compact)
+
+
+def _run_oxigraph(store: Any, text: str, *, compact: bool) -> list[dict[str, Any]]:
+    import pyoxigraph as ox
+
+    from kg.rdf import PREFIXES
+
+    try:
+        result = store.query(text)
+    except SyntaxError as exc:
+        raise SparqlError(f"SPARQL syntax error: {exc}") from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise SparqlError(f"SPARQL query failed: {exc}") from exc
+    if isinstance(result, ox.QueryBoolean):
+        return [{"ask": bool(result)}]
+    if not isinstance(result, ox.QuerySolutions):
+        raise SparqlError("only SELECT and ASK queries print as rows")
+    names = [v.value for v in result.variables]
+    rows = []
+    for sol in result:
+        values = {}
+        for var, name in zip(result.variables, names, strict=True):
+            term = sol[var]
+            if term is None:
+                values[name] = ""
+            elif compact and isinstance(term, ox.NamedNode):
+                values[name] = compact_iri(term.value, PREFIXES)
+            else:
+                values[name] = term.value
+        rows.append(values)
+    return rows
+
+
+def _run_rdflib(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any]]:
     from pyparsing.exceptions import ParseException
     from rdflib import URIRef
 

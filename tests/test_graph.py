@@ -143,3 +143,14 @@ def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[n
     edge = back.edges["miR-146a-5p", "IRAK1", "inhibits"]
     assert edge["sign"] == "-" and "wei2024-t1-07" in edge["claims"].split("|")
     assert "Zhang 2021, Aging (Albany NY) [wei2024:40]" in edge["citations"]
+
+
+def test_oxigraph_builder_gives_the_same_graph(any_cur: Curation) -> None:
+    from kg.export import serialize_store
+    from kg.rdf import build_store
+
+    ours = build_rdf(any_cur)
+    for fmt in ("turtle", "nt"):
+        back = Graph().parse(data=serialize_store(build_store(any_cur), fmt).decode("utf-8"),
+                             format=fmt)
+        assert isomorphic(back, ours), fmt
