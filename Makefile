@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test debs clean
+.PHONY: demo test debs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,13 @@ debs:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 
 test: $(STAMP) debs
-	$(BIN)/ruff check kg tests notebooks
+	$(BIN)/ruff check kg tests notebooks bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of the tests): prints its figures and writes bench/results/.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes 10k,100k,1M --repeat 3
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -109,7 +109,14 @@ def hierarchy_predicate(child_type: str, parent_type: str) -> str:
 
 
 def edges(cur: Curation) -> list[Edge]:
-    """Every edge of the graph, sorted, each with the ids of the records supporting it."""
+    """Every edge of the graph, sorted, each with the ids of the records supporting it.
+
+    Computed once per curation (and again only after its records change).
+    """
+    return cur.derived("edges", lambda: _edges(cur))
+
+
+def _edges(cur: Curation) -> list[Edge]:
     support: dict[tuple[str, str, str], list[str]] = {}
     meta: dict[tuple[str, str, str], tuple[Sign, str, bool]] = {}
     for claim in cur.claims.values():

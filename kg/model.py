@@ -7,7 +7,11 @@ Entity names in these records are already resolved to entity ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 #: Sign of a causal edge: +1 (activates, promotes), -1 (inhibits, reduces), None (unknown).
 Sign = int | None
@@ -297,6 +301,24 @@ class Curation:
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: derived data (edges, adjacency) keyed by name, valid for one :meth:`fingerprint`
+    _derived: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False,
+                                                 compare=False)
+
+    def fingerprint(self) -> int:
+        """Changes whenever a claim, trial or entity is added, removed or replaced."""
+        return hash((tuple(map(id, self.claims.values())), tuple(map(id, self.trials.values())),
+                     tuple(map(id, self.entities.values()))))
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """A value computed from the records once, and again only after they change."""
+        key = self.fingerprint()
+        hit = self._derived.get(name)
+        if hit is not None and hit[0] == key:
+            return cast(T, hit[1])
+        value = make()
+        self._derived[name] = (key, value)
+        return value
 
     def reference(self, citation: str) -> Reference:
         """The reference a ``REVIEW:NUMBER`` citation (or a key) points to."""

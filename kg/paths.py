@@ -144,14 +144,19 @@ def select_claims(cur: Curation, *, evidence: str | None = None, agent: str | No
         if (wanted is None or wanted in c.evidence) and (agent is None or c.agent == agent))
 
 
-def _distances_to(adj: dict[str, dict[str, list[Edge]]], target: str) -> dict[str, int]:
-    """Hop distance from every node to ``target`` (breadth-first on reversed edges)."""
+def _reverse(adj: dict[str, dict[str, list[Edge]]]) -> dict[str, set[str]]:
+    """Predecessors of every node."""
     reverse: dict[str, set[str]] = {}
     for u, nbrs in adj.items():
         for v in nbrs:
             reverse.setdefault(v, set()).add(u)
-    dist = {target: 0}
-    frontier = [target]
+    return reverse
+
+
+def _distances_to(reverse: dict[str, set[str]], targets: set[str]) -> dict[str, int]:
+    """Hop distance from every node to the nearest of ``targets`` (reverse breadth-first)."""
+    dist = dict.fromkeys(targets, 0)
+    frontier = list(targets)
     while frontier:
         nxt = []
         for v in frontier:
@@ -190,12 +195,34 @@ def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPI
     return score
 
 
-def _make_path(nodes: tuple[str, ...], adj: dict[str, dict[str, list[Edge]]],
-               cur: Curation, degrees: dict[str, int]) -> Path:
-    hops = tuple(Hop(u, v, tuple(adj[u][v])) for u, v in pairwise(nodes))
-    common = set(hops[0].claims)
-    for hop in hops[1:]:
-        common &= hop.claims
+class _HopIndex:
+    """Per-query memo of hops: their edges, claims and distinct studies."""
+
+    def __init__(self, adj: dict[str, dict[str, list[Edge]]], cur: Curation) -> None:
+        self.adj = adj
+        self.cur = cur
+        self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], int]] = {}
+
+    def hop(self, u: str, v: str) -> tuple[Hop, frozenset[str], int]:
+        hit = self.hops.get((u, v))
+        if hit is None:
+            hop = Hop(u, v, tuple(self.adj[u][v]))
+            claims = hop.claims
+            hit = self.hops[(u, v)] = (hop, claims, self.studies(claims))
+        return hit
+
+    def studies(self, claims: frozenset[str] | set[str]) -> int:
+        return len({k for c in claims for k in self.cur.study_keys(self.cur.claims[c])})
+
+
+def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]) -> Path:
+    parts = [index.hop(u, v) for u, v in pairwise(nodes)]
+    hops = tuple(h for h, _, _ in parts)
+    common = set(parts[0][1])
+    for _, claims, _ in parts[1:]:
+        common &= claims
+        if not common:
+            break
     if common:
         # an asserted path is read with the asserting claims' own edges (and signs)
         hops = tuple(
@@ -204,16 +231,21 @@ def _make_path(nodes: tuple[str, ...], adj: dict[str, dict[str, list[Edge]]],
                      tuple(c for c in e.claims if c in common), e.derived)
                 for e in h.edges if common & set(e.claims)))
             for h in hops)
-    per_hop_studies = []
-    for hop in hops:
-        keys = {k for c in hop.claims for k in cur.study_keys(cur.claims[c])}
-        per_hop_studies.append(len(keys))
-    if common:
-        studies = len({k for c in common for k in cur.study_keys(cur.claims[c])})
+        studies = index.studies(common)
     else:
-        studies = min(per_hop_studies) if per_hop_studies else 0
+        studies = min(n for _, _, n in parts)
     return Path(nodes, hops, tuple(sorted(common)), studies,
                 round(path_score(nodes, degrees), 12))
+
+
+def prepare(cur: Curation) -> None:
+    """Build the path index (edges, adjacency, degrees) now rather than at the first query.
+
+    Part of loading a large graph, so that the first query is as fast as the next ones.
+    """
+    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
+    cur.derived("reverse", lambda: _reverse(adj))
+    cur.derived("degrees", lambda: _degrees(adj))
 
 
 def rank_key(path: Path) -> tuple[Any, ...]:
@@ -291,24 +323,24 @@ def paths(
         raise QueryError(f"cannot both pass through and avoid {both}")
     if {source, target} & avoid_set:
         raise QueryError("cannot avoid the source or the target itself")
-    claims = None
     if evidence or agent:
-        claims = select_claims(cur, evidence=evidence, agent=agent)
-    adj = causal_adjacency(cur, claims)
-    degrees = _degrees(causal_adjacency(cur))
+        adj = causal_adjacency(cur, select_claims(cur, evidence=evidence, agent=agent))
+    else:
+        adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
+    degrees = cur.derived("degrees", lambda: _degrees(
+        cur.derived("adjacency", lambda: causal_adjacency(cur))))
     ends = {target} | (descendants(cur, target) if include_subtypes else set())
     starts = {source} | (descendants(cur, source) if include_subtypes else set())
     ends -= avoid_set
     starts -= avoid_set | ends
-    goal = "\x00goal"
-    for end in ends:  # a virtual goal behind every end, for the distance bound
-        adj.setdefault(end, {})[goal] = []
-    dist = _distances_to(adj, goal)
-    for end in ends:
-        del adj[end][goal]
-    dist = {n: d - 1 for n, d in dist.items() if n != goal}
+    if evidence or agent:
+        reverse = _reverse(adj)
+    else:
+        reverse = cur.derived("reverse", lambda: _reverse(adj))
+    dist = _distances_to(reverse, ends)
     result = PathResult(source, target, max_hops=max_hops)
     deadline = time.monotonic() + timeout
+    index = _HopIndex(adj, cur)
     found: list[Path] = []
     stack: list[tuple[str, ...]] = [
         (s,) for s in sorted(starts, reverse=True) if dist.get(s, max_hops + 1) <= max_hops]
@@ -324,7 +356,7 @@ def paths(
         last = nodes[-1]
         if last in ends:
             if via_set <= set(nodes):
-                path = _make_path(nodes, adj, cur, degrees)
+                path = _make_path(nodes, index, degrees)
                 if path.asserted or not asserted_only:
                     found.append(path)
             continue

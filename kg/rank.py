@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.edges import edges
-from kg.model import Curation
+from kg.model import Claim, Curation
 from kg.paths import PATH_KINDS, QueryError
 
 if TYPE_CHECKING:
@@ -223,12 +223,15 @@ def rank(
     for ent_id, fam in merge.items():
         if ent_id != fam:
             members.setdefault(fam, []).append(ent_id)
+    by_entity: dict[str, list[Claim]] = {}
+    for claim in cur.claims.values():
+        for ent in set(claim.entities()) - {claim.source}:
+            by_entity.setdefault(ent, []).append(claim)
     rows = []
     for i in candidates:
         n = names[i]
-        group = {n, *members.get(n, [])}
-        involved = [c for c in cur.claims.values()
-                    if group & set(c.entities()) - {c.source}]
+        involved = list({c.id: c for g in (n, *members.get(n, []))
+                         for c in by_entity.get(g, [])}.values())
         z = None
         if permutations:
             values = null[i]

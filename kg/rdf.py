@@ -173,12 +173,43 @@ def build_rdf(cur: Curation) -> Graph:
     return g
 
 
-class _Buffer:
-    def __init__(self) -> None:
-        self.triples: list[tuple[Node, Node, Node]] = []
+class _OxigraphSink:
+    """Converts rdflib terms to Oxigraph terms as they come, in chunks into a store."""
+
+    CHUNK = 100_000
+
+    def __init__(self, store: Any) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.store = store
+        self.graph = ox.DefaultGraph()
+        self.iris: dict[str, Any] = {}
+        self.chunk: list[Any] = []
+
+    def node(self, term: Node) -> Any:
+        if isinstance(term, URIRef):
+            hit = self.iris.get(term)
+            if hit is None:
+                hit = self.iris[term] = self.ox.NamedNode(str(term))
+            return hit
+        if isinstance(term, Literal):
+            if term.language:
+                return self.ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return self.ox.Literal(str(term), datatype=self.node(term.datatype))
+            return self.ox.Literal(str(term))
+        raise TypeError(f"unexpected RDF term {term!r}")
 
     def add(self, triple: tuple[Node, Node, Node], /) -> None:
-        self.triples.append(triple)
+        s, p, o = triple
+        self.chunk.append(self.ox.Quad(self.node(s), self.node(p), self.node(o), self.graph))
+        if len(self.chunk) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.extend(self.chunk)
+        self.chunk = []
 
 
 def build_store(cur: Curation) -> Any:
@@ -187,29 +218,21 @@ def build_store(cur: Curation) -> Any:
     Oxigraph parses, serialises and answers SPARQL in compiled code; the CLI uses it for
     export and queries. A test proves the two builders give isomorphic graphs.
     """
+    import gc
+
     import pyoxigraph as ox
 
-    buf = _Buffer()
-    _emit(buf, cur)
-    iris: dict[str, Any] = {}
-
-    def node(term: Node) -> Any:
-        if isinstance(term, URIRef):
-            hit = iris.get(term)
-            if hit is None:
-                hit = iris[term] = ox.NamedNode(str(term))
-            return hit
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=node(term.datatype))
-            return ox.Literal(str(term))
-        raise TypeError(f"unexpected RDF term {term!r}")
-
     store = ox.Store()
-    store.extend(ox.Quad(node(s), node(p), node(o), ox.DefaultGraph())
-                 for s, p, o in buf.triples)
+    sink = _OxigraphSink(store)
+    # millions of short-lived term objects: the cyclic collector only slows this down
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _emit(sink, cur)
+        sink.flush()
+    finally:
+        if enabled:
+            gc.enable()
     return store
 
 
