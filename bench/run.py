@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / ".data"
 RESULTS = HERE / "results"
-RUNTIME = HERE / ".venv-runtime"
+RUNTIME = DATA / "venv-runtime"
 
 PAIRS = [
     ("build from curated files", "build_ours", "build_rdflib"),

@@ -356,7 +356,7 @@ def _names(state: State, names: tuple[str, ...]) -> list[str]:
 @click.option("--agent", type=click.Choice(["exosome", "cells"]),
               help="Use only exosome claims or only MSC cell-therapy claims.")
 @click.option("--limit", default=20, show_default=True, help="Paths to print (0: all).")
-@click.option("--max-paths", default=20000, show_default=True,
+@click.option("--max-paths", default=5000, show_default=True,
               help="Stop the search after this many paths.")
 @click.option("--timeout", default=10.0, show_default=True, help="Stop after this many seconds.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "tsv"]), default="table",

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
 DEFAULT_MAX_HOPS = 6
-DEFAULT_MAX_PATHS = 20000
+DEFAULT_MAX_PATHS = 5000
 DEFAULT_TIMEOUT = 10.0
 #: Damping exponent of the degree-weighted path score.
 DAMPING = 0.4
@@ -200,7 +200,8 @@ class _HopIndex:
 
     def __init__(self, adj: dict[str, dict[str, list[Edge]]], cur: Curation) -> None:
         self.adj = adj
-        self.cur = cur
+        self.keys = cur.derived("claim_studies", lambda: {
+            c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
         self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], int]] = {}
 
     def hop(self, u: str, v: str) -> tuple[Hop, frozenset[str], int]:
@@ -212,7 +213,9 @@ class _HopIndex:
         return hit
 
     def studies(self, claims: frozenset[str] | set[str]) -> int:
-        return len({k for c in claims for k in self.cur.study_keys(self.cur.claims[c])})
+        if len(claims) == 1:
+            return len(self.keys[next(iter(claims))])
+        return len(frozenset().union(*(self.keys[c] for c in claims)))
 
 
 def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]) -> Path:
@@ -246,6 +249,7 @@ def prepare(cur: Curation) -> None:
     adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
     cur.derived("reverse", lambda: _reverse(adj))
     cur.derived("degrees", lambda: _degrees(adj))
+    _HopIndex(adj, cur)  # per-claim study keys
 
 
 def rank_key(path: Path) -> tuple[Any, ...]:
@@ -344,13 +348,19 @@ def paths(
     found: list[Path] = []
     stack: list[tuple[str, ...]] = [
         (s,) for s in sorted(starts, reverse=True) if dist.get(s, max_hops + 1) <= max_hops]
+    # successors worth following from a node with a given number of hops left, in the
+    # reverse-sorted order the stack needs (children come off it sorted)
+    useful: dict[tuple[str, int], list[str]] = {}
+    far = max_hops + 1
+    steps = 0
     # depth-first, children in sorted order so that a capped search is deterministic
     while stack:
         nodes = stack.pop()
         if len(found) >= max_paths:
             result.capped = True
             break
-        if time.monotonic() > deadline:
+        steps += 1
+        if not steps & 1023 and time.monotonic() > deadline:
             result.timed_out = True
             break
         last = nodes[-1]
@@ -361,12 +371,14 @@ def paths(
                     found.append(path)
             continue
         left = max_hops - (len(nodes) - 1)
-        for nxt in sorted(adj.get(last, {}), reverse=True):
-            if nxt in nodes or nxt in avoid_set:
-                continue
-            if dist.get(nxt, max_hops + 1) > left - 1:
-                continue
-            stack.append((*nodes, nxt))
+        nexts = useful.get((last, left))
+        if nexts is None:
+            nexts = useful[(last, left)] = sorted(
+                (v for v in adj.get(last, {})
+                 if dist.get(v, far) <= left - 1 and v not in avoid_set), reverse=True)
+        for nxt in nexts:
+            if nxt not in nodes:
+                stack.append((*nodes, nxt))
     found.sort(key=rank_key)
     result.paths = found
     result.found = len(found)

@@ -210,10 +210,12 @@ def rank(
     # and the module-level default is put back afterwards
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        for _ in range(permutations):
-            perm = h.copy()
+        # one chain of degree-preserving swaps (in/out degrees kept, no multi-edges):
+        # 10 swaps per edge to forget the observed graph, then 2 per edge between samples
+        perm = h.copy()
+        for k in range(permutations):
             if perm.ecount() > 1:
-                perm.rewire(n=10 * perm.ecount())  # simple graph; keeps in/out degrees
+                perm.rewire(n=(10 if k == 0 else 2) * perm.ecount())
             values = _betweenness(perm, sources, targets, sample, seed)
             for i in candidates:
                 null[i].append(values[i])
