@@ -85,6 +85,10 @@ def check(state: State, shacl: bool) -> None:
     from kg.curation import validate
 
     cur, problems = validate(state.data_dir)
+    if cur.extra_rdf:
+        from kg.curation import check_extra_rdf
+
+        problems += check_extra_rdf(cur)
     for warning in cur.warnings:
         click.echo(str(warning), err=True)
     for problem in problems:
@@ -94,6 +98,9 @@ def check(state: State, shacl: bool) -> None:
         f"{len(cur.entities)} entities, {sum(len(e.synonyms) for e in cur.entities.values())} "
         f"synonyms, {len(cur.claims)} claims, {len(cur.references)} references, "
         f"{len(cur.trials)} trial reports, {len(cur.attributes)} attributes")
+    if cur.extra_edges or cur.extra_rdf:
+        click.echo(f"extra: {len(cur.extra_edges)} edges from edge tables, "
+                   f"{len(cur.extra_rdf)} RDF file(s)")
     if cur.warnings:
         click.echo(f"{len(cur.warnings)} warning(s)")
     if problems:

@@ -56,7 +56,12 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "trials": (("id", "trial", "agent", "source", "diseases", "refs", "review", "where"),
                ("route", "phase", "enrollment", "status", "design", "outcome", "note")),
     "attributes": (("entity", "attribute", "value", "refs", "review", "where"), ()),
+    "extra": (("subject", "predicate", "object", "source"), ("note",)),
 }
+#: Predicate kinds an edge table in ``extra/`` may use.
+EXTRA_KINDS = frozenset({"causal", "hierarchy"})
+#: RDF files ``extra/`` may hold, by suffix.
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 
 #: Entity types a claim's cargo may have.
 CARGO_TYPES = frozenset({"mirna", "lncrna", "circrna", "rna", "protein", "chemical"})
@@ -570,10 +575,92 @@ class _Loader:
                     ent, row["attribute"], row["value"], refs, review, row["where"],
                     Location(row.path, row.line)))
 
+    def load_extra(self) -> None:
+        """Edge tables (streamed, row by row) and RDF files of ``extra/``."""
+        folder = self.root / "extra"
+        if not folder.is_dir():
+            return
+        for file in sorted(folder.iterdir()):
+            display = _display(self.root, file)
+            if file.suffix == ".tsv":
+                self.cur.files.append(display)
+                self._extra_table(file, display)
+            elif file.suffix in RDF_SUFFIXES:
+                self.cur.files.append(display)
+                self.cur.extra_rdf.append(str(file))
+            elif file.is_file() and not file.name.startswith("."):
+                self.warn(display, "ignored: extra/ takes .tsv edge tables and .ttl/.nt files")
+
+    def _extra_table(self, file: Path, display: str) -> None:
+        required, optional = COLUMNS["extra"]
+        header: list[str] | None = None
+        resolved: dict[str, str | None] = {}
+
+        def name(row: Row, column: str) -> str | None:
+            text = row[column]
+            if text not in resolved:
+                before = len(self.problems)
+                resolved[text] = self.resolve(row, column, text)
+                if len(self.problems) > before:
+                    return None  # reported once here; later rows with it are left quiet
+            elif resolved[text] is None:
+                self.error(row.where, f"{column}: '{text}' does not resolve (see above)")
+            return resolved[text]
+
+        with file.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                raw = raw.rstrip(b"\r\n")
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.error(f"{display}:{number}", f"not valid UTF-8 (byte "
+                               f"0x{raw[exc.start]:02x} at column {exc.start + 1})")
+                    continue
+                if not text.strip() or text.startswith("#"):
+                    continue
+                cells = [c.strip() for c in text.split("\t")]
+                if header is None:
+                    header = cells
+                    missing = [c for c in required if c not in header]
+                    unknown = [c for c in header if c not in required and c not in optional]
+                    for col in missing:
+                        self.error(f"{display}:{number}", f"missing column '{col}'")
+                    for col in unknown:
+                        self.error(f"{display}:{number}", f"unknown column '{col}'")
+                    if missing or unknown:
+                        return
+                    continue
+                if len(cells) != len(header):
+                    self.error(f"{display}:{number}", f"expected {len(header)} tab-separated "
+                               f"cells, found {len(cells)}")
+                    continue
+                row = Row(display, number, dict(zip(header, cells, strict=True)))
+                pred = self.cur.predicates.get(row["predicate"])
+                if pred is None or pred.kind not in EXTRA_KINDS:
+                    allowed = sorted(p.id for p in self.cur.predicates.values()
+                                     if p.kind in EXTRA_KINDS)
+                    self.error(row.where, f"predicate: '{row['predicate']}' is not one of "
+                               f"{', '.join(allowed)}")
+                    continue
+                if not row["source"]:
+                    self.error(row.where, "source: empty (say where the edge comes from)")
+                    continue
+                subject, obj = name(row, "subject"), name(row, "object")
+                if subject is None or obj is None:
+                    continue
+                if subject == obj:
+                    self.error(row.where, f"'{row['subject']}' acts on itself (self-loop)")
+                    continue
+                self.cur.extra_edges.setdefault((subject, pred.id, obj), set()).add(
+                    row["source"])
+        if header is None:
+            self.error(display, "empty file (a header line is required)")
+
     def run(self) -> Curation:
         stages: list[Callable[[], None]] = [
             self.load_schema, self.load_reviews, self.load_entities, self.load_ambiguous,
-            self.load_references, self.load_claims, self.load_trials, self.load_attributes]
+            self.load_references, self.load_claims, self.load_trials, self.load_attributes,
+            self.load_extra]
         for stage in stages:
             stage()
         self.cur.warnings = self.warnings
@@ -597,6 +684,24 @@ def validate(data_dir: str | os.PathLike[str] | None = None
     loader = _Loader(root)
     cur = loader.run()
     return cur, loader.problems
+
+
+def check_extra_rdf(cur: Curation) -> list[Problem]:
+    """Parse every RDF file of ``extra/`` (with Oxigraph); a problem per file that fails."""
+    import pyoxigraph as ox
+
+    formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+    problems = []
+    for path in cur.extra_rdf:
+        file = Path(path)
+        try:
+            for _ in ox.parse(path=str(file), format=formats[file.suffix]):
+                pass
+        except SyntaxError as exc:
+            problems.append(Problem(_display(Path(cur.root), file), f"not valid RDF: {exc}"))
+        except OSError as exc:
+            problems.append(Problem(_display(Path(cur.root), file), f"cannot read: {exc}"))
+    return problems
 
 
 def name_index(cur: Curation) -> NameIndex:

@@ -21,8 +21,9 @@ class Edge:
     """A directed edge between two entities, with the records that support it.
 
     ``claims`` holds claim ids for causal edges and trial-row ids for trial edges; it is
-    empty for hierarchy edges (which come from the vocabulary). ``derived`` marks edges whose
-    sign was worked out from the claim's stated effect rather than stated step by step.
+    empty for hierarchy edges (which come from the vocabulary) and for edges that only come
+    from edge tables in ``extra/``, whose provenance is in ``sources``. ``derived`` marks edges
+    whose sign was worked out from the claim's stated effect rather than stated step by step.
     """
 
     subject: str
@@ -32,6 +33,7 @@ class Edge:
     kind: str
     claims: tuple[str, ...] = ()
     derived: bool = False
+    sources: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -138,9 +140,14 @@ def _edges(cur: Curation) -> list[Edge]:
                 pred = hierarchy_predicate(ent.type, cur.entities[parent].type)
                 support.setdefault((ent.id, pred, parent), [])
                 meta[(ent.id, pred, parent)] = (None, "hierarchy", False)
+    for key in cur.extra_edges:
+        if key not in meta:
+            support[key] = []
+            info = cur.predicates[key[1]]
+            meta[key] = ({"+": 1, "-": -1}.get(info.sign), info.kind, False)
     return [
         Edge(s, p, o, meta[(s, p, o)][0], meta[(s, p, o)][1], tuple(sorted(set(ids))),
-             meta[(s, p, o)][2])
+             meta[(s, p, o)][2], tuple(sorted(cur.extra_edges.get((s, p, o), ()))))
         for (s, p, o), ids in sorted(support.items())
     ]
 

@@ -35,5 +35,6 @@ def build_graph(cur: Curation) -> nx.MultiDiGraph:
         g.add_node(node, type="trial", label=node, reports=rows)
     for e in edges(cur):
         g.add_edge(e.subject, e.object, key=e.predicate, predicate=e.predicate, sign=e.sign,
-                   kind=e.kind, derived=e.derived, claims=list(e.claims))
+                   kind=e.kind, derived=e.derived, claims=list(e.claims),
+                   sources=list(e.sources))
     return g

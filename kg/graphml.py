@@ -30,6 +30,7 @@ def graphml_graph(cur: Curation) -> nx.MultiDiGraph:
         claims = data["claims"]
         data["sign"] = _SIGN[data["sign"]] if data["kind"] != "hierarchy" else ""
         data["claims"] = "|".join(claims)
+        data["sources"] = "|".join(data["sources"])
         data["citations"] = "|".join(sorted({
             citation_text(cur, ref) for c in claims if c in cur.claims
             for ref in cur.claims[c].refs}))

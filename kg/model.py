@@ -301,6 +301,10 @@ class Curation:
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: (subject, predicate, object) -> sources, from ``extra/*.tsv`` edge tables
+    extra_edges: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+    #: RDF files of ``extra/`` merged into the RDF view
+    extra_rdf: list[str] = field(default_factory=list)
     #: derived data (edges, adjacency) keyed by name, valid for one :meth:`fingerprint`
     _derived: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False,
                                                  compare=False)

@@ -96,6 +96,7 @@ class EXO(DefinedNamespace):
     sign: URIRef
     derived: URIRef
     supportedBy: URIRef
+    externalSource: URIRef
     # references
     authors: URIRef
     firstAuthor: URIRef
@@ -161,6 +162,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "derived": ("derived sign", "True when the sign was worked out from the claim's stated "
                 "effect rather than stated for this step."),
     "supportedBy": ("supported by", "A claim or trial report that asserts the edge."),
+    "externalSource": ("external source", "The resource an edge merged from an extra edge "
+                       "table comes from (as the table names it)."),
     "authors": ("authors", "Author list as printed."),
     "firstAuthor": ("first author", "First author's surname."),
     "year": ("year", "Publication year as printed."),

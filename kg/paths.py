@@ -14,6 +14,7 @@ so a query always prints the same order.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -348,37 +349,45 @@ def paths(
     found: list[Path] = []
     stack: list[tuple[str, ...]] = [
         (s,) for s in sorted(starts, reverse=True) if dist.get(s, max_hops + 1) <= max_hops]
-    # successors worth following from a node with a given number of hops left, in the
-    # reverse-sorted order the stack needs (children come off it sorted)
-    useful: dict[tuple[str, int], list[str]] = {}
-    far = max_hops + 1
-    steps = 0
-    # depth-first, children in sorted order so that a capped search is deterministic
-    while stack:
-        nodes = stack.pop()
-        if len(found) >= max_paths:
-            result.capped = True
-            break
-        steps += 1
-        if not steps & 1023 and time.monotonic() > deadline:
-            result.timed_out = True
-            break
-        last = nodes[-1]
-        if last in ends:
-            if via_set <= set(nodes):
-                path = _make_path(nodes, index, degrees)
-                if path.asserted or not asserted_only:
-                    found.append(path)
-            continue
-        left = max_hops - (len(nodes) - 1)
-        nexts = useful.get((last, left))
-        if nexts is None:
-            nexts = useful[(last, left)] = sorted(
-                (v for v in adj.get(last, {})
-                 if dist.get(v, far) <= left - 1 and v not in avoid_set), reverse=True)
-        for nxt in nexts:
-            if nxt not in nodes:
-                stack.append((*nodes, nxt))
+    # the search makes many short-lived tuples and no reference cycles: the cyclic
+    # collector would only rescan the (large) loaded graph again and again
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        # successors worth following from a node with a given number of hops left, in the
+        # reverse-sorted order the stack needs (children come off it sorted)
+        useful: dict[tuple[str, int], list[str]] = {}
+        far = max_hops + 1
+        steps = 0
+        # depth-first, children in sorted order so that a capped search is deterministic
+        while stack:
+            nodes = stack.pop()
+            if len(found) >= max_paths:
+                result.capped = True
+                break
+            steps += 1
+            if not steps & 1023 and time.monotonic() > deadline:
+                result.timed_out = True
+                break
+            last = nodes[-1]
+            if last in ends:
+                if via_set <= set(nodes):
+                    path = _make_path(nodes, index, degrees)
+                    if path.asserted or not asserted_only:
+                        found.append(path)
+                continue
+            left = max_hops - (len(nodes) - 1)
+            nexts = useful.get((last, left))
+            if nexts is None:
+                nexts = useful[(last, left)] = sorted(
+                    (v for v in adj.get(last, {})
+                     if dist.get(v, far) <= left - 1 and v not in avoid_set), reverse=True)
+            for nxt in nexts:
+                if nxt not in nodes:
+                    stack.append((*nodes, nxt))
+    finally:
+        if enabled:
+            gc.enable()
     found.sort(key=rank_key)
     result.paths = found
     result.found = len(found)

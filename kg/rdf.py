@@ -16,6 +16,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
 
 from kg.edges import edges, trial_nodes
+from kg.errors import KGError
 from kg.model import Curation, Reference, Review
 from kg.namespace import (
     ATTR,
@@ -170,6 +171,11 @@ def build_rdf(cur: Curation) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, replace=True)
     _emit(g, cur)
+    for path in cur.extra_rdf:
+        try:
+            g.parse(path, format="turtle" if path.endswith(".ttl") else "nt")
+        except Exception as exc:  # rdflib raises several kinds for bad RDF
+            raise KGError(f"{path}: not valid RDF: {exc}") from exc
     return g
 
 
@@ -233,6 +239,12 @@ def build_store(cur: Curation) -> Any:
     finally:
         if enabled:
             gc.enable()
+    for path in cur.extra_rdf:
+        fmt = ox.RdfFormat.TURTLE if path.endswith(".ttl") else ox.RdfFormat.N_TRIPLES
+        try:
+            store.bulk_load(path=path, format=fmt, to_graph=ox.DefaultGraph())
+        except SyntaxError as exc:
+            raise KGError(f"{path}: not valid RDF: {exc}") from exc
     return store
 
 
@@ -313,3 +325,5 @@ def _emit(g: Sink, cur: Curation) -> None:
         g.add((node, EXO.derived, Literal(e.derived, datatype=XSD.boolean)))
         for rid in e.claims:
             g.add((node, EXO.supportedBy, CLAIM[rid] if rid in cur.claims else REPORT[rid]))
+        for source in e.sources:
+            g.add((node, EXO.externalSource, Literal(source)))

@@ -64,7 +64,8 @@ def path_dict(cur: Curation, rank: int, path: Path) -> dict[str, Any]:
         "hops": [{
             "from": h.source, "to": h.target,
             "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
-                       "claims": list(e.claims)} for e in h.edges],
+                       "claims": list(e.claims), "sources": list(e.sources)}
+                      for e in h.edges],
             "citations": sorted({citation_text(cur, r) for c in h.claims
                                  for r in cur.claims[c].refs}),
         } for h in path.hops],
@@ -118,8 +119,9 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[Path], *,
         else:
             for h in p.hops:
                 ids = sorted(h.claims)
+                sources = sorted({src for e in h.edges for src in e.sources})
                 out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)}: "
-                           f"{', '.join(ids)}")
+                           f"{', '.join(ids + [f'from {x}' for x in sources])}")
                 if explain:
                     for cid in ids:
                         out.append(f"      {_claim_line(cur, cid)}")

@@ -151,6 +151,8 @@ def _edge_title(cur: Curation, e: Edge) -> str:
         for ref in claim.refs:
             lines.append(f"    {citation_text(cur, ref)}")
         lines.append(f"    read in {claim.review}, {claim.where}")
+    for source in e.sources:
+        lines.append(f"- from {source} (extra edge table)")
     return "\n".join(lines)
 
 
