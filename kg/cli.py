@@ -47,10 +47,11 @@ def handle_errors(fn: F) -> F:
 class State:
     """What the group passes to each command: the data folder, loaded on demand."""
 
-    def __init__(self, data: str | None) -> None:
+    def __init__(self, data: str | None, cache: bool = True) -> None:
         from kg.curation import default_data_dir
 
         self.data_dir = Path(data).expanduser() if data else default_data_dir()
+        self.cache = cache
         self._cur: Any = None
 
     def curation(self) -> Any:
@@ -58,8 +59,25 @@ class State:
         if self._cur is None:
             from kg.curation import load
 
-            self._cur = load(self.data_dir)
+            if self.cache:
+                from kg.cache import load_cached
+
+                if not self.data_dir.is_dir():
+                    self._cur = load(self.data_dir)  # raises the clear folder error
+                self._cur = load_cached(self.data_dir, load)
+            else:
+                self._cur = load(self.data_dir)
         return self._cur
+
+    def store(self) -> Any:
+        """The Oxigraph store of the curation (from the cache when the folder is unchanged)."""
+        from kg.rdf import build_store
+
+        if self.cache:
+            from kg.cache import store_cached
+
+            return store_cached(self.curation(), build_store)
+        return build_store(self.curation())
 
 
 pass_state = click.make_pass_decorator(State)
@@ -69,10 +87,12 @@ pass_state = click.make_pass_decorator(State)
 @click.version_option(__version__, prog_name="exokg")
 @click.option("--data", metavar="FOLDER", envvar="EXOKG_DATA",
               help="Curated data folder (default: $EXOKG_DATA, else the shipped triples/).")
+@click.option("--no-cache", is_flag=True,
+              help="Do not use or write the content-hash cache (also EXOKG_CACHE=off).")
 @click.pass_context
-def cli(ctx: click.Context, data: str | None) -> None:
+def cli(ctx: click.Context, data: str | None, no_cache: bool) -> None:
     """exokg: a curated knowledge graph of MSC exosomes in ageing and age-related disease."""
-    ctx.obj = State(data)
+    ctx.obj = State(data, cache=not no_cache)
 
 
 @cli.command()
@@ -224,11 +244,21 @@ def export(state: State, fmt: str, output: str) -> None:
         return
     if fmt in ("turtle", "nt"):
         from kg.export import serialize_store, write_bytes
-        from kg.rdf import build_store
 
-        store = build_store(state.curation())
-        path = write_bytes(serialize_store(store, fmt), output)
-        size = len(store)
+        def make() -> bytes:
+            return serialize_store(state.store(), fmt)
+
+        def count() -> bytes:
+            return str(len(state.store())).encode()
+
+        if state.cache:
+            from kg.cache import bytes_cached
+
+            data = bytes_cached(state.curation(), f"export.{fmt}", make)
+            size = int(bytes_cached(state.curation(), "triples.count", count))
+        else:
+            data, size = make(), int(count())
+        path = write_bytes(data, output)
     else:
         graph = build_rdf(state.curation())
         path = write(graph, fmt, output)
@@ -535,9 +565,7 @@ def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str |
 
         rows = remote_query(Server(endpoint, user, password, timeout), text)
     else:
-        from kg.rdf import build_store
-
-        rows = run_query(build_store(state.curation()), text, compact=fmt != "json")
+        rows = run_query(state.store(), text, compact=fmt != "json")
     if not rows:
         click.echo("no results", err=True)
         sys.exit(EXIT_NO_RESULT)

@@ -305,6 +305,8 @@ class Curation:
     extra_edges: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     #: RDF files of ``extra/`` merged into the RDF view
     extra_rdf: list[str] = field(default_factory=list)
+    #: content hash of the folder when it came through :mod:`kg.cache`
+    cache_key: str = field(default="", repr=False, compare=False)
     #: derived data (edges, adjacency) keyed by name, valid for one :meth:`fingerprint`
     _derived: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False,
                                                  compare=False)

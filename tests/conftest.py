@@ -15,6 +15,15 @@ TRIPLES = ROOT / "triples"
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+                  ) -> Path:
+    """Every test gets its own cache folder: nothing is read from or left in the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("EXOKG_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def cur() -> Curation:
     """The project's real curated data, validated."""
