@@ -35,7 +35,7 @@ from kg.model import (
 )
 from kg.names import NameIndex, fold
 from kg.terms import PREDICATE_PROPERTY, TYPE_CLASS
-from kg.tsv import Row, Table, read_table, split_list
+from kg.tsv import Row, Table, check_header, read_table, split_list
 
 #: Columns of each kind of file: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -621,13 +621,8 @@ class _Loader:
                 cells = [c.strip() for c in text.split("\t")]
                 if header is None:
                     header = cells
-                    missing = [c for c in required if c not in header]
-                    unknown = [c for c in header if c not in required and c not in optional]
-                    for col in missing:
-                        self.error(f"{display}:{number}", f"missing column '{col}'")
-                    for col in unknown:
-                        self.error(f"{display}:{number}", f"unknown column '{col}'")
-                    if missing or unknown:
+                    if not check_header(header, required, optional, f"{display}:{number}",
+                                        self.problems):
                         return
                     continue
                 if len(cells) != len(header):

@@ -48,6 +48,22 @@ def split_list(cell: str) -> list[str]:
     return [item.strip() for item in cell.split("|") if item.strip()]
 
 
+def check_header(header: Sequence[str], required: Sequence[str], optional: Sequence[str],
+                 where: str, problems: list[Problem]) -> bool:
+    """Report missing, unknown and repeated columns of a header; True when it is usable."""
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required and c not in optional]
+    dupes = sorted({c for c in header if list(header).count(c) > 1})
+    for col in missing:
+        problems.append(Problem(where, f"missing column '{col}' (the header has: "
+                                       f"{', '.join(header)})"))
+    for col in unknown:
+        problems.append(Problem(where, f"unknown column '{col}'"))
+    for col in dupes:
+        problems.append(Problem(where, f"column '{col}' appears twice"))
+    return not (missing or unknown or dupes)
+
+
 def read_table(
     file: Path,
     display: str,
@@ -101,19 +117,7 @@ def read_table(
         if header is None:
             header = cells
             header_line = number
-            missing = [c for c in required if c not in header]
-            unknown = [c for c in header if c not in required and c not in optional]
-            dupes = sorted({c for c in header if header.count(c) > 1})
-            for col in missing:
-                problems.append(Problem(
-                    f"{display}:{number}",
-                    f"missing column '{col}' (the header has: {', '.join(header)})",
-                ))
-            for col in unknown:
-                problems.append(Problem(f"{display}:{number}", f"unknown column '{col}'"))
-            for col in dupes:
-                problems.append(Problem(f"{display}:{number}", f"column '{col}' appears twice"))
-            if missing or unknown or dupes:
+            if not check_header(header, required, optional, f"{display}:{number}", problems):
                 return None
             continue
         if len(cells) != len(header):
