@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kg.curie import entity_curie
 from kg.edges import Edge, edges, trial_nodes
+from kg.errors import ExportError
 from kg.export import atomic_write
 from kg.model import Curation
 from kg.summary import citation_text
@@ -113,6 +114,8 @@ def neo4j_tables(cur: Curation) -> tuple[bytes, bytes]:
 def write_tables(cur: Curation, fmt: str, folder: str | Path) -> list[Path]:
     """Write ``kgx`` or ``neo4j`` tables into ``folder`` (each file atomically)."""
     target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} is a file; -f {fmt} writes two files into a folder")
     if fmt == "kgx":
         names, data = ("nodes.tsv", "edges.tsv"), kgx_tables(cur)
     else:
