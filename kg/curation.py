@@ -93,12 +93,11 @@ def default_data_dir() -> Path:
 
 def _display(root: Path, file: Path) -> str:
     """Path shown in messages: relative to the working directory when possible."""
+    del root  # messages name files as the user would type them, from where they stand
     try:
         return os.path.relpath(file)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(file)
-    finally:
-        del root
 
 
 class _Loader:

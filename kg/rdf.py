@@ -85,7 +85,6 @@ def _provenance(g: Sink, node: URIRef, cur: Curation, refs: tuple[str, ...], rev
 def _schema(g: Sink, cur: Curation) -> None:
     g.add((URIRef(str(EXO)), RDF.type, OWL.Ontology))
     g.add((URIRef(str(EXO)), RDFS.label, Literal("exokg schema")))
-    described: set[str] = set()
     for t in cur.types.values():
         cls = URIRef(str(EXO) + TYPE_CLASS[t.id])
         g.add((cls, RDF.type, OWL.Class))
@@ -94,7 +93,6 @@ def _schema(g: Sink, cur: Curation) -> None:
         g.add((cls, RDFS.subClassOf, EXO.Entity))
         if t.biolink.startswith("biolink:"):
             g.add((cls, SKOS.closeMatch, BIOLINK[t.biolink.split(":", 1)[1]]))
-        described.add(TYPE_CLASS[t.id])
     for p in cur.predicates.values():
         prop = predicate_iri(p.id)
         g.add((prop, RDF.type, OWL.ObjectProperty))
@@ -102,7 +100,6 @@ def _schema(g: Sink, cur: Curation) -> None:
         g.add((prop, RDFS.comment, Literal(p.definition)))
         if p.biolink.startswith("biolink:"):
             g.add((prop, SKOS.closeMatch, BIOLINK[p.biolink.split(":", 1)[1]]))
-        described.add(PREDICATE_PROPERTY[p.id])
     for hier in ("memberOf", "partOf", "isA"):
         g.add((URIRef(str(EXO) + hier), RDFS.subPropertyOf, SKOS.broader))
     for name, (label, comment) in TERMS.items():

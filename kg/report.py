@@ -10,9 +10,7 @@ from kg.model import Curation
 from kg.paths import Path, PathResult
 from kg.summary import citation_text, claim_summary
 
-_ARROW = {"has_cargo": "has cargo", "activates": "activates", "inhibits": "inhibits",
-          "regulates": "regulates", "promotes": "promotes", "reduces": "reduces",
-          "affects": "affects"}
+_ARROW = {"has_cargo": "has cargo"}  # other predicates read as they are named
 
 
 def sign_word(sign: int | None, *, disease: bool) -> str:

@@ -92,7 +92,6 @@ def read_table(
     raw_lines = data.split(b"\n")
     if raw_lines and raw_lines[-1] == b"":
         raw_lines.pop()
-    header_line = 0
     for number, raw in enumerate(raw_lines, start=1):
         if raw.endswith(b"\r"):
             crlf = True
@@ -116,7 +115,6 @@ def read_table(
         cells = [c.strip() for c in text.split("\t")]
         if header is None:
             header = cells
-            header_line = number
             if not check_header(header, required, optional, f"{display}:{number}", problems):
                 return None
             continue
@@ -130,7 +128,6 @@ def read_table(
     if header is None:
         problems.append(Problem(display, "no header line (only comments or blank lines)"))
         return None
-    del header_line
     return Table(display, header, rows, comments, crlf)
 
 
