@@ -32,6 +32,7 @@ from kg.model import (
     Review,
     Step,
     Trial,
+    XrefRecord,
 )
 from kg.names import NameIndex, fold
 from kg.terms import PREDICATE_PROPERTY, TYPE_CLASS
@@ -48,11 +49,13 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                    ("journal", "volume", "issue", "pages", "doi", "pmid", "note")),
     "entities": (("id", "type", "label"), ("parents", "xrefs", "note")),
     "synonyms": (("entity", "synonym"), ("seen_in",)),
-    "xrefs": (("entity", "xref", "verified_by"), ("note",)),
+    "xrefs": (("entity", "xref"),
+              ("match", "source_label", "source", "version", "verified_by", "note")),
     "ambiguous": (("term", "meanings"), ("note",)),
+    "unmapped": (("entity", "reason"), ()),
     "claims": (("id", "agent", "source", "cargo", "mechanism", "processes", "diseases",
                 "refs", "review", "where"),
-               ("donor", "evidence", "model", "dose", "note")),
+               ("donor", "evidence", "model", "dose", "basis", "flag", "note")),
     "trials": (("id", "trial", "agent", "source", "diseases", "refs", "review", "where"),
                ("route", "phase", "enrollment", "status", "design", "outcome", "note")),
     "attributes": (("entity", "attribute", "value", "refs", "review", "where"), ()),
@@ -63,6 +66,10 @@ EXTRA_KINDS = frozenset({"causal", "hierarchy"})
 #: RDF files ``extra/`` may hold, by suffix.
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 
+#: How an xref relates to the entity (SKOS mapping relations), ``exact`` when not stated.
+XREF_MATCHES = ("exact", "close", "broad", "narrow")
+#: Where a claim's details were read (``basis`` column of claims).
+BASES = ("table", "text", "title")
 #: Entity types a claim's cargo may have.
 CARGO_TYPES = frozenset({"mirna", "lncrna", "circrna", "rna", "protein", "chemical"})
 #: Attribute names allowed in ``attributes/``.
@@ -275,7 +282,7 @@ class _Loader:
                     continue
                 synonyms.setdefault(ent_id, []).append(syn)
                 syn_rows.append((row, ent_id))
-        xrefs: dict[str, list[str]] = {}
+        xrefs: dict[str, list[tuple[str, str]]] = {}
         for tab in self.tables("xrefs", "xrefs"):
             for row in tab.rows:
                 ent_id, xref = row["entity"], row["xref"]
@@ -283,18 +290,30 @@ class _Loader:
                     self.error(row.where, f"entity: unknown entity id '{ent_id}'")
                 elif not self._check_curie(row, "xref", xref):
                     pass
-                elif not row["verified_by"]:
-                    self.error(row.where, "verified_by: empty (say where the identifier was "
-                               "checked)")
-                elif xref in xrefs.get(ent_id, []):
+                elif not (row["verified_by"] or (row["source"] and row["version"]
+                                                 and row["source_label"])):
+                    self.error(row.where, "source, version, source_label: empty (say which "
+                               "file of the authority the identifier was checked against, its "
+                               "version and the label it gives)")
+                elif (row["match"] or "exact") not in XREF_MATCHES:
+                    self.error(row.where, f"match: '{row['match']}' is not one of "
+                               f"{', '.join(XREF_MATCHES)}")
+                elif any(xref == x for x, _ in xrefs.get(ent_id, [])):
                     self.warn(row.where, f"xref '{xref}' of '{ent_id}' listed twice")
                 else:
-                    xrefs.setdefault(ent_id, []).append(xref)
+                    xrefs.setdefault(ent_id, []).append((xref, row["match"] or "exact"))
+                    self.cur.xref_records.append(XrefRecord(
+                        entity=ent_id, xref=xref, match=row["match"] or "exact",
+                        source_label=row["source_label"], source=row["source"],
+                        version=row["version"], note=row["note"],
+                        where=Location(row.path, row.line)))
         for row in rows:
             ent = Entity(
                 id=row["id"], type=row["type"], label=row["label"],
                 parents=tuple(split_list(row["parents"])),
-                xrefs=tuple(dict.fromkeys([*split_list(row["xrefs"]), *xrefs.get(row["id"], [])])),
+                xrefs=tuple(dict.fromkeys([*split_list(row["xrefs"]), *(
+                    x for x, m in xrefs.get(row["id"], []) if m == "exact")])),
+                close_xrefs=tuple((m, x) for x, m in xrefs.get(row["id"], []) if m != "exact"),
                 synonyms=tuple(synonyms.get(row["id"], [])), note=row["note"],
                 where=Location(row.path, row.line),
             )
@@ -370,6 +389,25 @@ class _Loader:
                 continue
             self.cur.ambiguous[row["term"]] = meanings
             self.names.mark_ambiguous(row["term"], meanings)
+
+    def load_unmapped(self) -> None:
+        file = self.root / "unmapped.tsv"
+        if not file.is_file():
+            return
+        tab = self.table(file, "unmapped")
+        for row in tab.rows if tab else []:
+            ent_id = row["entity"]
+            if ent_id not in self.cur.entities:
+                self.error(row.where, f"entity: unknown entity id '{ent_id}'")
+            elif not row["reason"]:
+                self.error(row.where, "reason: empty (say why no standard identifier fits)")
+            elif ent_id in self.cur.unmapped:
+                self.error(row.where, f"entity: '{ent_id}' listed twice")
+            elif self.cur.entities[ent_id].xrefs:
+                self.error(row.where, f"entity: '{ent_id}' has an exact xref; it is not "
+                           "unmapped")
+            else:
+                self.cur.unmapped[ent_id] = row["reason"]
 
     def load_references(self) -> None:
         titles: dict[str, tuple[str, str]] = {}  # folded title -> (key, where)
@@ -506,6 +544,10 @@ class _Loader:
                 self.error(row.where, f"evidence: '{ev}' is not one of {', '.join(EVIDENCE)}")
         refs = self.citations(row)
         review = self.review_of(row)
+        basis = tuple(split_list(row["basis"]))
+        for item in basis:
+            if item not in BASES:
+                self.error(row.where, f"basis: '{item}' is not one of {', '.join(BASES)}")
         if not (row["mechanism"] or row["processes"] or row["diseases"]):
             self.error(row.where, "the claim names no mechanism, process or disease")
         if len(self.problems) > before or source is None or mechanism is None:
@@ -514,7 +556,8 @@ class _Loader:
             id=cid, agent=row["agent"], source=source, donor=row["donor"], cargo=cargo,
             mechanism=mechanism, processes=processes, diseases=diseases, evidence=evidence,
             model=row["model"], dose=row["dose"], refs=refs, review=review,
-            where=row["where"], note=row["note"], location=Location(row.path, row.line))
+            where=row["where"], note=row["note"], location=Location(row.path, row.line),
+            basis=basis, flag=row["flag"])
 
     def load_trials(self) -> None:
         first_seen: dict[str, str] = {}
@@ -653,6 +696,7 @@ class _Loader:
     def run(self) -> Curation:
         stages: list[Callable[[], None]] = [
             self.load_schema, self.load_reviews, self.load_entities, self.load_ambiguous,
+            self.load_unmapped,
             self.load_references, self.load_claims, self.load_trials, self.load_attributes,
             self.load_extra]
         for stage in stages:

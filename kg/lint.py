@@ -42,6 +42,7 @@ LAYOUT: list[tuple[str, str, Callable[[Row], tuple[object, ...]]]] = [
     ("schema/prefixes.tsv", "prefixes", _by("prefix")),
     ("reviews.tsv", "reviews", _by("key")),
     ("ambiguous.tsv", "ambiguous", _by("term")),
+    ("unmapped.tsv", "unmapped", _by("entity")),
     ("entities", "entities", _by("id")),
     ("synonyms", "synonyms", _by("entity", "synonym")),
     ("xrefs", "xrefs", _by("entity", "xref")),

@@ -93,6 +93,24 @@ class Entity:
     synonyms: tuple[str, ...] = ()
     note: str = ""
     where: Location | None = None
+    #: non-exact mappings as (``close`` | ``broad`` | ``narrow``, CURIE)
+    close_xrefs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class XrefRecord:
+    """One verified cross-reference with the check behind it (``xrefs/*.tsv``)."""
+
+    entity: str
+    xref: str
+    match: str = "exact"
+    #: the label the authority's file gives the identifier
+    source_label: str = ""
+    #: the authority's file the identifier was checked against
+    source: str = ""
+    version: str = ""
+    note: str = ""
+    where: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +213,10 @@ class Claim:
     where: str = ""
     note: str = ""
     location: Location | None = None
+    #: where the claim's details were read: ``table``, ``text`` and/or ``title`` (a cited title)
+    basis: tuple[str, ...] = ()
+    #: a caveat a reader must see (a citation that does not match, a disputed sign ...)
+    flag: str = ""
 
     @property
     def head(self) -> str:
@@ -299,6 +321,10 @@ class Curation:
     trials: dict[str, Trial] = field(default_factory=dict)
     attributes: list[Attribute] = field(default_factory=list)
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: every row of ``xrefs/*.tsv`` that passed validation
+    xref_records: list[XrefRecord] = field(default_factory=list)
+    #: entity id -> why no standard identifier fits (``unmapped.tsv``)
+    unmapped: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     #: (subject, predicate, object) -> sources, from ``extra/*.tsv`` edge tables
