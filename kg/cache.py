@@ -1,8 +1,14 @@
 """A content-hash cache of the loaded curation and of the built Oxigraph store.
 
 Repeated CLI calls on the same folder then skip validation and the RDF build: the key is a
-BLAKE2 hash of every file's path and bytes (so any edit, anywhere in the folder, makes a new
-key), the curation is pickled and the store is an on-disk Oxigraph database. The cache lives
+BLAKE2 hash of every file's path and bytes in the data folder *and* in the installed ``kg``
+package, plus the Python version and the versions of the libraries that shape the output
+(rdflib, pyoxigraph, networkx, curies, igraph) — so an edit of the data or of the program,
+or a library upgrade, makes a new key. The curation is pickled and the store is an on-disk
+Oxigraph database. Entries are written to a temporary name and renamed into place, so a
+reader sees a whole entry or none; an entry that cannot be read (truncated, damaged, written
+by another program) is rebuilt; two processes filling one entry each get a right answer and
+the first complete entry stays. The cache lives
 in ``$EXOKG_CACHE``, else ``$XDG_CACHE_HOME/exokg``, else ``~/.cache/exokg``; ``--no-cache``
 (or ``EXOKG_CACHE=off``) turns it off. A cache that cannot be written is skipped silently:
 it only ever saves time.
@@ -10,6 +16,8 @@ it only ever saves time.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -20,8 +28,8 @@ from typing import Any
 
 from kg.model import Curation
 
-#: Bump when the pickled layout of :class:`~kg.model.Curation` changes.
-FORMAT = "1"
+#: Bump when the layout of cache entries changes.
+FORMAT = "2"
 
 
 def cache_dir() -> Path | None:
@@ -33,17 +41,55 @@ def cache_dir() -> Path | None:
     return Path(base) / "exokg"
 
 
-def content_hash(root: Path) -> str:
-    """BLAKE2 hash of every file under ``root`` (relative path and bytes), in sorted order."""
-    from kg import __version__
+#: Libraries whose version changes what the cached objects hold or how they read back.
+LIBRARIES = ("rdflib", "pyoxigraph", "networkx", "curies", "igraph")
 
-    digest = hashlib.blake2b(f"exokg {__version__} {FORMAT}".encode(), digest_size=20)
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+
+def _hash_tree(digest: Any, root: Path) -> None:
+    for path in sorted(p for p in root.rglob("*")
+                       if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         digest.update(b"\1")
+
+
+@functools.cache
+def program_fingerprint() -> str:
+    """Hash of the ``kg`` package's files, the Python version and the library versions.
+
+    Library versions are read from the names of their installed ``*.dist-info`` folders
+    (found next to each package without importing it), which is far cheaper than
+    :mod:`importlib.metadata`.
+    """
+    import importlib.util
+    import sys
+
+    import kg
+
+    digest = hashlib.blake2b(f"{FORMAT} {sys.version}".encode(), digest_size=20)
+    _hash_tree(digest, Path(kg.__file__).parent)
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            digest.update(f"{name}: absent\n".encode())
+            continue
+        site = Path(origin).parent.parent if spec and spec.submodule_search_locations \
+            else Path(origin).parent
+        stem = name.replace("-", "_").lower()
+        infos = sorted(p.name for p in site.glob("*.dist-info")
+                       if p.name.lower().replace("-", "_").startswith(
+                           (stem + "-", "python_" + stem + "-")))
+        digest.update(f"{name}: {origin} {infos}\n".encode())
+    return digest.hexdigest()
+
+
+def content_hash(root: Path) -> str:
+    """Cache key of a data folder: its files (path and bytes) and the program's fingerprint."""
+    digest = hashlib.blake2b(program_fingerprint().encode(), digest_size=20)
+    _hash_tree(digest, root)
     return digest.hexdigest()
 
 
@@ -63,7 +109,7 @@ def load_cached(root: Path, load: Any) -> Curation:
             cur._derived = {}
             cur.cache_key = key
             return cur
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except Exception:  # any unreadable entry is rebuilt, never an error
         pass
     fresh: Curation = load(root)
     _write_atomically(entry, lambda f: pickle.dump(_without_derived(fresh), f,
@@ -83,12 +129,17 @@ def store_cached(cur: Curation, build: Any) -> Any:
     if not key:
         return build(cur)
     folder = base / key / "oxigraph"
-    if (folder / "complete").is_file():
-        try:
-            return ox.Store.read_only(str(folder))
-        except OSError:
-            pass
+    marker = folder / "complete"
+    try:
+        expected = int(marker.read_text(encoding="ascii").split()[0])
+        disk = ox.Store.read_only(str(folder))
+        if len(disk) == expected:
+            return disk
+        del disk
+    except Exception:  # absent or damaged: rebuild below
+        pass
     store = build(cur)
+    tmp: Path | None = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent))
@@ -96,14 +147,15 @@ def store_cached(cur: Curation, build: Any) -> Any:
         disk.bulk_extend(store)
         disk.flush()
         del disk
-        (tmp / "db" / "complete").write_text("ok\n", encoding="utf-8")
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        if folder.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp / "db", folder)
-        shutil.rmtree(tmp, ignore_errors=True)
-    except OSError:
+        (tmp / "db" / "complete").write_text(f"{len(store)}\n", encoding="ascii")
+        if folder.exists() and not (folder / "complete").is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a damaged entry: replace it
+        os.rename(tmp / "db", folder)  # fails if another process put a whole entry first
+    except Exception:  # the cache only ever saves time
         pass
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     return store
 
 
@@ -116,11 +168,14 @@ def bytes_cached(cur: Curation, name: str, make: Any) -> bytes:
     key = cur.cache_key or content_hash(Path(cur.root))
     entry = base / key / name
     try:
-        return entry.read_bytes()
+        blob = entry.read_bytes()
+        size, _, data = blob.partition(b"\n")
+        if size.isdigit() and int(size) == len(data):
+            return data
     except OSError:
         pass
     fresh: bytes = make()
-    _write_atomically(entry, lambda f: f.write(fresh))
+    _write_atomically(entry, lambda f: f.write(b"%d\n" % len(fresh) + fresh))
     return fresh
 
 
@@ -131,10 +186,17 @@ def _without_derived(cur: Curation) -> Curation:
 
 
 def _write_atomically(path: Path, write: Any) -> None:
+    name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            name = tmp.name
             write(tmp)
-        os.replace(tmp.name, path)
-    except OSError:
+        os.replace(name, path)
+        name = None
+    except Exception:  # the cache only ever saves time
         pass
+    finally:
+        if name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(name)

@@ -10,6 +10,7 @@ request can still leave it partly written — the error says so).
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import urllib.error
@@ -37,15 +38,89 @@ class Server:
     password: str | None = None
     timeout: float = 60.0
 
-    def opener(self) -> urllib.request.OpenerDirector:
-        """An opener that answers Basic and Digest challenges with the credentials."""
-        handlers: list[urllib.request.BaseHandler] = []
-        if self.user is not None:
-            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            manager.add_password(None, self.endpoint, self.user, self.password or "")
-            handlers += [urllib.request.HTTPDigestAuthHandler(manager),
-                         urllib.request.HTTPBasicAuthHandler(manager)]
-        return urllib.request.build_opener(*handlers)
+
+class _Session:
+    """Requests to one server that authenticate *before* any body is sent.
+
+    urllib answers an auth challenge by sending the whole request again: the first attempt
+    carries the body, and a server that answers 401 and closes while the body is still going
+    out leaves the client with ``Broken pipe`` instead of the 401. Here a body-less GET
+    fetches the challenge first; every later request carries its ``Authorization`` header,
+    so a body is only sent to a server that has accepted the credentials.
+    """
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self._opener = urllib.request.build_opener()
+        self._challenge: tuple[str, dict[str, str]] | None = None
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        if server.user is not None:
+            manager.add_password(None, server.endpoint, server.user, server.password or "")
+        self._digest = urllib.request.HTTPDigestAuthHandler(manager)
+
+    def _authorization(self, req: urllib.request.Request) -> str | None:
+        if self._challenge is None:
+            return None
+        scheme, params = self._challenge
+        if scheme == "basic":
+            pair = f"{self.server.user}:{self.server.password or ''}".encode()
+            return "Basic " + base64.b64encode(pair).decode("ascii")
+        auth = self._digest.get_authorization(req, params)
+        return f"Digest {auth}" if auth else None
+
+    def _send(self, method: str, url: str, body: bytes | None,
+              headers: dict[str, str]) -> tuple[int, bytes]:
+        req = urllib.request.Request(url, data=body, method=method, headers=headers)
+        auth = self._authorization(req)
+        if auth:
+            req.add_unredirected_header("Authorization", auth)
+        with self._opener.open(req, timeout=self.server.timeout) as resp:
+            return int(resp.status), bytes(resp.read())
+
+    def login(self, url: str) -> None:
+        """Fetch the server's challenge with a body-less request; check the credentials."""
+        if self.server.user is None:
+            return
+        try:
+            self._send("GET", url, None, {"Accept": "text/plain"})
+            return  # no authentication asked for
+        except urllib.error.HTTPError as exc:
+            exc.read()
+            header = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+            if not header:
+                return  # e.g. 404 for a graph that does not exist: nothing to answer
+        except OSError as exc:
+            raise self._failure("GET", url, exc) from exc
+        scheme, _, rest = header.partition(" ")
+        params = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        self._challenge = (scheme.lower(), params)
+        self.request("GET", url, None, {"Accept": "text/plain"}, missing_ok=True)
+
+    def request(self, method: str, url: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None, *, missing_ok: bool = False
+                ) -> tuple[int, bytes]:
+        """Send one request; errors become one-line :class:`RemoteError` messages."""
+        try:
+            return self._send(method, url, body, headers or {})
+        except urllib.error.HTTPError as exc:
+            detail = exc.read()[:300].decode("utf-8", "replace")
+            if exc.code in (401, 403):
+                raise RemoteError(f"{method} {url}: the server refused the credentials "
+                                  f"(HTTP {exc.code}); check --user/--password "
+                                  "(or EXOKG_SPARQL_USER / EXOKG_SPARQL_PASSWORD)") from exc
+            if exc.code == 404 and (missing_ok or method == "DELETE"):
+                return 404, b""
+            text = " ".join(detail.split())
+            raise RemoteError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {text}") from exc
+        except OSError as exc:
+            raise self._failure(method, url, exc) from exc
+
+    def _failure(self, method: str, url: str, exc: OSError) -> RemoteError:
+        if isinstance(exc, TimeoutError):
+            return RemoteError(f"{method} {url}: no answer within {self.server.timeout:g} s")
+        if isinstance(exc, urllib.error.URLError):
+            return RemoteError(f"{method} {url}: cannot reach the server ({exc.reason})")
+        return RemoteError(f"{method} {url}: connection failed ({exc})")
 
 
 def _url(endpoint: str, **params: str) -> str:
@@ -56,28 +131,10 @@ def _url(endpoint: str, **params: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
-def _request(server: Server, method: str, url: str, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with server.opener().open(req, timeout=server.timeout) as resp:
-            return int(resp.status), bytes(resp.read())
-    except urllib.error.HTTPError as exc:
-        detail = exc.read()[:300].decode("utf-8", "replace")
-        if exc.code in (401, 403):
-            raise RemoteError(f"{method} {url}: the server refused the credentials "
-                              f"(HTTP {exc.code}); check --user/--password "
-                              "(or EXOKG_SPARQL_USER / EXOKG_SPARQL_PASSWORD)") from exc
-        if exc.code == 404 and method == "DELETE":
-            return 404, b""
-        text = " ".join(detail.split())
-        raise RemoteError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {text}") from exc
-    except TimeoutError as exc:
-        raise RemoteError(f"{method} {url}: no answer within {server.timeout:g} s") from exc
-    except urllib.error.URLError as exc:
-        raise RemoteError(f"{method} {url}: cannot reach the server ({exc.reason})") from exc
-    except OSError as exc:
-        raise RemoteError(f"{method} {url}: connection failed ({exc})") from exc
+def _login(server: Server, url: str) -> _Session:
+    session = _Session(server)
+    session.login(url)
+    return session
 
 
 def push(server: Server, turtle: bytes, graph: str = DEFAULT_GRAPH, *,
@@ -89,18 +146,19 @@ def push(server: Server, turtle: bytes, graph: str = DEFAULT_GRAPH, *,
     """
     staging = f"{graph}-staging-{secrets.token_hex(6)}"
     headers = {"Content-Type": TURTLE}
+    session = _login(server, _url(server.endpoint, graph=staging))
     try:
-        _request(server, "PUT", _url(server.endpoint, graph=staging), turtle, headers)
+        session.request("PUT", _url(server.endpoint, graph=staging), turtle, headers)
         try:
-            status, _ = _request(server, "PUT" if replace else "POST",
-                                 _url(server.endpoint, graph=graph), turtle, headers)
+            status, _ = session.request("PUT" if replace else "POST",
+                                        _url(server.endpoint, graph=graph), turtle, headers)
         except RemoteError as exc:
             raise RemoteError(f"{exc} (the data itself was accepted into a staging graph; "
                               "the target may be partly written if the connection was lost)"
                               ) from exc
     finally:
         try:
-            _request(server, "DELETE", _url(server.endpoint, graph=staging))
+            session.request("DELETE", _url(server.endpoint, graph=staging))
         except RemoteError:
             pass  # the staging graph is disposable; the push result is what matters
     return status
@@ -108,8 +166,9 @@ def push(server: Server, turtle: bytes, graph: str = DEFAULT_GRAPH, *,
 
 def query(server: Server, text: str) -> list[dict[str, Any]]:
     """Run a SELECT or ASK query over the SPARQL protocol; rows of plain strings."""
-    status, body = _request(
-        server, "POST", server.endpoint,
+    session = _login(server, _url(server.endpoint))
+    status, body = session.request(
+        "POST", server.endpoint,
         urllib.parse.urlencode({"query": text}).encode("utf-8"),
         {"Content-Type": "application/x-www-form-urlencoded",
          "Accept": "application/sparql-results+json"})

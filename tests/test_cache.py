@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from kg.cache import content_hash, load_cached
+import kg
+import kg.cache
+from kg.cache import content_hash, load_cached, program_fingerprint
 from kg.cli import cli
 from kg.curation import load
 
@@ -56,3 +63,79 @@ def test_cache_can_be_turned_off(mini: Path, private_cache: Path, monkeypatch) -
     monkeypatch.setenv("EXOKG_CACHE", "off")
     run(mini, "export", "-o", "-")
     assert not any(private_cache.iterdir())
+
+
+def _fingerprint(package_parent: Path) -> str:
+    code = "from kg.cache import program_fingerprint; print(program_fingerprint())"
+    env = {**os.environ, "PYTHONPATH": str(package_parent)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True, cwd=package_parent)
+    return out.stdout.strip()
+
+
+def test_an_edit_of_the_program_changes_the_key(tmp_path: Path) -> None:
+    """The key covers the code: a changed module is a miss, not the old graph."""
+    shutil.copytree(Path(kg.__file__).parent, tmp_path / "kg",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = _fingerprint(tmp_path)
+    assert _fingerprint(tmp_path) == before  # stable while nothing changes
+    rdf = tmp_path / "kg" / "rdf.py"
+    rdf.write_text(rdf.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert _fingerprint(tmp_path) != before
+
+
+def test_library_versions_are_in_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = program_fingerprint()
+    program_fingerprint.cache_clear()
+    monkeypatch.setattr(kg.cache, "LIBRARIES", (*kg.cache.LIBRARIES, "click"))
+    try:
+        assert program_fingerprint() != before
+    finally:
+        program_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_damaged_entries_are_rebuilt(mini: Path, private_cache: Path, damage: str) -> None:
+    fresh = run(mini, "--no-cache", "export", "-f", "nt", "-o", "-")
+    assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
+    entries = [p for p in private_cache.rglob("*") if p.is_file()]
+    assert any(p.name == "curation.pickle" for p in entries)
+    assert any(p.name == "complete" for p in entries)
+    for path in entries:
+        data = path.read_bytes()
+        if damage == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "garbage":
+            path.write_bytes(b"\x00garbage" * 3)
+        else:
+            path.write_bytes(b"")
+    assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
+    assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
+
+
+def test_unwritable_cache_folder(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                 ) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    monkeypatch.setenv("EXOKG_CACHE", str(blocker / "cache"))
+    fresh = run(mini, "--no-cache", "export", "-f", "nt", "-o", "-")
+    assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
+    assert run(mini, "sparql", "hub-pathways")
+
+
+def test_two_processes_fill_one_entry(mini: Path, private_cache: Path) -> None:
+    """Started together on an empty cache, both give the right answer."""
+    fresh = run(mini, "--no-cache", "export", "-f", "nt", "-o", "-")
+    cmd = [sys.executable, "-m", "kg", "--data", str(mini), "export", "-f", "nt", "-o", "-"]
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    for _ in range(3):
+        shutil.rmtree(private_cache)
+        private_cache.mkdir()
+        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for _ in range(3)]
+        for proc in procs:
+            out, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err.decode()
+            assert b"Traceback" not in err
+            assert out.decode() == fresh
+    assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
