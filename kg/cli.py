@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -40,8 +41,20 @@ def handle_errors(fn: F) -> F:
             sys.exit(1)
         except KGError as exc:
             raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.stdout.flush()
+            os._exit(EXIT_INTERRUPTED)  # a query thread may still run: leave at once
 
     return cast(F, wrapper)
+
+
+#: Typed option values: a bad value is a usage error (exit 2) that says what is allowed.
+HOPS = click.IntRange(1, 10)
+COUNT = click.IntRange(min=0)
+POSITIVE = click.IntRange(min=1)
+SEED = click.IntRange(min=0)
+SECONDS = click.FloatRange(min=0, min_open=True)
 
 
 class State:
@@ -214,25 +227,31 @@ def show(state: State, name: str, as_json: bool) -> None:
               default="turtle", show_default=True, help="Serialization.")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Output file; '-' writes to standard output.")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing file that does not look like this format.")
 @pass_state
 @handle_errors
-def export(state: State, fmt: str, output: str) -> None:
+def export(state: State, fmt: str, output: str, force: bool) -> None:
     """Write the graph as Turtle, N-Triples, JSON-LD, GraphML, KGX TSV or Neo4j CSV.
 
-    Files are written atomically; kgx and neo4j write two files into the folder -o names.
+    Files are written atomically into an existing folder; kgx and neo4j write two files into
+    the folder -o names.
     """
-    from kg.export import atomic_write
+    from kg.export import atomic_write, check_target
     from kg.export import export as write
     from kg.rdf import build_rdf
 
     if fmt in ("kgx", "neo4j"):
-        from kg.tabular import write_tables
+        from kg.tabular import check_table_folder, write_tables
 
         if output == "-":
             raise click.UsageError(f"-f {fmt} writes two files: give a folder with -o")
-        for written in write_tables(state.curation(), fmt, output):
+        check_table_folder(fmt, output, force=force)
+        for written in write_tables(state.curation(), fmt, output, force=force):
             click.echo(f"wrote {written}", err=True)
         return
+    if output != "-":
+        check_target(output, fmt, force=force)
     if fmt == "graphml":
         from kg.graphml import graphml_bytes
 
@@ -324,15 +343,19 @@ def coverage(state: State, as_json: bool) -> None:
 @cli.command()
 @click.argument("entity", required=False)
 @click.option("-o", "--output", required=True, metavar="FILE.html", help="Page to write.")
-@click.option("--hops", default=2, show_default=True, help="Neighbourhood radius of ENTITY.")
+@click.option("--hops", default=2, show_default=True, type=HOPS,
+              help="Neighbourhood radius of ENTITY (1 to 10).")
 @click.option("--paths", "path_ends", nargs=2, metavar="SOURCE DISEASE",
               help="Draw the answer of a path query.")
 @click.option("--disease", metavar="DISEASE", help="Draw every claim reaching a disease.")
-@click.option("--max-hops", default=6, show_default=True, help="With --paths: longest path.")
+@click.option("--max-hops", default=6, show_default=True, type=HOPS,
+              help="With --paths: longest path (1 to 10).")
 @click.option("--asserted-only", is_flag=True, help="With --paths: asserted paths only.")
-@click.option("--limit", default=50, show_default=True, help="With --paths: paths drawn.")
-@click.option("--seed", default=0, show_default=True, help="Layout seed (same seed, same page).")
-@click.option("--force", is_flag=True, help="Overwrite an existing file that is not HTML.")
+@click.option("--limit", default=50, show_default=True, type=COUNT,
+              help="With --paths: paths drawn (0: all).")
+@click.option("--seed", default=0, show_default=True, type=SEED,
+              help="Layout seed (same seed, same page).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file that is not a page.")
 @pass_state
 @handle_errors
 def view(state: State, entity: str | None, output: str, hops: int,
@@ -342,10 +365,12 @@ def view(state: State, entity: str | None, output: str, hops: int,
 
     With no ENTITY, --paths or --disease the whole curated graph is drawn.
     """
+    from kg.export import check_target
     from kg.paths import QueryError
     from kg.paths import paths as find
     from kg.view import disease_view, neighbourhood, path_view, whole, write_view
 
+    check_target(output, "html", force=force)
     cur = state.curation()
     chosen = sum(bool(x) for x in (entity, path_ends, disease))
     if chosen > 1:
@@ -372,6 +397,8 @@ def view(state: State, entity: str | None, output: str, hops: int,
 
 
 EXIT_NO_RESULT = 3
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def _names(state: State, names: tuple[str, ...]) -> list[str]:
@@ -384,7 +411,8 @@ def _names(state: State, names: tuple[str, ...]) -> list[str]:
 @cli.command()
 @click.argument("source")
 @click.argument("target")
-@click.option("--max-hops", default=6, show_default=True, help="Longest path, in edges.")
+@click.option("--max-hops", default=6, show_default=True, type=HOPS,
+              help="Longest path, in edges (1 to 10).")
 @click.option("--via", multiple=True, metavar="ENTITY", help="Must pass through (repeatable).")
 @click.option("--avoid", multiple=True, metavar="ENTITY", help="Must not touch (repeatable).")
 @click.option("--asserted-only", is_flag=True, help="Only paths one claim carries end to end.")
@@ -392,10 +420,12 @@ def _names(state: State, names: tuple[str, ...]) -> list[str]:
               help="Use only claims with this evidence.")
 @click.option("--agent", type=click.Choice(["exosome", "cells"]),
               help="Use only exosome claims or only MSC cell-therapy claims.")
-@click.option("--limit", default=20, show_default=True, help="Paths to print (0: all).")
-@click.option("--max-paths", default=5000, show_default=True,
-              help="Stop the search after this many paths.")
-@click.option("--timeout", default=10.0, show_default=True, help="Stop after this many seconds.")
+@click.option("--limit", default=20, show_default=True, type=COUNT,
+              help="Paths to print (0: all).")
+@click.option("--max-paths", default=5000, show_default=True, type=POSITIVE,
+              help="Stop the search after this many paths (1 or more).")
+@click.option("--timeout", default=10.0, show_default=True, type=SECONDS,
+              help="Stop after this many seconds (more than 0).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "tsv"]), default="table",
               show_default=True)
 @click.option("--explain", is_flag=True, help="Print every edge's claims in full.")
@@ -504,10 +534,12 @@ def upstream(state: State, disease: str, role: str | None, fmt: str) -> None:
               help="Entity type to rank.")
 @click.option("--level", type=click.Choice(["pathway", "family"]), default="pathway",
               show_default=True, help="family: merge pathways into their broadest ancestor.")
-@click.option("--permutations", default=20, show_default=True,
-              help="Degree-preserving rewirings for the z-score (0 to skip).")
-@click.option("--seed", default=0, show_default=True, help="Seed of rewiring and sampling.")
-@click.option("--limit", default=20, show_default=True, help="Rows to print (0: all).")
+@click.option("--permutations", default=20, show_default=True, type=click.IntRange(0, 10_000),
+              help="Degree-preserving rewirings for the z-score (0 to skip; at most 10000).")
+@click.option("--seed", default=0, show_default=True, type=SEED,
+              help="Seed of rewiring and sampling.")
+@click.option("--limit", default=20, show_default=True, type=COUNT,
+              help="Rows to print (0: all).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "tsv"]), default="table",
               show_default=True)
 @pass_state
@@ -545,7 +577,8 @@ def rank(state: State, entity_type: str, level: str, permutations: int, seed: in
               help="Query this SPARQL 1.1 endpoint instead of the built graph.")
 @click.option("--user", envvar="EXOKG_SPARQL_USER", help="User for the endpoint.")
 @click.option("--password", envvar="EXOKG_SPARQL_PASSWORD", help="Password for the endpoint.")
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait.")
+@click.option("--timeout", default=60.0, show_default=True, type=SECONDS,
+              help="Seconds the query may run (more than 0).")
 @pass_state
 @handle_errors
 def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str | None,
@@ -556,16 +589,17 @@ def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str |
     shipped examples.
     """
     from kg.report import rows_out
-    from kg.sparql import load_query, run_query
+    from kg.sparql import load_query, run_query, with_prefixes
 
     text = load_query(query)
     if endpoint:
         from kg.remote import Server
         from kg.remote import query as remote_query
 
-        rows = remote_query(Server(endpoint, user, password, timeout), text)
+        rows = remote_query(Server(endpoint, user, password, timeout), with_prefixes(text),
+                            compact=fmt != "json")
     else:
-        rows = run_query(state.store(), text, compact=fmt != "json")
+        rows = run_query(state.store(), text, compact=fmt != "json", timeout=timeout)
     if not rows:
         click.echo("no results", err=True)
         sys.exit(EXIT_NO_RESULT)
@@ -581,7 +615,8 @@ def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str |
 @click.option("--user", envvar="EXOKG_SPARQL_USER", help="User (or EXOKG_SPARQL_USER).")
 @click.option("--password", envvar="EXOKG_SPARQL_PASSWORD",
               help="Password (or EXOKG_SPARQL_PASSWORD).")
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait.")
+@click.option("--timeout", default=120.0, show_default=True, type=SECONDS,
+              help="Seconds to wait for the server (more than 0).")
 @pass_state
 @handle_errors
 def push(state: State, endpoint: str, graph_iri: str, merge: bool, user: str | None,
@@ -610,5 +645,18 @@ def queries() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="exokg")
+    """Console-script entry point.
+
+    Ctrl-C ends the command with exit code 130 and one line, wherever it arrives (click
+    itself would say "Aborted!" and exit 1).
+    """
+    try:
+        cli.main(prog_name="exokg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -773,6 +773,20 @@ def resolve(cur: Curation, name: str) -> str:
     return name_index(cur).resolve(name)
 
 
+def entity_id(cur: Curation, name: str) -> str:
+    """``name`` itself when it is an entity id of ``cur``, else :func:`resolve` of it.
+
+    What every public function calls on the names it is given, so each takes an id, a label
+    or any synonym and raises the same typed errors as the CLI.
+
+    Examples
+    --------
+    >>> entity_id(load(), "osteoarthritis")
+    'osteoarthritis'
+    """
+    return name if name in cur.entities else resolve(cur, name)
+
+
 def load(data_dir: str | os.PathLike[str] | None = None) -> Curation:
     """Load a curated folder, raising :class:`CurationError` if anything is wrong.
 

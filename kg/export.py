@@ -40,10 +40,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
     target = Path(path)
     if target.is_dir():
         raise ExportError(f"cannot write {target}: it is a folder")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create folder {target.parent}: {exc.strerror}") from exc
+    _require_folder(target)
     tmp_name = None
     try:
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
@@ -94,6 +91,64 @@ def serialize_store(store: Any, fmt: str) -> bytes:
     data: bytes = store.dump(format=formats[fmt], from_graph=ox.DefaultGraph(),
                              prefixes=PREFIXES if fmt == "turtle" else None)
     return data
+
+
+#: How the start of an existing file of each output kind looks (after white space): a file
+#: that does not look like the kind being written is not overwritten without ``force``.
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "turtle": (b"@prefix", b"prefix", b"@base", b"base", b"<", b"#", b"[", b"_:"),
+    "nt": (b"<", b"_:", b"#"),
+    "json-ld": (b"{", b"["),
+    "graphml": (b"<?xml", b"<graphml"),
+    "html": (b"<!doctype html", b"<html"),
+    "tsv": (),  # a table: checked by its header line instead
+}
+
+
+def _require_folder(target: Path) -> None:
+    folder = target.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportError(f"cannot write {target}: the folder {folder} {what} (create it "
+                          "first)")
+
+
+def looks_like(path: Path, kind: str, header: str = "") -> bool:
+    """Whether the existing file ``path`` looks like output of ``kind`` (or is empty)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    text = head.lstrip().lower()
+    if not text:
+        return True
+    if kind == "tsv":
+        return bool(header) and head.startswith(header.encode("utf-8"))
+    return text.startswith(_SIGNATURES[kind])
+
+
+def check_target(path: str | os.PathLike[str], kind: str, *, force: bool = False,
+                 header: str = "") -> Path:
+    """Check, before any work, that output of ``kind`` may be written to ``path``.
+
+    The rule for every command that writes: the folder must exist (it is never created);
+    an existing file is replaced only when it looks like the same kind of output (an earlier
+    export, an earlier page), or with ``force``.
+
+    Raises
+    ------
+    ExportError
+        Naming the missing folder, or the file that would be lost.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a folder")
+    _require_folder(target)
+    if target.exists() and not force and not looks_like(target, kind, header):
+        raise ExportError(f"{target} exists and does not look like {kind} output; "
+                          "use --force to overwrite it")
+    return target
 
 
 def write_bytes(data: bytes, output: str | os.PathLike[str]) -> Path | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from kg.curation import entity_id
 from kg.edges import Edge, edges
 from kg.errors import KGError
 from kg.hierarchy import descendants
@@ -318,7 +319,9 @@ def paths(
     >>> all(p.nodes[-1] in ends for p in res.paths)
     True
     """
-    via_set, avoid_set = set(via), set(avoid)
+    source, target = entity_id(cur, source), entity_id(cur, target)
+    via_set = {entity_id(cur, v) for v in via}
+    avoid_set = {entity_id(cur, a) for a in avoid}
     if max_hops < 1:
         raise QueryError("--max-hops must be at least 1")
     if source == target:
@@ -412,6 +415,7 @@ def neighbors(cur: Curation, entity: str, *, direction: str = "both",
     ``direction`` is ``out`` (what the entity acts on), ``in`` (what acts on it) or
     ``both``. Sorted by number of claims, then id.
     """
+    entity = entity_id(cur, entity)
     if direction not in ("out", "in", "both"):
         raise QueryError(f"direction must be out, in or both, not '{direction}'")
     found: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
@@ -452,6 +456,7 @@ def upstream(cur: Curation, disease: str, *, role: str | None = None,
     With ``include_subtypes``, claims about a narrower disease (a child in the hierarchy)
     count too. Sorted by distinct studies, then claims, then id.
     """
+    disease = entity_id(cur, disease)
     targets = {disease} | (descendants(cur, disease) if include_subtypes else set())
     hits: dict[tuple[str, str], list[str]] = {}
     for claim in cur.claims.values():

@@ -164,8 +164,12 @@ def push(server: Server, turtle: bytes, graph: str = DEFAULT_GRAPH, *,
     return status
 
 
-def query(server: Server, text: str) -> list[dict[str, Any]]:
-    """Run a SELECT or ASK query over the SPARQL protocol; rows of plain strings."""
+def query(server: Server, text: str, *, compact: bool = False) -> list[dict[str, Any]]:
+    """Run a SELECT or ASK query over the SPARQL protocol; rows of plain strings.
+
+    With ``compact``, IRIs are written as prefixed names, as :func:`kg.sparql.run_query`
+    writes them for the local graph.
+    """
     session = _login(server, _url(server.endpoint))
     status, body = session.request(
         "POST", server.endpoint,
@@ -182,7 +186,15 @@ def query(server: Server, text: str) -> list[dict[str, Any]]:
         return [{"ask": bool(data["boolean"])}]
     try:
         names = data["head"]["vars"]
-        return [{n: b[n]["value"] if n in b else "" for n in names}
+        from kg.rdf import PREFIXES
+        from kg.sparql import compact_iri
+
+        def value(cell: dict[str, str]) -> str:
+            if compact and cell.get("type") == "uri":
+                return compact_iri(cell["value"], PREFIXES)
+            return cell["value"]
+
+        return [{n: value(b[n]) if n in b else "" for n in names}
                 for b in data["results"]["bindings"]]
     except (KeyError, TypeError) as exc:
         raise RemoteError(f"the server's answer lacks SPARQL results fields ({exc})") from exc

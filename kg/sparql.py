@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from kg.errors import KGError
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
+T = TypeVar("T")
+
 QUERIES = Path(__file__).resolve().parent / "queries"
 
 
 class SparqlError(KGError):
     """A SPARQL query could not be read or run."""
+
+
+class SparqlTimeoutError(SparqlError):
+    """A SPARQL query ran past its time limit and was given up."""
 
 
 def example_queries() -> dict[str, tuple[Path, str]]:
@@ -39,11 +49,103 @@ def load_query(query: str) -> str:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise SparqlError(f"cannot read query file {query}: {exc}") from exc
-    if not any(k in query.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+    if not _FORM.search(_code(query)):
+        check_query(query)  # an Update is refused as such: the graph is read-only
         names = ", ".join(examples)
         raise SparqlError(f"'{query}' is neither a query, a query file nor an example "
                           f"({names})")
     return query
+
+
+# Strings, IRIs and comments are blanked before keywords are looked for, so a label that
+# says "service" or an IRI with "/delete/" in it is not taken for a keyword.
+_LEXEMES = re.compile(
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_UPDATE = re.compile(r"\b(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE|COPY|MOVE|ADD)\b",
+                     re.IGNORECASE)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def _code(text: str) -> str:
+    """The query with strings, IRIs and comments blanked out."""
+    return _LEXEMES.sub(" ", text)
+
+
+def check_query(text: str) -> None:
+    """Refuse what a read-only local graph must never run.
+
+    Raises
+    ------
+    SparqlError
+        For SPARQL Update (the graph is read-only) and for ``SERVICE`` (a query never makes
+        this machine contact another host).
+
+    Examples
+    --------
+    >>> check_query('SELECT ?s WHERE { ?s ?p "please DELETE me" }')
+    >>> check_query("DELETE WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    ...
+    kg.sparql.SparqlError: the graph is read-only: SPARQL Update (DELETE) is refused
+    """
+    code = _code(text)
+    update = _UPDATE.search(code)
+    if update and not _FORM.search(code[: update.start()]):
+        raise SparqlError(f"the graph is read-only: SPARQL Update ({update.group(1).upper()}) "
+                          "is refused")
+    if _SERVICE.search(code):
+        raise SparqlError("SERVICE is refused: a query on the local graph never contacts "
+                          "another host (load the other data with --data, or query an "
+                          "endpoint with --endpoint)")
+
+
+def with_prefixes(text: str) -> str:
+    """The query with the graph's prefixes declared first (the query's own ones win).
+
+    Declared: those the export uses (``exo``, ``id``, ``claim`` ...) and ``rdf``, ``rdfs``,
+    ``owl``, ``xsd``, ``skos``, ``dcterms``, ``prov``, ``biolink``.
+    """
+    from kg.rdf import PREFIXES
+
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(_code(text))}
+    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
+    return head + text
+
+
+def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
+    """``work()`` in a worker thread, given up after ``timeout`` seconds or on Ctrl-C.
+
+    Oxigraph evaluates without holding the GIL, so the waiting thread stays responsive: a
+    time-out raises :class:`SparqlTimeoutError`, Ctrl-C raises ``KeyboardInterrupt`` at once.
+    The abandoned worker is a daemon thread; it ends with its query or with the process.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the waiting thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=target, name="exokg-query", daemon=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    thread.start()
+    while not done.wait(0.05):
+        if deadline is not None and time.monotonic() >= deadline:
+            raise SparqlTimeoutError(f"the query was stopped after {timeout:g} s (--timeout)")
+    if "error" in box:
+        raise box["error"]
+    return cast(T, box["value"])
 
 
 def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
@@ -61,18 +163,25 @@ def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
     return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
 
 
-def run_query(source: Graph | Any, text: str, *, compact: bool = False
-              ) -> list[dict[str, Any]]:
+def run_query(source: Graph | Any, text: str, *, compact: bool = False,
+              timeout: float | None = None) -> list[dict[str, Any]]:
     """Run a SELECT (or ASK) query on an rdflib Graph or an Oxigraph store.
 
-    Rows are dicts of plain strings, in result order; with ``compact``, IRIs are written as
-    prefixed names (``id:BM-MSC``).
-    """
-    from rdflib import Graph
+    The graph's prefixes are predeclared (:func:`with_prefixes`); Update and ``SERVICE`` are
+    refused (:func:`check_query`); ``timeout`` (seconds) bounds the run. Rows are dicts of
+    plain strings, in result order; with ``compact``, IRIs are written as prefixed names
+    (``id:BM-MSC``).
 
-    if isinstance(source, Graph):
-        return _run_rdflib(source, text, compact=compact)
-    return _run_oxigraph(source, text, compact=compact)
+    Raises
+    ------
+    SparqlError
+        Syntax errors, refused queries, failures; :class:`SparqlTimeoutError` past ``timeout``.
+    """
+    check_query(text)
+    text = with_prefixes(text)
+    if type(source).__module__.startswith("rdflib"):
+        return run_with_deadline(lambda: _run_rdflib(source, text, compact=compact), timeout)
+    return run_with_deadline(lambda: _run_oxigraph(source, text, compact=compact), timeout)
 
 
 def _run_oxigraph(store: Any, text: str, *, compact: bool) -> list[dict[str, Any]]:
@@ -110,6 +219,8 @@ def _run_rdflib(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any
     from pyparsing.exceptions import ParseException
     from rdflib import URIRef
 
+    from kg.rdf import PREFIXES
+
     try:
         result = graph.query(text)
     except ParseException as exc:
@@ -129,7 +240,7 @@ def _run_rdflib(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any
             if term is None:
                 values[n] = ""
             elif compact and isinstance(term, URIRef):
-                values[n] = graph.namespace_manager.normalizeUri(term)
+                values[n] = compact_iri(str(term), PREFIXES)
             else:
                 values[n] = str(term)
         rows.append(values)

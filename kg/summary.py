@@ -77,8 +77,17 @@ def claim_summary(cur: Curation, claim: Claim) -> str:
     return " : ".join(parts)
 
 
-def card(cur: Curation, entity_id: str) -> dict[str, Any]:
-    """Everything known about one entity, as plain data (see ``exokg show``)."""
+def card(cur: Curation, entity: str) -> dict[str, Any]:
+    """Everything known about one entity (a name, synonym or id), as plain data.
+
+    Raises
+    ------
+    UnknownEntityError, AmbiguousNameError
+        When the name resolves to no entity, or to several.
+    """
+    from kg.curation import entity_id as resolve_id
+
+    entity_id = resolve_id(cur, entity)
     ent = cur.entities[entity_id]
     children = sorted(e.id for e in cur.entities.values() if entity_id in e.parents)
     claims = []

@@ -23,7 +23,7 @@ from pathlib import Path
 from kg.curie import entity_curie
 from kg.edges import Edge, edges, trial_nodes
 from kg.errors import ExportError
-from kg.export import atomic_write
+from kg.export import atomic_write, check_target
 from kg.model import Curation
 from kg.summary import citation_text
 
@@ -111,13 +111,36 @@ def neo4j_tables(cur: Curation) -> tuple[bytes, bytes]:
                   "citations:string[]"], rels, ","))
 
 
-def write_tables(cur: Curation, fmt: str, folder: str | Path) -> list[Path]:
-    """Write ``kgx`` or ``neo4j`` tables into ``folder`` (each file atomically)."""
+#: Files each table format writes, with the start of their header line.
+TABLE_FILES = {"kgx": (("nodes.tsv", "id\t"), ("edges.tsv", "id\t")),
+               "neo4j": (("nodes.csv", "id:ID,"), ("relationships.csv", ":START_ID,"))}
+
+
+def check_table_folder(fmt: str, folder: str | Path, *, force: bool = False) -> Path:
+    """Check that ``fmt`` tables may be written into ``folder`` (see :func:`check_target`).
+
+    The folder itself is created when its parent exists; files of other kinds in it are
+    never overwritten without ``force``.
+    """
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise ExportError(f"{target} is a file; -f {fmt} writes two files into a folder")
-    if fmt == "kgx":
-        names, data = ("nodes.tsv", "edges.tsv"), kgx_tables(cur)
-    else:
-        names, data = ("nodes.csv", "relationships.csv"), neo4j_tables(cur)
+    if not target.exists():
+        check_target(target, "tsv")  # its parent folder must exist
+        return target
+    for name, header in TABLE_FILES[fmt]:
+        check_target(target / name, "tsv", force=force, header=header)
+    return target
+
+
+def write_tables(cur: Curation, fmt: str, folder: str | Path, *, force: bool = False
+                 ) -> list[Path]:
+    """Write ``kgx`` or ``neo4j`` tables into ``folder`` (each file atomically)."""
+    target = check_table_folder(fmt, folder, force=force)
+    data = kgx_tables(cur) if fmt == "kgx" else neo4j_tables(cur)
+    try:
+        target.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create folder {target}: {exc.strerror or exc}") from exc
+    names = [name for name, _ in TABLE_FILES[fmt]]
     return [atomic_write(target / name, body) for name, body in zip(names, data, strict=True)]

@@ -356,14 +356,9 @@ def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int =
 
     Returns the path and the numbers of nodes and edges drawn.
     """
-    from kg.export import atomic_write
+    from kg.export import atomic_write, check_target
 
-    target = Path(output)
-    if target.exists() and not force:
-        head = target.read_bytes()[:512].lstrip().lower() if target.is_file() else b""
-        if not (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
-            raise ViewError(f"{target} exists and is not an HTML page; use --force to "
-                            "overwrite it")
+    target = check_target(output, "html", force=force)
     if not sel.nodes:
         raise ViewError("nothing to draw: the selection is empty")
     page = render(cur, sel, seed=seed)

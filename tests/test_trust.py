@@ -1,0 +1,324 @@
+"""What a new user runs into first: safe local SPARQL, writes that never surprise, typed
+option values, a Python API that takes names, and a push that authenticates first."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg.cli import cli
+from kg.errors import UnknownEntityError
+from kg.paths import neighbors, paths, upstream
+from kg.remote import RemoteError, Server, push
+from kg.sparql import SparqlError, run_query
+
+EXOKG = [sys.executable, "-m", "kg"]
+# A cross product of every triple with every triple: far longer than any time-out below.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+# --- SPARQL on the local graph ---------------------------------------------------------------
+
+
+@pytest.fixture()
+def listener() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A loopback port that records every connection made to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            accepted.append(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield int(server.getsockname()[1]), accepted
+    stop.set()
+    thread.join(2)
+    server.close()
+    for conn in accepted:
+        conn.close()
+
+
+def test_service_is_refused_and_nothing_is_contacted(
+        listener: tuple[int, list[socket.socket]]) -> None:
+    port, accepted = listener
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    code, out = invoke("sparql", query)
+    assert code == 1
+    assert "SERVICE is refused" in out
+    assert "Traceback" not in out
+    time.sleep(0.3)
+    assert accepted == []
+
+
+@pytest.mark.parametrize(("query", "keyword"), [
+    ("INSERT DATA { <http://a> <http://b> <http://c> }", "INSERT"),
+    ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+    ("DROP GRAPH <http://a>", "DROP"),
+    ("CLEAR ALL", "CLEAR"),
+    ("LOAD <http://example.org/x.ttl>", "LOAD"),
+    ("PREFIX ex: <http://example.org/> WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+     "DELETE"),
+])
+def test_updates_are_refused_as_read_only(query: str, keyword: str) -> None:
+    code, out = invoke("sparql", query)
+    assert code == 1
+    assert f"the graph is read-only: SPARQL Update ({keyword}) is refused" in out
+
+
+def test_keywords_inside_strings_and_iris_are_not_refused(cur: kg.Curation) -> None:
+    from kg.rdf import build_rdf
+
+    graph = build_rdf(cur)
+    rows = run_query(graph, 'SELECT ?s WHERE { ?s rdfs:label "service DELETE drop" } LIMIT 1')
+    assert rows == []
+    rows = run_query(graph, "ASK { <http://example.org/delete/service> ?p ?o }")
+    assert rows == [{"ask": False}]
+
+
+def test_prefixes_are_predeclared_and_results_compact() -> None:
+    """The README's own discovery query runs as written, with compact names."""
+    code, out = invoke("sparql", "SELECT ?p ?label WHERE { ?p a owl:ObjectProperty ; "
+                       "rdfs:label ?label } ORDER BY ?p")
+    assert code == 0, out
+    assert "exo:hasCargo" in out
+    code, out = invoke("sparql", "SELECT ?d ?a WHERE { ?d a exo:Disease ; skos:altLabel ?a } "
+                       "ORDER BY ?d LIMIT 1")
+    assert code == 0, out
+    assert out.splitlines()[2].startswith("id:")
+
+
+def test_own_prefix_declaration_wins() -> None:
+    code, out = invoke("sparql", "PREFIX id: <http://example.org/other/> "
+                       "ASK { id:BM-MSC ?p ?o }", "--format", "json")
+    assert code == 0, out
+    assert '"ask": false' in out
+
+
+def test_local_timeout_stops_a_runaway_query() -> None:
+    started = time.monotonic()
+    proc = subprocess.run([*EXOKG, "sparql", "--timeout", "1", RUNAWAY],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "stopped after 1 s (--timeout)" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert time.monotonic() - started < 120
+
+
+def test_ctrl_c_stops_a_runaway_query() -> None:
+    proc = subprocess.Popen([*EXOKG, "sparql", "--timeout", "600", RUNAWAY],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # wait until the graph is loaded and the query runs (the process is busy)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert "interrupted" in err
+    assert "Traceback" not in err
+
+
+# --- one rule for every command that writes ----------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["export", "-f", "turtle"], "x.ttl"),
+    (["export", "-f", "nt"], "x.nt"),
+    (["export", "-f", "json-ld"], "x.jsonld"),
+    (["export", "-f", "graphml"], "x.graphml"),
+    (["export", "-f", "kgx"], "kgx"),
+    (["view"], "x.html"),
+])
+def test_missing_folder_is_an_error_that_names_it(tmp_path: Path, args: list[str], name: str
+                                                  ) -> None:
+    target = tmp_path / "no" / "such" / name
+    code, out = invoke(*args, "-o", str(target))
+    assert code == 1
+    assert f"the folder {target.parent} does not exist" in out
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("turtle", "x.ttl"), ("nt", "x.nt"),
+                                           ("json-ld", "x.jsonld"), ("graphml", "x.graphml")])
+def test_other_files_are_not_overwritten_without_force(tmp_path: Path, fmt: str, name: str
+                                                       ) -> None:
+    target = tmp_path / name
+    target.write_text("my own notes, not an export\n", encoding="utf-8")
+    code, out = invoke("export", "-f", fmt, "-o", str(target))
+    assert code == 1
+    assert "use --force to overwrite it" in out
+    assert target.read_text(encoding="utf-8") == "my own notes, not an export\n"
+    code, out = invoke("export", "-f", fmt, "-o", str(target), "--force")
+    assert code == 0, out
+    written = target.read_bytes()
+    assert written != b"my own notes, not an export\n"
+    code, out = invoke("export", "-f", fmt, "-o", str(target))  # an earlier export: replaced
+    assert code == 0, out
+    assert target.read_bytes() == written
+
+
+def test_view_and_tables_follow_the_same_rule(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("%PDF-1.4 not a page", encoding="utf-8")
+    code, out = invoke("view", "miR-146a-5p", "--hops", "1", "-o", str(page))
+    assert code == 1 and "use --force" in out
+    folder = tmp_path / "kgx"
+    code, out = invoke("export", "-f", "kgx", "-o", str(folder))
+    assert code == 0, out
+    (folder / "edges.tsv").write_text("something else\n", encoding="utf-8")
+    code, out = invoke("export", "-f", "kgx", "-o", str(folder))
+    assert code == 1 and "edges.tsv exists" in out
+    assert (folder / "edges.tsv").read_text(encoding="utf-8") == "something else\n"
+
+
+# --- option values ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "allowed"), [
+    (["paths", "BMSC", "osteoarthritis", "--limit", "-1"], "x>=0"),
+    (["paths", "BMSC", "osteoarthritis", "--max-paths", "0"], "x>=1"),
+    (["paths", "BMSC", "osteoarthritis", "--timeout", "0"], "x>0"),
+    (["paths", "BMSC", "osteoarthritis", "--timeout", "-1"], "x>0"),
+    (["paths", "BMSC", "osteoarthritis", "--max-hops", "0"], "1<=x<=10"),
+    (["rank", "--permutations", "-5"], "0<=x<=10000"),
+    (["rank", "--limit", "-3"], "x>=0"),
+    (["sparql", "hub-pathways", "--timeout", "0"], "x>0"),
+    (["view", "-o", "x.html", "--hops", "0"], "1<=x<=10"),
+])
+def test_bad_option_values_are_usage_errors(args: list[str], allowed: str) -> None:
+    code, out = invoke(*args)
+    assert code == 2
+    assert "Invalid value" in out and allowed in out
+
+
+# --- the Python API takes names ----------------------------------------------------------
+
+
+def test_api_functions_take_names_synonyms_or_ids(cur: kg.Curation) -> None:
+    by_name = paths(cur, "BMSC", "OA", asserted_only=True)
+    by_id = paths(cur, "BM-MSC", "osteoarthritis", asserted_only=True)
+    assert by_name.found == by_id.found > 0
+    assert [p.nodes for p in by_name.paths] == [p.nodes for p in by_id.paths]
+    assert kg.card(cur, "hucMSC")["id"] == kg.card(cur, "UC-MSC")["id"] == "UC-MSC"
+    assert neighbors(cur, "miR-146a") == neighbors(cur, kg.resolve(cur, "miR-146a"))
+    assert upstream(cur, "OA") == upstream(cur, "osteoarthritis")
+
+
+@pytest.mark.parametrize("call", [
+    lambda cur: paths(cur, "BMSCx", "osteoarthritis"),
+    lambda cur: paths(cur, "BMSC", "osteoarthritis", via=["no-such-thing"]),
+    lambda cur: kg.card(cur, "no-such-thing"),
+    lambda cur: neighbors(cur, "no-such-thing"),
+    lambda cur: upstream(cur, "no-such-thing"),
+])
+def test_api_unknown_names_raise_typed_errors(cur: kg.Curation, call) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownEntityError, match="unknown entity"):
+        call(cur)
+
+
+def test_api_ambiguous_names_raise_typed_errors(cur: kg.Curation) -> None:
+    with pytest.raises(kg.AmbiguousNameError):
+        paths(cur, "AD", "osteoarthritis")
+    with pytest.raises(kg.AmbiguousNameError):
+        kg.card(cur, "AD")
+
+
+# --- a push authenticates before it sends the data ---------------------------------------
+
+
+class _DigestOnlyServer(http.server.BaseHTTPRequestHandler):
+    """Answers 401 at once (without reading a body) to any request without credentials,
+    and closes, as Virtuoso does; records requests that sent a body without them."""
+
+    protocol_version = "HTTP/1.1"
+    password_ok = True
+    body_before_auth: list[str] = []  # noqa: RUF012 - per-test reset by the fixture
+
+    def _challenge(self) -> None:
+        if self.headers.get("Content-Length", "0") != "0":
+            self.body_before_auth.append(self.command)
+        self.send_response(401)
+        self.send_header("WWW-Authenticate",
+                         'Digest realm="test", nonce="abc123", qop="auth", algorithm=MD5')
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    def _handle(self) -> None:
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Digest ") or not self.password_ok:
+            self._challenge()
+            return
+        length = int(self.headers.get("Content-Length", "0"))
+        self.rfile.read(length)
+        self.send_response(201 if self.command in ("PUT", "POST") else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_PUT = do_POST = do_DELETE = _handle  # noqa: N815
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture()
+def digest_server() -> Iterator[tuple[str, type[_DigestOnlyServer]]]:
+    handler = type("Handler", (_DigestOnlyServer,), {"body_before_auth": [],
+                                                     "password_ok": True})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/gsp", handler
+    server.shutdown()
+    server.server_close()
+
+
+def test_push_sends_no_body_before_authenticating(
+        digest_server: tuple[str, type[_DigestOnlyServer]]) -> None:
+    url, handler = digest_server
+    body = b"<http://a> <http://b> <http://c> .\n" * 200_000  # 7 MB: a closed socket would show
+    for _ in range(5):
+        status = push(Server(url, "dba", "secret", timeout=30), body)
+        assert status == 201
+    assert handler.body_before_auth == []
+
+
+def test_refused_password_is_always_http_401(
+        digest_server: tuple[str, type[_DigestOnlyServer]]) -> None:
+    url, handler = digest_server
+    handler.password_ok = False
+    body = b"<http://a> <http://b> <http://c> .\n" * 200_000
+    for _ in range(5):
+        with pytest.raises(RemoteError, match=r"refused the credentials \(HTTP 401\)"):
+            push(Server(url, "dba", "wrong", timeout=30), body)
+    assert handler.body_before_auth == []
+
