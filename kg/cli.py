@@ -217,6 +217,8 @@ def show(state: State, name: str, as_json: bool) -> None:
                    f"{evidence}")
         click.echo(f"      {'; '.join(claim['citations'])}; read in {claim['review']}, "
                    f"{claim['where']}")
+        if claim["flag"]:
+            click.echo(f"      flag: {claim['flag']}")
     if data["trials"]:
         click.echo(f"trials: {', '.join(data['trials'])}")
 
@@ -317,27 +319,13 @@ def lint(state: State, fix: bool) -> None:
 def coverage(state: State, as_json: bool) -> None:
     """Curation progress: claims per review and table/section, references cited, xrefs."""
     from kg.coverage import coverage as compute
+    from kg.coverage import coverage_text
 
     data = compute(state.curation())
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    for review, places in data["claims_by_place"].items():
-        click.echo(f"{review}: {sum(places.values())} records")
-        for where, n in places.items():
-            click.echo(f"  {where:<48} {n:>4}")
-    click.echo(f"references ({data['studies']} distinct studies):")
-    for review, ref in data["references"].items():
-        click.echo(f"  {review}: {ref['listed']} listed, {ref['cited_by_records']} cited by "
-                   f"claims/trials/attributes")
-        if ref["not_cited"]:
-            click.echo(f"    not cited by any record: {ref['not_cited']}")
-    with_x, without = data["entities_with_xrefs"], data["entities_without_xrefs"]
-    click.echo(f"entities with verified xrefs: {sum(with_x.values())}; without: "
-               f"{sum(without.values())}")
-    for etype in sorted(set(with_x) | set(without)):
-        click.echo(f"  {etype:<10} {with_x.get(etype, 0):>4} with, {without.get(etype, 0):>4} "
-                   "without")
+    click.echo(coverage_text(data), nl=False)
 
 
 @cli.command()

@@ -45,7 +45,7 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def coverage(cur: Curation) -> dict[str, Any]:
-    """Claims per review and place, references listed vs cited, entities without xrefs."""
+    """Claims per review and place, references cited, xref coverage, claims without condition."""
     by_place: dict[str, Counter[str]] = {}
     for claim in cur.claims.values():
         by_place.setdefault(claim.review, Counter())[place(claim.where)] += 1
@@ -71,12 +71,82 @@ def coverage(cur: Curation) -> dict[str, Any]:
             "cited_by_records": len(cited),
             "not_cited": _ranges([n for n in listed if n not in set(cited)]),
         }
-    no_xref = Counter(e.type for e in cur.entities.values() if not e.xrefs)
-    with_xref = Counter(e.type for e in cur.entities.values() if e.xrefs)
     return {
         "claims_by_place": {r: dict(sorted(c.items())) for r, c in sorted(by_place.items())},
         "references": references,
         "studies": len(cur.references),
-        "entities_with_xrefs": dict(sorted(with_xref.items())),
-        "entities_without_xrefs": dict(sorted(no_xref.items())),
+        "xrefs": xref_coverage(cur),
+        "unmapped": dict(sorted(cur.unmapped.items())),
+        "unchecked": sorted(e.id for e in cur.entities.values()
+                            if not (e.xrefs or e.close_xrefs) and e.id not in cur.unmapped),
+        "claims_without_condition": claims_without_condition(cur),
     }
+
+
+#: The phrase a claim's note carries when the text names no condition for it.
+NO_CONDITION = "no condition:"
+
+
+def claims_without_condition(cur: Curation) -> dict[str, str]:
+    """Claims that name no disease or condition, with the curator's reason (or none given)."""
+    out = {}
+    for claim in sorted(cur.claims.values(), key=lambda c: c.id):
+        if claim.diseases:
+            continue
+        note = claim.note
+        at = note.casefold().find(NO_CONDITION)
+        reason = note[at + len(NO_CONDITION):].split(";")[0].strip() if at >= 0 else ""
+        out[claim.id] = reason.rstrip(".") or "(no reason given)"
+    return out
+
+
+def xref_coverage(cur: Curation) -> dict[str, dict[str, Any]]:
+    """Per entity type: how many carry an exact xref, only a close/broad/narrow one, none."""
+    out: dict[str, dict[str, Any]] = {}
+    for ent in cur.entities.values():
+        row = out.setdefault(ent.type, {"entities": 0, "exact": 0, "related_only": 0,
+                                        "unmapped": 0, "unchecked": 0})
+        row["entities"] += 1
+        if ent.xrefs:
+            row["exact"] += 1
+        elif ent.close_xrefs:
+            row["related_only"] += 1
+        elif ent.id in cur.unmapped:
+            row["unmapped"] += 1
+        else:
+            row["unchecked"] += 1
+    for row in out.values():
+        row["share"] = round((row["exact"] + row["related_only"]) / row["entities"], 3)
+    return dict(sorted(out.items()))
+
+
+def coverage_text(data: dict[str, Any]) -> str:
+    """The coverage report as text (what ``exokg coverage`` prints)."""
+    lines = []
+    for review, places in data["claims_by_place"].items():
+        lines.append(f"{review}: {sum(places.values())} records")
+        lines += [f"  {where:<48} {n:>4}" for where, n in places.items()]
+    lines.append(f"references ({data['studies']} distinct studies):")
+    for review, ref in data["references"].items():
+        lines.append(f"  {review}: {ref['listed']} listed, {ref['cited_by_records']} cited by "
+                     "claims/trials/attributes")
+        if ref["not_cited"]:
+            lines.append(f"    not cited by any record: {ref['not_cited']}")
+    lines.append("standard identifiers (verified against the authority's file), per type:")
+    lines.append(f"  {'type':<10} {'entities':>8} {'exact':>6} {'related':>8} {'unmapped':>9} "
+                 f"{'unchecked':>9} {'share':>6}")
+    for etype, row in data["xrefs"].items():
+        lines.append(f"  {etype:<10} {row['entities']:>8} {row['exact']:>6} "
+                     f"{row['related_only']:>8} {row['unmapped']:>9} {row['unchecked']:>9} "
+                     f"{row['share']:>6.0%}")
+    lines.append("  (related: only a close, broad or narrow match; share: exact or related)")
+    if data["unmapped"]:
+        lines.append(f"entities with no standard counterpart ({len(data['unmapped'])}):")
+        lines += [f"  {ent}: {why}" for ent, why in data["unmapped"].items()]
+    if data["unchecked"]:
+        lines.append(f"entities not yet checked ({len(data['unchecked'])}): "
+                     + ", ".join(data["unchecked"]))
+    missing = data["claims_without_condition"]
+    lines.append(f"claims without a condition ({len(missing)}):")
+    lines += [f"  {cid}: {why}" for cid, why in missing.items()]
+    return "\n".join(lines) + "\n"

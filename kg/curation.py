@@ -559,6 +559,37 @@ class _Loader:
             where=row["where"], note=row["note"], location=Location(row.path, row.line),
             basis=basis, flag=row["flag"])
 
+    def check_signs(self) -> None:
+        """Warn when one study gives one relation different signs in different claims.
+
+        Relations are the mechanism steps (from each entity of a step to each of the next)
+        and the head's effect on each process and disease. A conflict whose claims all carry
+        a ``flag`` is a disagreement the curator has documented and is not repeated.
+        """
+        cur = self.cur
+        seen: dict[tuple[str, str, str], dict[str, list[Claim]]] = {}
+        for claim in cur.claims.values():
+            relations: list[tuple[str, str, str]] = []
+            prev: tuple[str, ...] = (claim.head,)
+            for step in claim.mechanism:
+                relations += [(a, b, step.operator) for a in prev for b in step.entities]
+                prev = step.entities
+            relations += [(claim.head, eff.entity, eff.verb)
+                          for eff in (*claim.processes, *claim.diseases)]
+            for key in cur.study_keys(claim):
+                for a, b, sign in relations:
+                    seen.setdefault((key, a, b), {}).setdefault(sign, []).append(claim)
+        for (key, a, b), by_sign in sorted(seen.items()):
+            claims = [c for group in by_sign.values() for c in group]
+            if len(by_sign) < 2 or all(c.flag for c in claims):
+                continue
+            readings = "; ".join(f"'{sign}' in {', '.join(sorted({c.id for c in group}))}"
+                                 for sign, group in sorted(by_sign.items()))
+            first = min(claims, key=lambda c: c.id)
+            where = str(first.location) if first.location else first.id
+            self.warn(where, f"study {key} gives {a} -> {b} different signs: {readings} "
+                      "(reconcile them, or flag both claims when the reviews disagree)")
+
     def load_trials(self) -> None:
         first_seen: dict[str, str] = {}
         for tab in self.tables("trials", "trials"):
@@ -697,7 +728,8 @@ class _Loader:
         stages: list[Callable[[], None]] = [
             self.load_schema, self.load_reviews, self.load_entities, self.load_ambiguous,
             self.load_unmapped,
-            self.load_references, self.load_claims, self.load_trials, self.load_attributes,
+            self.load_references, self.load_claims, self.check_signs, self.load_trials,
+            self.load_attributes,
             self.load_extra]
         for stage in stages:
             stage()

@@ -1,13 +1,18 @@
 """Resolving the reviews' many spellings of one entity to its id.
 
 A name is matched against entity ids, labels and synonyms: exactly first, then after
-folding (case, Greek letters, spaces, hyphens, underscores, slashes and dots). A name that
-folds to more than one entity, or that is listed in ``ambiguous.tsv``, never resolves.
+folding (case, Greek letters, spaces, hyphens, underscores, slashes, dots and apostrophes),
+then loosely (:func:`loose`: species prefixes of miRNAs, ``microRNA-``/``miRNA-`` for
+``miR-``, British and American spellings, a trailing "disease", "pathway" or "signalling
+pathway", a plural or possessive "s"). A name that matches more than one entity at the first
+level that finds any, or that is listed in ``ambiguous.tsv``, never resolves: the error
+names the readings.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -41,12 +46,47 @@ def fold(name: str) -> str:
     return "".join(out)
 
 
+# British -> American spellings met in the field, applied to folded text.
+_SPELLINGS = (("signalling", "signaling"), ("ageing", "aging"), ("ischaem", "ischem"),
+              ("tumour", "tumor"), ("oedema", "edema"), ("haem", "hem"), ("oestr", "estr"),
+              ("anaem", "anem"), ("leukaem", "leukem"), ("isation", "ization"),
+              ("behaviour", "behavior"), ("fibre", "fiber"))
+_SPECIES = re.compile(r"^(?:hsa|mmu|rno)(?=mir|let|microrna|mirna)")
+_MIRNA = re.compile(r"^(?:microrna|mirna)")
+_SUFFIXES = ("signalingpathway", "signalingaxis", "pathway", "signaling", "disease")
+
+
+def loose(name: str) -> str:
+    """A looser key than :func:`fold`, for spellings that differ only by convention.
+
+    Examples
+    --------
+    >>> loose("hsa-miR-21-5p") == loose("microRNA-21-5p") == loose("miR-21-5p")
+    True
+    >>> loose("NF-kB signaling pathway") == loose("NF-κB signalling")
+    True
+    >>> loose("Alzheimers") == loose("Alzheimer's disease") == loose("alzheimer")
+    True
+    """
+    key = _MIRNA.sub("mir", _SPECIES.sub("", fold(name)))
+    for british, american in _SPELLINGS:
+        key = key.replace(british, american)
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            key = key[: -len(suffix)]
+            break
+    if key.endswith("s") and len(key) > 3:
+        key = key[:-1]
+    return key
+
+
 class NameIndex:
     """Maps names (ids, labels, synonyms) to entity ids."""
 
     def __init__(self) -> None:
         self._exact: dict[str, set[str]] = {}
         self._folded: dict[str, set[str]] = {}
+        self._loose: dict[str, set[str]] = {}
         self._ambiguous: dict[str, tuple[str, ...]] = {}
         self._ids: set[str] = set()
 
@@ -56,19 +96,23 @@ class NameIndex:
             self._ids.add(entity_id)
         self._exact.setdefault(name, set()).add(entity_id)
         self._folded.setdefault(fold(name), set()).add(entity_id)
+        self._loose.setdefault(loose(name), set()).add(entity_id)
 
     def mark_ambiguous(self, term: str, meanings: Iterable[str]) -> None:
         """Declare ``term`` ambiguous: it never resolves."""
         self._ambiguous[fold(term)] = tuple(meanings)
 
     def candidates(self, name: str) -> set[str]:
-        """Entity ids a name could mean (exact match first, then folded)."""
+        """Entity ids a name could mean (exact match first, then folded, then loose)."""
         if name in self._ids:
             return {name}
         exact = self._exact.get(name)
         if exact:
             return set(exact)
-        return set(self._folded.get(fold(name), set()))
+        folded = self._folded.get(fold(name))
+        if folded:
+            return set(folded)
+        return set(self._loose.get(loose(name), set()))
 
     def resolve(self, name: str) -> str:
         """Resolve ``name`` to one entity id.

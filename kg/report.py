@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kg.model import Curation
@@ -41,7 +41,14 @@ def _hop_text(cur: Curation, path: Path) -> str:
 def _claim_line(cur: Curation, claim_id: str) -> str:
     claim = cur.claims[claim_id]
     cites = "; ".join(citation_text(cur, c) for c in claim.refs)
-    return f"{claim_id}: {cites}; read in {claim.review}, {claim.where}"
+    flag = f"  [flag: {claim.flag}]" if claim.flag else ""
+    return f"{claim_id}: {cites}; read in {claim.review}, {claim.where}{flag}"
+
+
+def flags(cur: Curation, claim_ids: Iterable[str]) -> dict[str, str]:
+    """The curator's flags of the given claims (claims without one are left out)."""
+    return {c: cur.claims[c].flag for c in sorted(set(claim_ids))
+            if c in cur.claims and cur.claims[c].flag}
 
 
 def path_dict(cur: Curation, rank: int, path: Path) -> dict[str, Any]:
@@ -66,7 +73,9 @@ def path_dict(cur: Curation, rank: int, path: Path) -> dict[str, Any]:
                       for e in h.edges],
             "citations": sorted({citation_text(cur, r) for c in h.claims
                                  for r in cur.claims[c].refs}),
+            "flags": flags(cur, h.claims),
         } for h in path.hops],
+        "flags": flags(cur, [c for h in path.hops for c in h.claims]),
     }
 
 
@@ -106,6 +115,8 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[Path], *,
     for i, p in enumerate(shown, start=1):
         d = path_dict(cur, i, p)
         flag = "  CONFLICTING SIGNS" if p.conflicting else ""
+        if d["flags"]:
+            flag += f"  FLAGGED ({len(d['flags'])} claim(s))"
         out.append(f"#{i} {p.kind}  net: {d['net_effect']}  studies: {p.studies}  "
                    f"score: {p.score:.4g}{flag}")
         out.append(f"   {_hop_text(cur, p)}")
@@ -120,6 +131,8 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[Path], *,
                 sources = sorted({src for e in h.edges for src in e.sources})
                 out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)}: "
                            f"{', '.join(ids + [f'from {x}' for x in sources])}")
+                out += [f"      flag {cid}: {text}" for cid, text in flags(cur, ids).items()
+                        if not explain]
                 if explain:
                     for cid in ids:
                         out.append(f"      {_claim_line(cur, cid)}")

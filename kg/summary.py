@@ -104,6 +104,8 @@ def card(cur: Curation, entity: str) -> dict[str, Any]:
             "citations": [citation_text(cur, c) for c in claim.refs],
             "review": claim.review,
             "where": claim.where,
+            "basis": list(claim.basis),
+            "flag": claim.flag,
             "note": claim.note,
         })
     trials = sorted({t.node_id for t in cur.trials.values()

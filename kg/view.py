@@ -148,6 +148,8 @@ def _edge_title(cur: Curation, e: Edge) -> str:
             lines.append(f"- trial report {rid}: read in {trial.review}, {trial.where}")
             continue
         lines.append(f"- {rid}: {claim_summary(cur, claim)}")
+        if claim.flag:
+            lines.append(f"    flag: {claim.flag}")
         for ref in claim.refs:
             lines.append(f"    {citation_text(cur, ref)}")
         lines.append(f"    read in {claim.review}, {claim.where}")

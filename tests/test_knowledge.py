@@ -1,0 +1,190 @@
+"""The curated knowledge is connected: conditions, a disease hierarchy, one sign per study's
+relation, spellings that resolve, and standard identifiers checked against their sources."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.coverage import NO_CONDITION, xref_coverage
+from kg.curation import resolve, validate
+from kg.errors import AmbiguousNameError
+from kg.hierarchy import ancestors, descendants
+from kg.model import Curation
+from kg.names import fold, loose
+from kg.paths import paths
+
+#: Diseases at the top of the hierarchy: every other disease reaches one of them.
+TOP_CLASSES = 20
+#: Types for which most entities have a standard identifier (the rest are listed with a reason
+#: in ``unmapped.tsv``). Hallmarks of ageing, circRNAs and the synthetic inhibitor have no
+#: counterpart in the authorities' files; lncRNAs often have none either.
+MAPPED_TYPES = ("cell", "chemical", "disease", "mirna", "pathway", "process", "protein",
+                "source")
+
+
+def _same(a: str, b: str) -> bool:
+    return fold(a) == fold(b) or loose(a) == loose(b)
+
+
+def test_every_xref_label_matches_or_is_explained(cur: Curation) -> None:
+    for rec in cur.xref_records:
+        ent = cur.entities[rec.entity]
+        names = [ent.label, ent.id, *ent.synonyms]
+        assert rec.source and rec.version, f"{rec.where}: source and version required"
+        assert any(_same(rec.source_label, n) for n in names) or rec.note, (
+            f"{rec.where}: {rec.xref} is '{rec.source_label}' in {rec.source}, which is not "
+            f"a name of {rec.entity}; say why in the note")
+
+
+def test_every_entity_is_mapped_or_has_a_reason(cur: Curation) -> None:
+    for etype, row in xref_coverage(cur).items():
+        assert row["unchecked"] == 0, f"{etype}: entities with neither xref nor reason"
+
+
+@pytest.mark.parametrize("etype", MAPPED_TYPES)
+def test_most_entities_of_each_type_have_standard_identifiers(cur: Curation, etype: str
+                                                             ) -> None:
+    row = xref_coverage(cur)[etype]
+    assert row["share"] >= 0.9, row
+
+
+def test_claims_name_their_condition_or_say_why_not(cur: Curation) -> None:
+    for claim in cur.claims.values():
+        if not claim.diseases:
+            assert NO_CONDITION in claim.note.casefold(), (
+                f"{claim.location}: {claim.id} names no condition; name it, or write "
+                f"'{NO_CONDITION} REASON' in the note")
+    with_condition = sum(bool(c.diseases) for c in cur.claims.values())
+    assert with_condition / len(cur.claims) > 0.85
+
+
+def test_every_disease_reaches_a_small_set_of_top_classes(cur: Curation) -> None:
+    diseases = [e for e in cur.entities.values() if e.type == "disease"]
+    tops = {e.id for e in diseases if not e.parents}
+    assert 5 <= len(tops) <= TOP_CLASSES, sorted(tops)
+    for ent in diseases:
+        if ent.id not in tops:
+            assert ancestors(cur, ent.id) & tops, f"{ent.where}: {ent.id} reaches no top class"
+
+
+@pytest.mark.parametrize(("disease", "top"), [
+    ("Alzheimer's disease", "neurological-disease"),
+    ("Parkinson's disease", "neurological-disease"),
+    ("ischaemic stroke", "neurological-disease"),
+    ("traumatic brain injury", "neurological-disease"),
+    ("knee osteoarthritis", "musculoskeletal-system-disease"),
+])
+def test_class_level_questions_reach_specific_diseases(cur: Curation, disease: str, top: str
+                                                      ) -> None:
+    assert resolve(cur, disease) in descendants(cur, top)
+
+
+def test_paths_to_a_disease_class_include_its_members(cur: Curation) -> None:
+    res = paths(cur, "MSC", "neurodegenerative disease", asserted_only=True, max_paths=20000)
+    ends = {p.nodes[-1] for p in res.paths}
+    assert {"Alzheimers-disease", "Parkinsons-disease"} <= ends
+
+
+def test_sparql_hierarchy_walk_finds_members() -> None:
+    query = ("SELECT ?d WHERE { ?d exo:isA+ id:neurological-disease } ORDER BY ?d")
+    result = CliRunner().invoke(cli, ["sparql", query, "--format", "tsv"])
+    assert result.exit_code == 0, result.output
+    assert "id:Alzheimers-disease" in result.output
+    assert "id:ischemic-stroke" in result.output
+
+
+def test_no_study_gives_one_relation_two_signs(cur: Curation) -> None:
+    clashes = [w for w in cur.warnings if "different signs" in w.message]
+    assert clashes == [], "\n".join(map(str, clashes))
+
+
+def test_a_sign_clash_is_warned_with_both_claims(mini: Path) -> None:
+    claims = mini / "claims" / "toy2024.tsv"
+    lines = claims.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split("\t")
+    clash = [first[0] + "b", *first[1:]]
+    clash[5] = clash[5].replace("-| PTEN", "-> PTEN")
+    claims.write_text("\n".join([*lines, "\t".join(clash)]) + "\n", encoding="utf-8")
+    cur, problems = validate(mini)
+    assert problems == []
+    messages = [w.message for w in cur.warnings if "different signs" in w.message]
+    assert len(messages) == 1
+    assert first[0] in messages[0] and first[0] + "b" in messages[0]
+    result = CliRunner().invoke(cli, ["--data", str(mini), "check"])
+    assert "different signs" in result.output
+
+
+@pytest.mark.parametrize(("name", "entity"), [
+    ("hsa-miR-21-5p", "miR-21-5p"),
+    ("microRNA-21-5p", "miR-21-5p"),
+    ("mmu-miR-146a-5p", "miR-146a-5p"),
+    ("NF-kB signaling", "NF-kB"),
+    ("NF-kB signaling pathway", "NF-kB"),
+    ("Alzheimers", "Alzheimers-disease"),
+    ("alzheimer", "Alzheimers-disease"),
+    ("Alzheimer disease", "Alzheimers-disease"),
+    ("Parkinsons", "Parkinsons-disease"),
+    ("ischemic stroke", "ischemic-stroke"),
+    ("ischaemic stroke", "ischemic-stroke"),
+    ("p65", "NF-kB"),
+    ("RELA", "NF-kB"),
+])
+def test_spellings_resolve(cur: Curation, name: str, entity: str) -> None:
+    assert resolve(cur, name) == entity
+
+
+def test_true_ambiguities_are_refused_with_their_readings(cur: Curation) -> None:
+    with pytest.raises(AmbiguousNameError, match="PI3K-Akt or PI3K-Akt-mTOR"):
+        resolve(cur, "PI3K")
+    with pytest.raises(AmbiguousNameError, match="AD-MSC"):
+        resolve(cur, "AD")
+
+
+def test_flags_are_shown_with_claims() -> None:
+    result = CliRunner().invoke(cli, ["show", "BM-MSC"])
+    assert result.exit_code == 0, result.output
+    assert "flag: untraceable" in result.output
+    result = CliRunner().invoke(cli, ["paths", "BM-MSC", "osteoarthritis", "--asserted-only",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "untraceable" in result.output
+
+
+def test_same_source_sentence_names_every_source(cur: Curation) -> None:
+    """quan2025: exosomes from bone marrow and adipose tissue degrade amyloid-beta."""
+    split = [c for c in cur.claims.values() if c.id.startswith("quan2025-sfunc-03")]
+    assert {c.source for c in split} == {"BM-MSC", "AD-MSC"}
+
+
+def test_unmapped_entities_are_checked(mini: Path) -> None:
+    (mini / "unmapped.tsv").write_text("entity\treason\nno-such-entity\tbecause\n",
+                                       encoding="utf-8")
+    _, problems = validate(mini)
+    assert any("unmapped.tsv:2" in str(p) and "unknown entity" in str(p) for p in problems)
+
+
+def test_xref_rows_must_say_where_they_were_checked(mini: Path) -> None:
+    folder = mini / "xrefs"
+    folder.mkdir(exist_ok=True)
+    (folder / "x.tsv").write_text(
+        "entity\txref\tmatch\tsource_label\tsource\tversion\tnote\n"
+        "osteoarthritis\tmondo:0005178\texact\tosteoarthritis\t\t\t\n"
+        "osteoarthritis\tmondo:0005178\tsimilar\tosteoarthritis\tmondo.json\tv1\t\n",
+        encoding="utf-8")
+    _, problems = validate(mini)
+    text = "\n".join(map(str, problems))
+    assert "xrefs/x.tsv:2: source, version, source_label: empty" in text
+    assert "xrefs/x.tsv:3: match: 'similar' is not one of" in text
+
+
+def test_copy_of_the_data_checks_clean(tmp_path: Path) -> None:
+    from .conftest import TRIPLES
+
+    shutil.copytree(TRIPLES, tmp_path / "t")
+    _, problems = validate(tmp_path / "t")
+    assert problems == []
