@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test debs bench clean
+.PHONY: demo test debs bench readme clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) debs
 	$(BIN)/ruff check kg tests notebooks bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# Regenerate the README's output blocks from the real commands (a test fails when stale).
+readme: $(STAMP)
+	$(BIN)/python -m tests.readme_blocks
 
 # Benchmarks (not part of the tests): prints its figures and writes bench/results/.
 bench: $(STAMP)

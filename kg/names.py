@@ -63,7 +63,7 @@ def loose(name: str) -> str:
     --------
     >>> loose("hsa-miR-21-5p") == loose("microRNA-21-5p") == loose("miR-21-5p")
     True
-    >>> loose("NF-kB signaling pathway") == loose("NF-κB signalling")
+    >>> loose("NF-κB signaling pathway") == loose("NF-κB signalling")
     True
     >>> loose("Alzheimers") == loose("Alzheimer's disease") == loose("alzheimer")
     True

@@ -1,0 +1,88 @@
+"""The README's output blocks, generated from the real commands (and the benchmark report).
+
+``python -m tests.readme_blocks`` rewrites every block between ``<!-- NAME_BLOCK -->`` and
+``<!-- /NAME_BLOCK -->`` in README.md (``make readme`` runs it); ``--check`` only reports
+stale blocks and exits 1. ``tests/test_docs.py`` runs the check, so a block that no longer
+matches what the program prints fails the suite.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BENCH = ROOT / "bench" / "results" / "latest.md"
+
+
+def _command(*args: str, section: tuple[str, str] | None = None) -> Callable[[], str]:
+    """A block showing ``exokg ARGS`` and what it prints (optionally one section of it)."""
+
+    def make() -> str:
+        from kg.cli import cli
+
+        result = CliRunner().invoke(cli, list(args))
+        if result.exit_code != 0:
+            raise RuntimeError(f"exokg {' '.join(args)} failed: {result.output}")
+        out = result.stdout
+        if section is not None:
+            start, end = section
+            lines = out.splitlines()
+            first = next(i for i, line in enumerate(lines) if line.startswith(start))
+            last = next(i for i, line in enumerate(lines) if i > first and line.startswith(end))
+            out = "\n".join(lines[first:last]) + "\n"
+        shown = " ".join(f'"{a}"' if " " in a else a for a in args)
+        return f"```\n$ exokg {shown}\n{out.rstrip()}\n```\n"
+
+    return make
+
+
+def _bench() -> str:
+    lines = BENCH.read_text(encoding="utf-8").splitlines()[1:]  # without the dated title
+    body = [("#### " + line[3:]) if line.startswith("## ") else line for line in lines]
+    return "\n".join(body).strip() + "\n"
+
+
+BLOCKS: dict[str, Callable[[], str]] = {
+    "COUNTS": _command("stats"),
+    "XREFS": _command("coverage", section=("standard identifiers", "entities with no")),
+    "PATHS": _command("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "4"),
+    "RANK": _command("rank", "--level", "family", "--limit", "8"),
+    "QUERY": _command("sparql", "hub-pathways"),
+    "BENCH": _bench,
+}
+
+
+def render(text: str) -> str:
+    """``text`` (the README) with every known block regenerated."""
+    for name, make in BLOCKS.items():
+        pattern = re.compile(rf"(<!-- {name}_BLOCK -->\n).*?(<!-- /{name}_BLOCK -->)", re.S)
+        if not pattern.search(text):
+            raise RuntimeError(f"README.md has no {name}_BLOCK markers")
+        content = make()
+        text = pattern.sub(lambda m, c=content: m.group(1) + c + m.group(2), text)
+    return text
+
+
+def main(argv: list[str]) -> int:
+    """Rewrite the README's blocks, or with ``--check`` report whether any is stale."""
+    current = README.read_text(encoding="utf-8")
+    fresh = render(current)
+    if "--check" in argv:
+        if fresh != current:
+            print("README.md blocks are stale: run 'make readme'", file=sys.stderr)
+            return 1
+        return 0
+    if fresh != current:
+        README.write_text(fresh, encoding="utf-8")
+        print("README.md blocks regenerated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
