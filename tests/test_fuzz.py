@@ -8,9 +8,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.curation import validate

@@ -4,7 +4,6 @@ option values, a Python API that takes names, and a push that authenticates firs
 from __future__ import annotations
 
 import http.server
-import os
 import signal
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from kg.cli import cli
 from kg.errors import UnknownEntityError
 from kg.paths import neighbors, paths, upstream
 from kg.remote import RemoteError, Server, push
-from kg.sparql import SparqlError, run_query
+from kg.sparql import run_query
 
 EXOKG = [sys.executable, "-m", "kg"]
 # A cross product of every triple with every triple: far longer than any time-out below.
@@ -286,7 +285,7 @@ class _DigestOnlyServer(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_PUT = do_POST = do_DELETE = _handle  # noqa: N815
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
