@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -125,9 +126,31 @@ def flow_graph(cur: Curation, level: str = "pathway") -> tuple[nx.DiGraph, dict[
     return g, merge
 
 
+def _igraph() -> Any:
+    """python-igraph, imported without pulling in matplotlib.
+
+    igraph's drawing modules import ``matplotlib.pyplot`` at import time when matplotlib is
+    installed (python-igraph issue 762), which triples the start-up of every ranking in a
+    researcher's environment. Unless matplotlib is already loaded, it is hidden for the
+    duration of the import; igraph then uses its stand-ins for drawing, which exokg never
+    asks igraph to do.
+    """
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]
+    try:
+        import igraph
+    finally:
+        if sys.modules.get("matplotlib", 0) is None:
+            del sys.modules["matplotlib"]
+    return igraph
+
+
 def _to_igraph(pairs: list[tuple[str, str]]) -> tuple[Any, list[str]]:
     """An igraph graph of (u, v) pairs, and the node name of each vertex index."""
-    import igraph
+    igraph = _igraph()
 
     names = sorted({n for pair in pairs for n in pair})
     index = {n: i for i, n in enumerate(names)}
@@ -184,8 +207,7 @@ def rank(
     >>> res.rows[0].betweenness >= res.rows[-1].betweenness
     True
     """
-    import igraph
-
+    igraph = _igraph()
     if entity_type not in cur.types:
         raise QueryError(f"unknown type '{entity_type}' (known: {', '.join(sorted(cur.types))})")
     if permutations < 0:
