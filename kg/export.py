@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -60,37 +61,93 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
     return target
 
 
+def _sorted_nt(nt: bytes, *, canonical: bool = False) -> bytes:
+    """Canonical N-Triples (as Oxigraph writes them), one line per triple, sorted, unique.
+
+    ``canonical`` says ``nt`` already comes from Oxigraph's writer (only sorting is left).
+    """
+    import pyoxigraph as ox
+
+    canon = nt if canonical else ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
+                                              format=ox.RdfFormat.N_TRIPLES) or b""
+    lines = sorted(set(canon.splitlines()))
+    return b"".join(line + b"\n" for line in lines if line)
+
+
+def _turtle_from_sorted(nt: bytes) -> bytes:
+    """Turtle written from sorted canonical N-Triples: triples grouped by subject, in order."""
+    import pyoxigraph as ox
+
+    from kg.rdf import PREFIXES
+
+    triples = (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    out = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    lines = out.split(b"\n")
+    head = 0
+    while head < len(lines) and lines[head].startswith(b"@prefix "):
+        head += 1
+    return b"\n".join(sorted(lines[:head]) + lines[head:])  # prefix lines in a fixed order
+
+
+def _ordered_json_ld(data: bytes) -> bytes:
+    """JSON-LD with nodes sorted by ``@id``, keys sorted and every value array sorted.
+
+    Value arrays of a JSON-LD node are unordered sets, so sorting them changes nothing;
+    ``@list`` contents keep their order.
+    """
+
+    def order(value: Any, in_list: bool = False) -> Any:
+        if isinstance(value, dict):
+            return {k: order(v, k == "@list") for k, v in sorted(value.items())}
+        if isinstance(value, list):
+            items = [order(v) for v in value]
+            if in_list:
+                return items
+            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True,
+                                                          ensure_ascii=False))
+        return value
+
+    doc = order(json.loads(data))
+    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
 def serialize(graph: Graph, fmt: str) -> bytes:
-    """Serialize a graph in one of :data:`FORMATS`; N-Triples lines come sorted."""
+    """Serialize a graph in one of :data:`FORMATS`, the same bytes on every run.
+
+    N-Triples are canonical and sorted; Turtle is written from them (so it does not depend
+    on how the graph was stored or on the hash seed, and equals :func:`serialize_store`'s);
+    JSON-LD is sorted throughout (:func:`_ordered_json_ld`).
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
     name = FORMATS[fmt][0]
-    if name == "nt":
-        text = graph.serialize(format="nt", encoding="utf-8")
-        lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
-        return ("\n".join(lines) + "\n").encode("utf-8")
+    if name in ("nt", "turtle"):
+        nt = _sorted_nt(graph.serialize(format="nt", encoding="utf-8"))
+        return nt if name == "nt" else _turtle_from_sorted(nt)
     if name == "json-ld":
         context = {prefix: str(ns) for prefix, ns in graph.namespaces()
                    if prefix in ("exo", "id", "claim", "ref", "trial", "report", "edge",
                                  "attr", "skos", "dcterms", "prov", "rdfs", "biolink")}
-        data: bytes = graph.serialize(format="json-ld", context=context, encoding="utf-8")
-        return data
+        data: bytes = graph.serialize(format="json-ld", context=dict(sorted(context.items())),
+                                      encoding="utf-8")
+        return _ordered_json_ld(data)
     out: bytes = graph.serialize(format=name, encoding="utf-8")
     return out
 
 
 def serialize_store(store: Any, fmt: str) -> bytes:
-    """Serialize an Oxigraph store's default graph as Turtle or N-Triples (compiled code)."""
+    """Serialize an Oxigraph store's default graph as Turtle or N-Triples (compiled code).
+
+    The bytes equal :func:`serialize`'s for the same graph, whether the store was just built
+    or read back from the cache (whose triple order differs).
+    """
     import pyoxigraph as ox
 
-    from kg.rdf import PREFIXES
-
-    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
-    if fmt not in formats:
+    if fmt not in ("turtle", "nt"):
         raise ExportError(f"the Oxigraph path writes turtle or nt, not '{fmt}'")
-    data: bytes = store.dump(format=formats[fmt], from_graph=ox.DefaultGraph(),
-                             prefixes=PREFIXES if fmt == "turtle" else None)
-    return data
+    nt = _sorted_nt(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+                    canonical=True)
+    return nt if fmt == "nt" else _turtle_from_sorted(nt)
 
 
 #: How the start of an existing file of each output kind looks (after white space): a file

@@ -93,6 +93,7 @@ class EXO(DefinedNamespace):
     citation: URIRef
     location: URIRef
     # edge statements
+    kind: URIRef
     sign: URIRef
     derived: URIRef
     supportedBy: URIRef
@@ -158,7 +159,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "dose": ("dose", "Route, dose and follow-up."),
     "citation": ("citation", "The citation as written in the review (REVIEW:NUMBER)."),
     "location": ("location", "Where in the review the record was read."),
-    "sign": ("sign", "Sign of the edge."),
+    "kind": ("edge kind", "'causal', 'cargo', 'trial' or 'hierarchy' (a parent link of the "
+             "vocabulary, which has no sign and no supporting record)."),
+    "sign": ("sign", "Sign of a causal, cargo or trial edge."),
     "derived": ("derived sign", "True when the sign was worked out from the claim's stated "
                 "effect rather than stated for this step."),
     "supportedBy": ("supported by", "A claim or trial report that asserts the edge."),

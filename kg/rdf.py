@@ -3,8 +3,10 @@
 Each claim is a node of its own (an n-ary relation) with its fields, ``dcterms:source`` to
 the primary study and ``prov:wasDerivedFrom`` to the review it was read in. The direct
 entity-to-entity edges are materialised (``id:miR-146a-5p exo:inhibits id:IRAK1``) so that
-property paths work in plain SPARQL 1.1, and each is described by an ``exo:Edge`` statement
-(``rdf:subject/predicate/object``) carrying its sign and the claims that support it.
+property paths work in plain SPARQL 1.1, and each one, hierarchy links included, is described
+by an ``exo:Edge`` statement (``rdf:subject/predicate/object``) carrying its kind, its sign
+(none for a parent link) and the claims that support it; the statement's IRI ends in the
+same 16 hex digits as the edge's id in KGX and GraphML.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from kg.namespace import (
     TRIAL,
     TYPE_CLASS,
 )
+from kg.terms import edge_key
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -311,14 +314,14 @@ def _emit(g: Sink, cur: Curation) -> None:
     for e in edges(cur):
         s, p, o = entity_iri(e.subject), predicate_iri(e.predicate), entity_iri(e.object)
         g.add((s, p, o))
-        if e.kind == "hierarchy":
-            continue
-        node = EDGE[_hash(e.subject, e.predicate, e.object)]
+        node = EDGE[edge_key(e.subject, e.predicate, e.object)]
         g.add((node, RDF.type, EXO.Edge))
         g.add((node, RDF.subject, s))
         g.add((node, RDF.predicate, p))
         g.add((node, RDF.object, o))
-        g.add((node, EXO.sign, _SIGN[e.sign]))
+        g.add((node, EXO.kind, Literal(e.kind)))
+        if e.kind != "hierarchy":  # a parent link has no sign
+            g.add((node, EXO.sign, _SIGN[e.sign]))
         g.add((node, EXO.derived, Literal(e.derived, datatype=XSD.boolean)))
         for rid in e.claims:
             g.add((node, EXO.supportedBy, CLAIM[rid] if rid in cur.claims else REPORT[rid]))

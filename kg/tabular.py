@@ -3,9 +3,25 @@
 KGX: ``nodes.tsv`` (id, category, name, synonym, xref, provided_by) and ``edges.tsv`` (id,
 subject, predicate, object, qualified_predicate, object_direction_qualifier,
 original_predicate, knowledge_level, agent_type, primary_knowledge_source, publications,
-supporting claims); lists are ``|``-separated. Causal edges use Biolink's qualified form:
-``affects`` with ``qualified_predicate = causes`` and the direction (increased/decreased)
-when the sign is known. ``infores:exokg`` is this project's source id (not yet registered).
+supporting claims); lists are ``|``-separated.
+
+Node ids: a node with an exact cross-reference in a namespace Biolink knows gets that CURIE
+as its id, spelled with Biolink's prefix (``HGNC:3819``, ``MONDO:0004975``,
+``mirbase:MI0000477``); :data:`NODE_IDS` gives the order of preference per entity type and
+the concrete Biolink class each choice implies (an HGNC gene is a ``biolink:Gene``, a UniProt
+entry a ``biolink:Protein``); a trial with an NCT number is ``CLINICALTRIALS:NCT…`` (Biolink's
+id prefix for ``ClinicalTrial``). The local CURIE (``exokg:FOXO1``) is then kept in ``xref``.
+A node keeps its local id when it has no such xref, or when another node carries it too.
+
+Edges: causal edges use Biolink's qualified form (``affects`` with ``qualified_predicate =
+causes`` and the direction, increased/decreased, when the sign is known). Hierarchy links are
+written as Biolink states them: ``part_of`` in its canonical direction (``parent has_part
+child``), ``is_a`` as ``subclass_of`` between ontology classes, ``derives_from`` between RNAs
+(a mature miRNA arm comes from its precursor) and ``member_of`` for genes and chemicals in a
+group; a trial is ``related_to_at_instance_level`` its disease (Biolink's ``studied_to_treat``
+needs a drug or treatment as subject, not a study). ``original_predicate`` is the exokg
+property as the RDF export spells it (``exo:hasCargo``), stated for the edge's original
+direction. ``infores:exokg`` is this project's source id (not yet registered).
 
 Neo4j: ``nodes.csv`` (``id:ID``, ``name``, ``:LABEL``, ``synonyms:string[]``) and
 ``relationships.csv`` (``:START_ID``, ``:END_ID``, ``:TYPE``, ``sign``,
@@ -16,8 +32,8 @@ default array delimiter ``;``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
+from collections import Counter
 from pathlib import Path
 
 from kg.curie import entity_curie
@@ -26,6 +42,7 @@ from kg.errors import ExportError
 from kg.export import atomic_write, check_target
 from kg.model import Curation
 from kg.summary import citation_text
+from kg.terms import PREDICATE_PROPERTY, edge_key
 
 INFORES = "infores:exokg"
 KGX_NODE_COLUMNS = ["id", "category", "name", "synonym", "xref", "provided_by"]
@@ -33,6 +50,45 @@ KGX_EDGE_COLUMNS = ["id", "subject", "predicate", "object", "qualified_predicate
                     "object_direction_qualifier", "original_predicate", "knowledge_level",
                     "agent_type", "primary_knowledge_source", "publications", "supporting_claims"]
 _DIRECTION = {1: "increased", -1: "decreased", None: ""}
+
+#: Prefix of ``schema/prefixes.tsv`` (bioregistry) -> the prefix Biolink's context uses.
+BIOLINK_PREFIX: dict[str, str] = {
+    "hgnc": "HGNC", "ncbigene": "NCBIGene", "uniprot": "UniProtKB", "mirbase": "mirbase",
+    "rnacentral": "RNACENTRAL", "chebi": "CHEBI", "go": "GO", "reactome": "REACT",
+    "wikipathways": "WIKIPATHWAYS", "kegg.pathway": "KEGG.PATHWAY", "mondo": "MONDO",
+    "doid": "DOID", "hp": "HP", "efo": "EFO", "cl": "CL", "uberon": "UBERON",
+    "pubmed": "PMID", "doi": "doi",
+}
+
+#: Per entity type: the xref prefixes usable as KGX id, best first, each with the Biolink
+#: class a node identified that way belongs to.
+NODE_IDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "protein": (("hgnc", "biolink:Gene"), ("ncbigene", "biolink:Gene"),
+                ("uniprot", "biolink:Protein"), ("chebi", "biolink:ChemicalEntity")),
+    "mirna": (("mirbase", "biolink:MicroRNA"), ("rnacentral", "biolink:MicroRNA"),
+              ("hgnc", "biolink:MicroRNA"), ("ncbigene", "biolink:MicroRNA")),
+    "lncrna": (("rnacentral", "biolink:NoncodingRNAProduct"),
+               ("ncbigene", "biolink:NoncodingRNAProduct"), ("hgnc", "biolink:Gene")),
+    "circrna": (("rnacentral", "biolink:NoncodingRNAProduct"),),
+    "rna": (("rnacentral", "biolink:RNAProduct"),),
+    "chemical": (("chebi", "biolink:ChemicalEntity"),),
+    "pathway": (("go", "biolink:Pathway"), ("reactome", "biolink:Pathway"),
+                ("wikipathways", "biolink:Pathway"), ("kegg.pathway", "biolink:Pathway")),
+    "process": (("go", "biolink:BiologicalProcess"), ("reactome", "biolink:BiologicalProcess"),
+                ("hp", "biolink:PhenotypicFeature"), ("mondo", "biolink:Disease"),
+                ("doid", "biolink:Disease")),
+    "hallmark": (("go", "biolink:BiologicalProcess"),),
+    "disease": (("mondo", "biolink:Disease"), ("doid", "biolink:Disease"),
+                ("hp", "biolink:PhenotypicFeature"), ("efo", "biolink:DiseaseOrPhenotypicFeature")),
+    "source": (("cl", "biolink:Cell"), ("uberon", "biolink:Cell")),
+    "cell": (("cl", "biolink:Cell"), ("uberon", "biolink:Cell")),
+}
+#: An exact xref in one of these namespaces fixes the class even when it cannot be the id.
+_CLASS_ONLY = {"fplx": "biolink:GeneFamily"}
+#: Entity types whose ``is_a`` links are not class-to-class (Biolink ``subclass_of`` holds
+#: between ontology classes only).
+_RNA_TYPES = frozenset({"mirna", "lncrna", "circrna", "rna"})
+_GROUP_TYPES = frozenset({"protein", "chemical"})
 
 
 def _nodes(cur: Curation) -> list[tuple[str, str, str, list[str], list[str]]]:
@@ -47,6 +103,62 @@ def _category(cur: Curation, node_type: str) -> str:
     if node_type == "trial":
         return "biolink:ClinicalTrial"
     return cur.types[node_type].biolink
+
+
+def biolink_curie(curie: str) -> str:
+    """A CURIE of ``schema/prefixes.tsv`` spelled with Biolink's prefix (else unchanged).
+
+    Examples
+    --------
+    >>> biolink_curie("hgnc:3819"), biolink_curie("fplx:AKT")
+    ('HGNC:3819', 'fplx:AKT')
+    """
+    prefix, _, local = curie.partition(":")
+    return f"{BIOLINK_PREFIX[prefix]}:{local}" if prefix in BIOLINK_PREFIX else curie
+
+
+def kgx_nodes(cur: Curation) -> dict[str, tuple[str, str]]:
+    """Node id -> (KGX id, Biolink category), for every entity and trial.
+
+    The id is the node's most preferred usable xref (:data:`NODE_IDS`) that no other node
+    carries, else the local CURIE.
+    """
+    nodes = _nodes(cur)
+    uses = Counter(x for *_, xrefs in nodes for x in set(xrefs))
+    chosen: dict[str, tuple[str, str]] = {}
+    for node, node_type, _, _, xrefs in nodes:
+        by_prefix: dict[str, str] = {}
+        for x in sorted(xrefs):
+            if uses[x] == 1:
+                by_prefix.setdefault(x.split(":", 1)[0], x)
+        pick = next(((by_prefix[p], cat) for p, cat in NODE_IDS.get(node_type, ())
+                     if p in by_prefix), None)
+        if pick is not None:
+            chosen[node] = (biolink_curie(pick[0]), pick[1])
+        elif node_type == "trial" and node.startswith("NCT"):
+            chosen[node] = (f"CLINICALTRIALS:{node}", "biolink:ClinicalTrial")
+        else:
+            prefixes = {x.split(":", 1)[0] for x in xrefs}
+            cat = next((c for p, c in _CLASS_ONLY.items() if p in prefixes),
+                       _category(cur, node_type))
+            chosen[node] = (entity_curie(node), cat)
+    return chosen
+
+
+def kgx_predicate(cur: Curation, e: Edge) -> tuple[str, bool]:
+    """The Biolink predicate of an edge, and whether it runs object -> subject."""
+    if e.predicate == "part_of":
+        return "biolink:has_part", True
+    if e.predicate == "is_a":
+        child = cur.entities[e.subject].type if e.subject in cur.entities else ""
+        if child in _RNA_TYPES:
+            return "biolink:derives_from", False
+        if child in _GROUP_TYPES:
+            return "biolink:member_of", False
+        return "biolink:subclass_of", False
+    if e.predicate == "treats":
+        return "biolink:related_to_at_instance_level", False
+    return cur.predicates[e.predicate].biolink, False
 
 
 def _publications(cur: Curation, e: Edge) -> list[str]:
@@ -75,20 +187,27 @@ def _tsv(header: list[str], rows: list[list[str]], delimiter: str = "\t") -> byt
 
 def kgx_tables(cur: Curation) -> tuple[bytes, bytes]:
     """The KGX ``nodes.tsv`` and ``edges.tsv`` contents."""
-    nodes = [[entity_curie(n), _category(cur, t), label, "|".join(syn), "|".join(xr), INFORES]
-             for n, t, label, syn, xr in _nodes(cur)]
+    ids = kgx_nodes(cur)
+    nodes = []
+    for n, _, label, syn, xr in _nodes(cur):
+        kid, category = ids[n]
+        xrefs = sorted({entity_curie(n), *(biolink_curie(x) for x in xr)} - {kid})
+        nodes.append([kid, category, label, "|".join(syn), "|".join(xrefs), INFORES])
     rows = []
     for e in edges(cur):
-        biolink = cur.predicates[e.predicate].biolink
-        causal = e.kind == "causal"
-        direction = _DIRECTION[e.sign] if causal else ""
-        key = hashlib.sha1("\x1f".join(e.key).encode()).hexdigest()[:16]
+        predicate, flip = kgx_predicate(cur, e)
+        subject, obj = ids[e.subject][0], ids[e.object][0]
+        if flip:
+            subject, obj = obj, subject
+        direction = _DIRECTION[e.sign] if e.kind == "causal" else ""
         rows.append([
-            f"exokg.edge:{key}", entity_curie(e.subject), biolink, entity_curie(e.object),
-            "biolink:causes" if direction else "", direction, f"exo:{e.predicate}",
+            f"exokg.edge:{edge_key(*e.key)}", subject, predicate, obj,
+            "biolink:causes" if direction else "", direction,
+            f"exo:{PREDICATE_PROPERTY[e.predicate]}",
             "knowledge_assertion", "manual_agent", INFORES,
             "|".join(_publications(cur, e)) if e.claims else "", "|".join(e.claims)])
-    return _tsv(KGX_NODE_COLUMNS, nodes), _tsv(KGX_EDGE_COLUMNS, rows)
+    rows.sort()
+    return _tsv(KGX_NODE_COLUMNS, sorted(nodes)), _tsv(KGX_EDGE_COLUMNS, rows)
 
 
 def neo4j_tables(cur: Curation) -> tuple[bytes, bytes]:

@@ -1,10 +1,13 @@
 """Names of the schema terms that the data files refer to (no rdflib needed).
 
 :mod:`kg.namespace` turns them into IRIs; :mod:`kg.curation` checks that every type and
-predicate of ``triples/schema/`` has one.
+predicate of ``triples/schema/`` has one. :func:`edge_key` names an edge the same way in
+every export.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 #: Class of each entity type id of ``schema/types.tsv``.
 TYPE_CLASS: dict[str, str] = {
@@ -22,3 +25,16 @@ PREDICATE_PROPERTY: dict[str, str] = {
     "treats": "treats", "uses_source": "usesSource",
 }
 
+
+def edge_key(subject: str, predicate: str, obj: str) -> str:
+    """The stable local name of an edge: 16 hex digits of the SHA-1 of its triple.
+
+    The same digits name the edge in every export: the RDF edge statement ``edge:…``, the
+    KGX ``id`` (``exokg.edge:…``) and the GraphML ``<edge id>`` (``e…``).
+
+    Examples
+    --------
+    >>> edge_key("miR-146a-5p", "inhibits", "IRAK1")
+    '4b3f9ba3815d18d7'
+    """
+    return hashlib.sha1("\x1f".join((subject, predicate, obj)).encode("utf-8")).hexdigest()[:16]

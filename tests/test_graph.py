@@ -129,6 +129,7 @@ def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[n
     import networkx as nx
 
     from kg.graphml import graphml_bytes
+    from kg.terms import edge_key
 
     path = tmp_path / "g.graphml"
     path.write_bytes(graphml_bytes(cur))
@@ -136,11 +137,12 @@ def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[n
     g = build_graph(cur)
     assert back.is_directed() and back.is_multigraph()
     assert set(back.nodes) == set(g.nodes)
-    assert {(u, v, k) for u, v, k in back.edges(keys=True)} == {
+    # edge keys read back are the GraphML edge ids ("e" + edge key); the predicate is data
+    assert {(u, v, p) for u, v, p in back.edges(data="predicate")} == {
         (u, v, k) for u, v, k in g.edges(keys=True)}
     assert back.nodes["UC-MSC"]["type"] == "source"
     assert "hucMSC" in back.nodes["UC-MSC"]["synonyms"].split("|")
-    edge = back.edges["miR-146a-5p", "IRAK1", "inhibits"]
+    edge = back.edges["miR-146a-5p", "IRAK1", "e" + edge_key("miR-146a-5p", "inhibits", "IRAK1")]
     assert edge["sign"] == "-" and "wei2024-t1-07" in edge["claims"].split("|")
     assert "Zhang 2021, Aging (Albany NY) [wei2024:40]" in edge["citations"]
 

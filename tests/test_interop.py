@@ -99,7 +99,8 @@ def test_kgx_tables_round_trip(cur: Curation, tmp_path: Path) -> None:
     from kg.edges import edges
     from kg.graph import build_graph
     from kg.rdf import entity_iri
-    from kg.tabular import write_tables
+    from kg.tabular import kgx_nodes, write_tables
+    from kg.terms import PREDICATE_PROPERTY
 
     nodes_path, edges_path = write_tables(cur, "kgx", tmp_path)
     with nodes_path.open(encoding="utf-8", newline="") as f:
@@ -108,16 +109,30 @@ def test_kgx_tables_round_trip(cur: Curation, tmp_path: Path) -> None:
         rows = list(csv.DictReader(f, delimiter="\t"))
     g = build_graph(cur)
     conv = converter(cur)
-    # every CURIE expands to the IRI the RDF export uses for the same node
-    back = {str(expand(conv, n["id"])) for n in nodes}
-    assert back == {str(entity_iri(n)) for n in g.nodes}
+    # every node keeps its local CURIE (as its id, or in xref when a standard id is used),
+    # and it expands to the IRI the RDF export uses for the same node
+    local = {}
+    for n in nodes:
+        mine = [x for x in [n["id"], *n["xref"].split("|")]
+                if x.split(":", 1)[0] in ("exokg", "exokg.trial")]
+        assert len(mine) == 1, n
+        local[n["id"]] = mine[0]
+    assert {expand(conv, c) for c in local.values()} == {str(entity_iri(n)) for n in g.nodes}
+    assert sum(not n["id"].startswith("exokg") for n in nodes) > 100  # standard ids in use
     assert all(n["category"].startswith("biolink:") for n in nodes)
-    want = {(e.subject, e.predicate, e.object) for e in edges(cur)}
-    got = {(conv.compress(expand(conv, r["subject"])).split(":", 1)[1],
-            r["original_predicate"].split(":", 1)[1],
-            conv.compress(expand(conv, r["object"])).split(":", 1)[1]) for r in rows}
-    assert got == want
-    mir = [r for r in rows if r["subject"] == "exokg:miR-146a-5p" and r["object"] == "exokg:IRAK1"]
+    prop = {f"exo:{v}": k for k, v in PREDICATE_PROPERTY.items()}
+    got = set()
+    for r in rows:
+        s, o = local[r["subject"]].split(":", 1)[1], local[r["object"]].split(":", 1)[1]
+        if r["original_predicate"] == "exo:partOf":  # written as Biolink's has_part
+            assert r["predicate"] == "biolink:has_part"
+            s, o = o, s
+        got.add((s, prop[r["original_predicate"]], o))
+    assert got == {(e.subject, e.predicate, e.object) for e in edges(cur)}
+    ids = kgx_nodes(cur)
+    mir = [r for r in rows if r["subject"] == ids["miR-146a-5p"][0]
+           and r["object"] == ids["IRAK1"][0]]
+    assert ids["IRAK1"][0].startswith("HGNC:")
     assert mir and mir[0]["predicate"] == "biolink:affects"
     assert mir[0]["object_direction_qualifier"] == "decreased"
     assert mir[0]["qualified_predicate"] == "biolink:causes"
