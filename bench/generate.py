@@ -144,8 +144,8 @@ def claims_for(triples: int) -> int:
 def calibrate(folder: Path) -> float:
     """Triples per synthetic claim, measured (used to set TRIPLES_PER_CLAIM)."""
     sys.path.insert(0, str(ROOT))
-    from kg.curation import load
-    from kg.rdf import build_store
+    from kg.data.curation import load
+    from kg.graph.rdf import build_store
 
     generate(folder, 2000)
     big = len(build_store(load(folder)))

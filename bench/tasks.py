@@ -20,8 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.curation import load  # noqa: E402
-from kg.sparql import example_queries  # noqa: E402
+from kg.data.curation import load  # noqa: E402
+from kg.query.sparql import example_queries  # noqa: E402
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -42,12 +42,12 @@ def task(name: str, folder: Path) -> dict[str, Any]:
     ttl, nt = folder / "export.ttl", folder / "export.nt"
     extra: dict[str, Any] = {}
     if name == "build_ours":
-        from kg.rdf import build_store
+        from kg.graph.rdf import build_store
 
         seconds, store = _timed(lambda: build_store(load(folder)))
         extra["triples"] = len(store)
     elif name == "build_rdflib":
-        from kg.rdf import build_rdf
+        from kg.graph.rdf import build_rdf
 
         seconds, g = _timed(lambda: build_rdf(load(folder)))
         extra["triples"] = len(g)
@@ -61,7 +61,7 @@ def task(name: str, folder: Path) -> dict[str, Any]:
         seconds, g = _timed(lambda: Graph().parse(path, format=fmt))
         extra["triples"] = len(g)
     elif name in ("write_ttl_ours", "write_nt_ours"):
-        from kg.export import serialize_store
+        from kg.io.files import serialize_store
 
         store = ox.Store()
         store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
@@ -83,7 +83,7 @@ def task(name: str, folder: Path) -> dict[str, Any]:
         seconds, rows = _timed(lambda: [len(list(g.query(q))) for q in _queries()])
         extra["rows"] = rows
     elif name == "path_ours":
-        from kg.paths import paths, prepare
+        from kg.query.paths import paths, prepare
 
         cur = load(folder)
         prepare(cur)  # the graph is loaded; what is timed is the query
@@ -93,7 +93,7 @@ def task(name: str, folder: Path) -> dict[str, Any]:
     elif name == "rank_ours":
         import igraph  # noqa: F401  (imported before timing, as in the reference)
 
-        from kg.rank import rank
+        from kg.query.rank import rank
 
         cur = load(folder)
         seconds, res = _timed(lambda: rank(cur, permutations=20, seed=0))
@@ -101,9 +101,9 @@ def task(name: str, folder: Path) -> dict[str, Any]:
     elif name == "rank_igraph":
         seconds = _rank_igraph(folder)
     elif name == "end_to_end":
-        from kg.export import serialize_store
-        from kg.rank import rank
-        from kg.rdf import build_store
+        from kg.graph.rdf import build_store
+        from kg.io.files import serialize_store
+        from kg.query.rank import rank
 
         def run() -> int:
             cur = load(folder)
@@ -123,7 +123,7 @@ def _rank_igraph(folder: Path) -> float:
 
     import igraph
 
-    from kg.rank import flow_edges
+    from kg.query.rank import flow_edges
 
     cur = load(folder)
     start = time.perf_counter()

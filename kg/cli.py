@@ -61,7 +61,7 @@ class State:
     """What the group passes to each command: the data folder, loaded on demand."""
 
     def __init__(self, data: str | None, cache: bool = True) -> None:
-        from kg.curation import default_data_dir
+        from kg.data.curation import default_data_dir
 
         self.data_dir = Path(data).expanduser() if data else default_data_dir()
         self.cache = cache
@@ -70,10 +70,10 @@ class State:
     def curation(self) -> Any:
         """The validated curation of the data folder (raises on problems)."""
         if self._cur is None:
-            from kg.curation import load
+            from kg.data.curation import load
 
             if self.cache:
-                from kg.cache import load_cached
+                from kg.io.cache import load_cached
 
                 if not self.data_dir.is_dir():
                     self._cur = load(self.data_dir)  # raises the clear folder error
@@ -84,10 +84,10 @@ class State:
 
     def store(self) -> Any:
         """The Oxigraph store of the curation (from the cache when the folder is unchanged)."""
-        from kg.rdf import build_store
+        from kg.graph.rdf import build_store
 
         if self.cache:
-            from kg.cache import store_cached
+            from kg.io.cache import store_cached
 
             return store_cached(self.curation(), build_store)
         return build_store(self.curation())
@@ -115,11 +115,11 @@ def cli(ctx: click.Context, data: str | None, no_cache: bool) -> None:
 @handle_errors
 def check(state: State, shacl: bool) -> None:
     """Validate every curated file; report all problems with file:line (exit 1 if any)."""
-    from kg.curation import validate
+    from kg.data.curation import validate
 
     cur, problems = validate(state.data_dir)
     if cur.extra_rdf:
-        from kg.curation import check_extra_rdf
+        from kg.data.curation import check_extra_rdf
 
         problems += check_extra_rdf(cur)
     for warning in cur.warnings:
@@ -140,8 +140,8 @@ def check(state: State, shacl: bool) -> None:
         click.echo(f"{len(problems)} problem(s) found", err=True)
         sys.exit(1)
     if shacl:
-        from kg.rdf import build_rdf
-        from kg.shacl import validate_shapes
+        from kg.graph.rdf import build_rdf
+        from kg.io.shacl import validate_shapes
 
         violations = validate_shapes(cur, build_rdf(cur))
         for v in violations:
@@ -159,7 +159,7 @@ def check(state: State, shacl: bool) -> None:
 @handle_errors
 def stats(state: State, as_json: bool) -> None:
     """Entities by type, claims, references, and edges by predicate."""
-    from kg.summary import stats as compute
+    from kg.query.summary import stats as compute
 
     data = compute(state.curation())
     if as_json:
@@ -190,8 +190,8 @@ def stats(state: State, as_json: bool) -> None:
 @handle_errors
 def show(state: State, name: str, as_json: bool) -> None:
     """Entity card of NAME (an id, label or synonym): type, synonyms, claims, citations."""
-    from kg.curation import resolve
-    from kg.summary import card
+    from kg.data.curation import resolve
+    from kg.query.summary import card
 
     cur = state.curation()
     data = card(cur, resolve(cur, name))
@@ -239,12 +239,12 @@ def export(state: State, fmt: str, output: str, force: bool) -> None:
     Files are written atomically into an existing folder; kgx and neo4j write two files into
     the folder -o names.
     """
-    from kg.export import atomic_write, check_target
-    from kg.export import export as write
-    from kg.rdf import build_rdf
+    from kg.graph.rdf import build_rdf
+    from kg.io.files import atomic_write, check_target
+    from kg.io.files import export as write
 
     if fmt in ("kgx", "neo4j"):
-        from kg.tabular import check_table_folder, write_tables
+        from kg.io.tables import check_table_folder, write_tables
 
         if output == "-":
             raise click.UsageError(f"-f {fmt} writes two files: give a folder with -o")
@@ -255,7 +255,7 @@ def export(state: State, fmt: str, output: str, force: bool) -> None:
     if output != "-":
         check_target(output, fmt, force=force)
     if fmt == "graphml":
-        from kg.graphml import graphml_bytes
+        from kg.io.graphml import graphml_bytes
 
         data = graphml_bytes(state.curation())
         if output == "-":
@@ -264,7 +264,7 @@ def export(state: State, fmt: str, output: str, force: bool) -> None:
             click.echo(f"wrote {atomic_write(output, data)} (GraphML)", err=True)
         return
     if fmt in ("turtle", "nt"):
-        from kg.export import serialize_store, write_bytes
+        from kg.io.files import serialize_store, write_bytes
 
         def make() -> bytes:
             return serialize_store(state.store(), fmt)
@@ -273,7 +273,7 @@ def export(state: State, fmt: str, output: str, force: bool) -> None:
             return str(len(state.store())).encode()
 
         if state.cache:
-            from kg.cache import bytes_cached
+            from kg.io.cache import bytes_cached
 
             data = bytes_cached(state.curation(), f"export.{fmt}", make)
             size = int(bytes_cached(state.curation(), "triples.count", count))
@@ -294,7 +294,7 @@ def export(state: State, fmt: str, output: str, force: bool) -> None:
 @handle_errors
 def lint(state: State, fix: bool) -> None:
     """Check that curated files are sorted and clean (rows sorted, LF endings)."""
-    from kg.lint import lint as run_lint
+    from kg.io.lint import lint as run_lint
 
     result = run_lint(state.data_dir, fix=fix)
     for problem in result.problems:
@@ -318,8 +318,8 @@ def lint(state: State, fix: bool) -> None:
 @handle_errors
 def coverage(state: State, as_json: bool) -> None:
     """Curation progress: claims per review and table/section, references cited, xrefs."""
-    from kg.coverage import coverage as compute
-    from kg.coverage import coverage_text
+    from kg.query.coverage import coverage as compute
+    from kg.query.coverage import coverage_text
 
     data = compute(state.curation())
     if as_json:
@@ -353,10 +353,10 @@ def view(state: State, entity: str | None, output: str, hops: int,
 
     With no ENTITY, --paths or --disease the whole curated graph is drawn.
     """
-    from kg.export import check_target
-    from kg.paths import QueryError
-    from kg.paths import paths as find
-    from kg.view import disease_view, neighbourhood, path_view, whole, write_view
+    from kg.io.files import check_target
+    from kg.query.paths import QueryError
+    from kg.query.paths import paths as find
+    from kg.view.html import disease_view, neighbourhood, path_view, whole, write_view
 
     check_target(output, "html", force=force)
     cur = state.curation()
@@ -390,7 +390,7 @@ EXIT_INTERRUPTED = 130
 
 
 def _names(state: State, names: tuple[str, ...]) -> list[str]:
-    from kg.curation import resolve
+    from kg.data.curation import resolve
 
     cur = state.curation()
     return [resolve(cur, n) for n in names]
@@ -430,8 +430,8 @@ def paths(state: State, source: str, target: str, max_hops: int, via: tuple[str,
     Asserted paths (one claim says the whole chain) come before inferred ones (stitched
     from several claims: hypotheses). Exit code 3 when there is no path.
     """
-    from kg.paths import paths as find
-    from kg.report import paths_json, paths_table, paths_tsv
+    from kg.query.paths import paths as find
+    from kg.view.text import paths_json, paths_table, paths_tsv
 
     cur = state.curation()
     src, dst = _names(state, (source, target))
@@ -474,9 +474,9 @@ def paths(state: State, source: str, target: str, max_hops: int, via: tuple[str,
 def neighbors(state: State, entity: str, entity_type: str | None, direction: str,
               hierarchy: bool, fmt: str) -> None:
     """Entities one edge away from ENTITY, with predicates and claim counts."""
-    from kg.paths import QueryError
-    from kg.paths import neighbors as find
-    from kg.report import rows_out
+    from kg.query.paths import QueryError
+    from kg.query.paths import neighbors as find
+    from kg.view.text import rows_out
 
     cur = state.curation()
     if entity_type and entity_type not in cur.types and entity_type != "trial":
@@ -502,8 +502,8 @@ def neighbors(state: State, entity: str, entity_type: str | None, direction: str
 @handle_errors
 def upstream(state: State, disease: str, role: str | None, fmt: str) -> None:
     """Sources and cargos whose claims reach DISEASE (the reverse direction)."""
-    from kg.paths import upstream as find
-    from kg.report import rows_out
+    from kg.query.paths import upstream as find
+    from kg.view.text import rows_out
 
     cur = state.curation()
     (dis,) = _names(state, (disease,))
@@ -535,8 +535,8 @@ def upstream(state: State, disease: str, role: str | None, fmt: str) -> None:
 def rank(state: State, entity_type: str, level: str, permutations: int, seed: int, limit: int,
          fmt: str) -> None:
     """Rank pathways (or any --type) by betweenness, PageRank and degree, with counts."""
-    from kg.rank import rank as compute
-    from kg.report import rows_out
+    from kg.query.rank import rank as compute
+    from kg.view.text import rows_out
 
     cur = state.curation()
     res = compute(cur, entity_type=entity_type, level=level, permutations=permutations,
@@ -576,13 +576,13 @@ def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str |
     On the built graph, or with --endpoint on a SPARQL server. 'exokg queries' lists the
     shipped examples.
     """
-    from kg.report import rows_out
-    from kg.sparql import load_query, run_query, with_prefixes
+    from kg.query.sparql import load_query, run_query, with_prefixes
+    from kg.view.text import rows_out
 
     text = load_query(query)
     if endpoint:
-        from kg.remote import Server
-        from kg.remote import query as remote_query
+        from kg.io.remote import Server
+        from kg.io.remote import query as remote_query
 
         rows = remote_query(Server(endpoint, user, password, timeout), with_prefixes(text),
                             compact=fmt != "json")
@@ -610,10 +610,10 @@ def sparql(state: State, query: str, fmt: str, endpoint: str | None, user: str |
 def push(state: State, endpoint: str, graph_iri: str, merge: bool, user: str | None,
          password: str | None, timeout: float) -> None:
     """Load the graph into a SPARQL 1.1 store (Graph Store Protocol: replace or merge)."""
-    from kg.export import serialize
-    from kg.rdf import build_rdf
-    from kg.remote import Server
-    from kg.remote import push as send
+    from kg.graph.rdf import build_rdf
+    from kg.io.files import serialize
+    from kg.io.remote import Server
+    from kg.io.remote import push as send
 
     graph = build_rdf(state.curation())
     status = send(Server(endpoint, user, password, timeout), serialize(graph, "turtle"),
@@ -625,7 +625,7 @@ def push(state: State, endpoint: str, graph_iri: str, merge: bool, user: str | N
 @cli.command()
 def queries() -> None:
     """List the example SPARQL queries shipped with exokg."""
-    from kg.sparql import example_queries
+    from kg.query.sparql import example_queries
 
     for name, (path, title) in example_queries().items():
         click.echo(f"{name:<28} {title}")

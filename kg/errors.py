@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kg.model import Problem
+    from kg.data.model import Problem
 
 
 class KGError(Exception):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.curation import load
-from kg.model import Curation
+from kg.data.curation import load
+from kg.data.model import Curation
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIPLES = ROOT / "triples"

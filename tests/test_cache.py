@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-import kg.cache
-from kg.cache import content_hash, load_cached, program_fingerprint
+import kg.io.cache
 from kg.cli import cli
-from kg.curation import load
+from kg.data.curation import load
+from kg.io.cache import content_hash, load_cached, program_fingerprint
 
 
 def run(folder: Path, *args: str) -> str:
@@ -66,7 +66,7 @@ def test_cache_can_be_turned_off(mini: Path, private_cache: Path, monkeypatch) -
 
 
 def _fingerprint(package_parent: Path) -> str:
-    code = "from kg.cache import program_fingerprint; print(program_fingerprint())"
+    code = "from kg.io.cache import program_fingerprint; print(program_fingerprint())"
     env = {**os.environ, "PYTHONPATH": str(package_parent)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True, cwd=package_parent)
@@ -79,7 +79,7 @@ def test_an_edit_of_the_program_changes_the_key(tmp_path: Path) -> None:
                     ignore=shutil.ignore_patterns("__pycache__"))
     before = _fingerprint(tmp_path)
     assert _fingerprint(tmp_path) == before  # stable while nothing changes
-    rdf = tmp_path / "kg" / "rdf.py"
+    rdf = tmp_path / "kg" / "graph" / "rdf.py"
     rdf.write_text(rdf.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert _fingerprint(tmp_path) != before
 
@@ -87,7 +87,7 @@ def test_an_edit_of_the_program_changes_the_key(tmp_path: Path) -> None:
 def test_library_versions_are_in_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     before = program_fingerprint()
     program_fingerprint.cache_clear()
-    monkeypatch.setattr(kg.cache, "LIBRARIES", (*kg.cache.LIBRARIES, "click"))
+    monkeypatch.setattr(kg.io.cache, "LIBRARIES", (*kg.io.cache.LIBRARIES, "click"))
     try:
         assert program_fingerprint() != before
     finally:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from kg.model import Curation
+from kg.data.model import Curation
 
 DATA = Path(__file__).resolve().parent / "data"
 XSD = DATA / "graphml-xsd"
@@ -56,7 +56,7 @@ def graphml_schema() -> Any:
 
 @pytest.fixture(scope="module")
 def graphml(cur: Curation) -> bytes:
-    from kg.graphml import graphml_bytes
+    from kg.io.graphml import graphml_bytes
 
     return graphml_bytes(cur)
 
@@ -95,8 +95,8 @@ def test_graphml_edge_ids_are_the_edge_keys_of_every_export(cur: Curation,
                                                              graphml: bytes) -> None:
     import networkx as nx
 
-    from kg.edges import edges
-    from kg.terms import edge_key
+    from kg.graph.edges import edges
+    from kg.graph.terms import edge_key
 
     back = nx.read_graphml(io.BytesIO(graphml), force_multigraph=True)
     ids = [k for _, _, k in back.edges(keys=True)]
@@ -176,7 +176,7 @@ def biolink() -> Biolink:
 
 @pytest.fixture(scope="module")
 def kgx(cur: Curation, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kg.tabular import write_tables
+    from kg.io.tables import write_tables
 
     folder = tmp_path_factory.mktemp("kgx")
     write_tables(cur, "kgx", folder)
@@ -198,8 +198,8 @@ def test_kgx_categories_are_concrete_biolink_classes(kgx: Path) -> None:
 
 def test_kgx_node_ids_use_standard_curies(cur: Curation, kgx: Path) -> None:
     """A node with an exact xref Biolink knows is identified by it; local ids stay in xref."""
-    from kg.curie import entity_curie
-    from kg.tabular import BIOLINK_PREFIX, NODE_IDS, biolink_curie
+    from kg.graph.curie import entity_curie
+    from kg.io.tables import BIOLINK_PREFIX, NODE_IDS, biolink_curie
 
     bl = biolink()
     nodes = read_tsv(kgx / "nodes.tsv")
@@ -256,7 +256,7 @@ def test_kgx_edges_follow_the_biolink_model(kgx: Path) -> None:
 
 
 def test_kgx_columns_are_biolink_slots(kgx: Path) -> None:
-    from kg.tabular import KGX_EDGE_COLUMNS, KGX_NODE_COLUMNS
+    from kg.io.tables import KGX_EDGE_COLUMNS, KGX_NODE_COLUMNS
 
     bl = biolink()
     for column in {*KGX_NODE_COLUMNS, *KGX_EDGE_COLUMNS} - {"supporting_claims"}:
@@ -347,8 +347,8 @@ def test_kgx_validate_reports_only_explained_messages(kgx: Path, tmp_path: Path)
 
 
 def test_prefix_map_rdf_and_biolink_agree_on_namespaces(cur: Curation) -> None:
-    from kg.namespace import BIOLINK as BIOLINK_NS
-    from kg.namespace import CLAIM, EDGE, EXO, ID, REF, TRIAL
+    from kg.graph.namespace import BIOLINK as BIOLINK_NS
+    from kg.graph.namespace import CLAIM, EDGE, EXO, ID, REF, TRIAL
 
     assert cur.prefixes["biolink"] == str(BIOLINK_NS) == biolink().uri
     assert cur.prefixes["exo"] == str(EXO)
@@ -360,10 +360,10 @@ def test_prefix_map_rdf_and_biolink_agree_on_namespaces(cur: Curation) -> None:
 def test_every_edge_has_an_edge_statement_in_rdf(cur: Curation) -> None:
     from rdflib import RDF, Literal
 
-    from kg.edges import edges
-    from kg.namespace import EDGE, EXO
-    from kg.rdf import build_rdf, entity_iri, predicate_iri
-    from kg.terms import edge_key
+    from kg.graph.edges import edges
+    from kg.graph.namespace import EDGE, EXO
+    from kg.graph.rdf import build_rdf, entity_iri, predicate_iri
+    from kg.graph.terms import edge_key
 
     g = build_rdf(cur)
     kinds = set()
@@ -382,8 +382,8 @@ def test_every_edge_has_an_edge_statement_in_rdf(cur: Curation) -> None:
 def test_kgx_original_predicates_are_the_rdf_properties(cur: Curation, kgx: Path) -> None:
     from rdflib import OWL, RDF, URIRef
 
-    from kg.curie import converter, expand
-    from kg.rdf import build_rdf
+    from kg.graph.curie import converter, expand
+    from kg.graph.rdf import build_rdf
 
     g = build_rdf(cur)
     conv = converter(cur)
@@ -399,8 +399,8 @@ def test_graphml_kgx_and_rdf_name_edges_alike(cur: Curation, kgx: Path,
     from lxml import etree
     from rdflib import RDF
 
-    from kg.namespace import EDGE, EXO
-    from kg.rdf import build_rdf
+    from kg.graph.namespace import EDGE, EXO
+    from kg.graph.rdf import build_rdf
 
     rdf = {str(s).removeprefix(str(EDGE)) for s in build_rdf(cur).subjects(RDF.type, EXO.Edge)}
     kgx_ids = {r["id"].removeprefix("exokg.edge:") for r in read_tsv(kgx / "edges.tsv")}
@@ -415,7 +415,7 @@ def rdf_without_schema(cur: Curation) -> Any:
     """The export with every schema triple removed: no class hierarchy in the data graph."""
     from rdflib import OWL, RDF, RDFS
 
-    from kg.rdf import build_rdf
+    from kg.graph.rdf import build_rdf
 
     g = build_rdf(cur)
     for cls in set(g.subjects(RDF.type, OWL.Class)):
@@ -430,7 +430,7 @@ def test_shapes_hold_with_the_shapes_graph_alone(cur: Curation) -> None:
     import pyshacl
     from rdflib import Graph
 
-    from kg.shacl import shapes_path
+    from kg.io.shacl import shapes_path
 
     shapes = Graph().parse(shapes_path(cur), format="turtle")
     conforms, _, text = pyshacl.validate(rdf_without_schema(cur), shacl_graph=shapes,
@@ -444,8 +444,8 @@ def test_shapes_name_every_entity_class(cur: Curation) -> None:
     from rdflib.collection import Collection
     from rdflib.namespace import SH
 
-    from kg.namespace import EXO, TYPE_CLASS
-    from kg.shacl import shapes_path
+    from kg.graph.namespace import EXO, TYPE_CLASS
+    from kg.io.shacl import shapes_path
 
     shapes = Graph().parse(shapes_path(cur), format="turtle")
     want = {URIRef(str(EXO) + c) for c in TYPE_CLASS.values()}
@@ -474,10 +474,10 @@ def test_rdf_validate_shacl_engine_agrees(cur: Curation, tmp_path: Path) -> None
     from rdflib import URIRef
     from rdflib.namespace import DCTERMS
 
-    from kg.export import serialize
-    from kg.namespace import CLAIM
-    from kg.rdf import build_rdf
-    from kg.shacl import shapes_path
+    from kg.graph.namespace import CLAIM
+    from kg.graph.rdf import build_rdf
+    from kg.io.files import serialize
+    from kg.io.shacl import shapes_path
 
     def run(data: bytes) -> dict[str, Any]:
         path = tmp_path / "data.nt"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.curation import validate
-from kg.lint import lint
-from kg.model import Curation
+from kg.data.curation import validate
+from kg.data.model import Curation
+from kg.io.lint import lint
 
 from .conftest import TRIPLES
 

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
 from kg.cli import cli
-from kg.curation import load
-from kg.graph import build_graph
-from kg.namespace import EXO
-from kg.paths import paths
-from kg.rdf import build_rdf, build_store
-from kg.shacl import validate_shapes
+from kg.data.curation import load
+from kg.graph.namespace import EXO
+from kg.graph.network import build_graph
+from kg.graph.rdf import build_rdf, build_store
+from kg.io.shacl import validate_shapes
+from kg.query.paths import paths
 
 TABLE = """subject\tpredicate\tobject\tsource
 miRNA-1\tinhibits\tPTEN\tTestDB 1.0

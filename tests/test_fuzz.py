@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.cli import cli
-from kg.curation import validate
+from kg.data.curation import validate
 
 from .conftest import MINI, TRIPLES
 

@@ -8,12 +8,12 @@ import pytest
 from rdflib import RDF, RDFS, Graph
 from rdflib.compare import isomorphic
 
-from kg.edges import claim_edges, edges
-from kg.export import serialize
-from kg.graph import build_graph
-from kg.model import Claim, Curation, Effect, Step
-from kg.namespace import EXO, PREDICATE_PROPERTY, TYPE_CLASS
-from kg.rdf import build_rdf
+from kg.data.model import Claim, Curation, Effect, Step
+from kg.graph.edges import claim_edges, edges
+from kg.graph.namespace import EXO, PREDICATE_PROPERTY, TYPE_CLASS
+from kg.graph.network import build_graph
+from kg.graph.rdf import build_rdf
+from kg.io.files import serialize
 
 
 def _rdf_entity_edges(g: Graph) -> dict[tuple[str, str, str], set[str]]:
@@ -128,8 +128,8 @@ def test_parallel_predicates_stay_apart(mini_cur: Curation) -> None:
 def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import networkx as nx
 
-    from kg.graphml import graphml_bytes
-    from kg.terms import edge_key
+    from kg.graph.terms import edge_key
+    from kg.io.graphml import graphml_bytes
 
     path = tmp_path / "g.graphml"
     path.write_bytes(graphml_bytes(cur))
@@ -148,8 +148,8 @@ def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[n
 
 
 def test_oxigraph_builder_gives_the_same_graph(any_cur: Curation) -> None:
-    from kg.export import serialize_store
-    from kg.rdf import build_store
+    from kg.graph.rdf import build_store
+    from kg.io.files import serialize_store
 
     ours = build_rdf(any_cur)
     for fmt in ("turtle", "nt"):

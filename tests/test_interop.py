@@ -11,12 +11,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from kg.cli import cli
-from kg.export import export
-from kg.model import Curation
-from kg.namespace import CLAIM
-from kg.rdf import build_rdf
-from kg.shacl import validate_shapes
-from kg.sparql import example_queries
+from kg.data.model import Curation
+from kg.graph.namespace import CLAIM
+from kg.graph.rdf import build_rdf
+from kg.io.files import export
+from kg.io.shacl import validate_shapes
+from kg.query.sparql import example_queries
 
 from .conftest import TRIPLES
 
@@ -95,12 +95,12 @@ def test_check_shacl_reports_broken_shapes_file(mini: Path) -> None:
 def test_kgx_tables_round_trip(cur: Curation, tmp_path: Path) -> None:
     import csv
 
-    from kg.curie import converter, expand
-    from kg.edges import edges
-    from kg.graph import build_graph
-    from kg.rdf import entity_iri
-    from kg.tabular import kgx_nodes, write_tables
-    from kg.terms import PREDICATE_PROPERTY
+    from kg.graph.curie import converter, expand
+    from kg.graph.edges import edges
+    from kg.graph.network import build_graph
+    from kg.graph.rdf import entity_iri
+    from kg.graph.terms import PREDICATE_PROPERTY
+    from kg.io.tables import kgx_nodes, write_tables
 
     nodes_path, edges_path = write_tables(cur, "kgx", tmp_path)
     with nodes_path.open(encoding="utf-8", newline="") as f:
@@ -143,8 +143,8 @@ def test_kgx_tables_round_trip(cur: Curation, tmp_path: Path) -> None:
 def test_neo4j_tables_round_trip(cur: Curation, tmp_path: Path) -> None:
     import csv
 
-    from kg.graph import build_graph
-    from kg.tabular import write_tables
+    from kg.graph.network import build_graph
+    from kg.io.tables import write_tables
 
     nodes_path, rels_path = write_tables(cur, "neo4j", tmp_path)
     with nodes_path.open(encoding="utf-8", newline="") as f:

@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.coverage import NO_CONDITION, xref_coverage
-from kg.curation import resolve, validate
+from kg.data.curation import resolve, validate
+from kg.data.hierarchy import ancestors, descendants
+from kg.data.model import Curation
+from kg.data.names import fold, loose
 from kg.errors import AmbiguousNameError
-from kg.hierarchy import ancestors, descendants
-from kg.model import Curation
-from kg.names import fold, loose
-from kg.paths import paths
+from kg.query.coverage import NO_CONDITION, xref_coverage
+from kg.query.paths import paths
 
 #: Diseases at the top of the hierarchy: every other disease reaches one of them.
 TOP_CLASSES = 20

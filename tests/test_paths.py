@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.model import Claim, Curation, Effect, Entity, EntityType, Reference, Step
-from kg.paths import QueryError, neighbors, path_score, paths, upstream
-from kg.rank import family_of, rank
+from kg.data.model import Claim, Curation, Effect, Entity, EntityType, Reference, Step
+from kg.query.paths import QueryError, neighbors, path_score, paths, upstream
+from kg.query.rank import family_of, rank
 
 TYPES = ["source", "mirna", "protein", "pathway", "process", "disease"]
 
@@ -176,7 +176,7 @@ def test_rank_rejects_unknown_type() -> None:
 def test_igraph_betweenness_equals_networkx(cur: Curation) -> None:
     import networkx as nx
 
-    from kg.rank import flow_graph
+    from kg.query.rank import flow_graph
 
     g, _ = flow_graph(cur)
     sources = [n for n in g if cur.entities[n].type == "source"]

@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.export import serialize
-from kg.model import Curation
-from kg.rdf import build_rdf
-from kg.remote import RemoteError, Server, push, query
-from kg.sparql import example_queries, run_query
+from kg.data.model import Curation
+from kg.graph.rdf import build_rdf
+from kg.io.files import serialize
+from kg.io.remote import RemoteError, Server, push, query
+from kg.query.sparql import example_queries, run_query
 
 from .conftest import TRIPLES
 

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 import kg
 from kg.cli import cli
 from kg.errors import UnknownEntityError
-from kg.paths import neighbors, paths, upstream
-from kg.remote import RemoteError, Server, push
-from kg.sparql import run_query
+from kg.io.remote import RemoteError, Server, push
+from kg.query.paths import neighbors, paths, upstream
+from kg.query.sparql import run_query
 
 EXOKG = [sys.executable, "-m", "kg"]
 # A cross product of every triple with every triple: far longer than any time-out below.
@@ -92,7 +92,7 @@ def test_updates_are_refused_as_read_only(query: str, keyword: str) -> None:
 
 
 def test_keywords_inside_strings_and_iris_are_not_refused(cur: kg.Curation) -> None:
-    from kg.rdf import build_rdf
+    from kg.graph.rdf import build_rdf
 
     graph = build_rdf(cur)
     rows = run_query(graph, 'SELECT ?s WHERE { ?s rdfs:label "service DELETE drop" } LIMIT 1')
@@ -321,3 +321,15 @@ def test_refused_password_is_always_http_401(
             push(Server(url, "dba", "wrong", timeout=30), body)
     assert handler.body_before_auth == []
 
+
+
+def test_old_module_names_still_import_with_a_warning() -> None:
+    code = ("import warnings; warnings.simplefilter('error', DeprecationWarning)\n"
+            "try:\n    import kg.paths\nexcept DeprecationWarning as w:\n    print(w)\n"
+            "warnings.simplefilter('ignore')\n"
+            "from kg.rank import rank\nfrom kg.query.rank import rank as new\n"
+            "assert rank is new\nprint('same')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert "kg.paths is now kg.query.paths" in out.stdout
+    assert "same" in out.stdout

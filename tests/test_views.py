@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.curation import resolve
-from kg.model import Curation
-from kg.paths import paths
-from kg.view import disease_view, neighbourhood, path_view, whole
+from kg.data.curation import resolve
+from kg.data.model import Curation
+from kg.query.paths import paths
+from kg.view.html import disease_view, neighbourhood, path_view, whole
 
 from .conftest import TRIPLES
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.data.model import Curation
 from kg.errors import KGError
-from kg.model import Curation
 
 if TYPE_CHECKING:
     import curies
@@ -28,7 +28,7 @@ def expand(conv: curies.Converter, curie: str) -> str:
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> expand(converter(load()), "hgnc:9588")
     'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/9588'
     """

@@ -78,7 +78,7 @@ def _turtle_from_sorted(nt: bytes) -> bytes:
     """Turtle written from sorted canonical N-Triples: triples grouped by subject, in order."""
     import pyoxigraph as ox
 
-    from kg.rdf import PREFIXES
+    from kg.graph.rdf import PREFIXES
 
     triples = (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     out = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""

@@ -1,7 +1,7 @@
 """The curated records as frozen dataclasses.
 
 Everything downstream (the RDF graph, the networkx graph, queries, views) is built from a
-:class:`Curation`, which :func:`kg.curation.load` makes from the files in ``triples/``.
+:class:`Curation`, which :func:`kg.data.curation.load` makes from the files in ``triples/``.
 Entity names in these records are already resolved to entity ids.
 """
 
@@ -331,7 +331,7 @@ class Curation:
     extra_edges: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     #: RDF files of ``extra/`` merged into the RDF view
     extra_rdf: list[str] = field(default_factory=list)
-    #: content hash of the folder when it came through :mod:`kg.cache`
+    #: content hash of the folder when it came through :mod:`kg.io.cache`
     cache_key: str = field(default="", repr=False, compare=False)
     #: derived data (edges, adjacency) keyed by name, valid for one :meth:`fingerprint`
     _derived: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False,

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kg.model import Curation
-from kg.paths import Path, PathResult
-from kg.summary import citation_text, claim_summary
+from kg.data.model import Curation
+from kg.query.paths import Path, PathResult
+from kg.query.summary import citation_text, claim_summary
 
 _ARROW = {"has_cargo": "has cargo"}  # other predicates read as they are named
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.model import Curation
-from kg.rank import RankResult
-from kg.rollup import HallmarkRow, Matrix
+from kg.data.model import Curation
+from kg.query.rank import RankResult
+from kg.query.rollup import HallmarkRow, Matrix
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

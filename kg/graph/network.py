@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.edges import edges, trial_nodes
-from kg.model import Curation
+from kg.data.model import Curation
+from kg.graph.edges import edges, trial_nodes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -20,7 +20,7 @@ def build_graph(cur: Curation) -> nx.MultiDiGraph:
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> g = build_graph(load())
     >>> g.nodes["BM-MSC"]["type"]
     'source'

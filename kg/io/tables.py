@@ -36,13 +36,13 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from kg.curie import entity_curie
-from kg.edges import Edge, edges, trial_nodes
+from kg.data.model import Curation
 from kg.errors import ExportError
-from kg.export import atomic_write, check_target
-from kg.model import Curation
-from kg.summary import citation_text
-from kg.terms import PREDICATE_PROPERTY, edge_key
+from kg.graph.curie import entity_curie
+from kg.graph.edges import Edge, edges, trial_nodes
+from kg.graph.terms import PREDICATE_PROPERTY, edge_key
+from kg.io.files import atomic_write, check_target
+from kg.query.summary import citation_text
 
 INFORES = "infores:exokg"
 KGX_NODE_COLUMNS = ["id", "category", "name", "synonym", "xref", "provided_by"]

@@ -1,14 +1,14 @@
 """The entity-to-entity edges of the graph, derived from the curated records.
 
-This is the one place edges are made; both the RDF graph (:mod:`kg.rdf`) and the networkx
-graph (:mod:`kg.graph`) are built from :func:`edges`, so the two views cannot drift apart.
+This is the one place edges are made; both the RDF graph (:mod:`kg.graph.rdf`) and the networkx
+graph (:mod:`kg.graph.network`) are built from :func:`edges`, so the two views cannot drift apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.model import Claim, Curation, Sign, multiply
+from kg.data.model import Claim, Curation, Sign, multiply
 
 _CAUSAL = {1: "activates", -1: "inhibits", None: "regulates"}
 _EFFECT = {1: "promotes", -1: "reduces", None: "affects"}
@@ -46,7 +46,7 @@ def claim_edges(claim: Claim) -> list[tuple[str, str, str, Sign, bool]]:
 
     Examples
     --------
-    >>> from kg.model import Claim, Step, Effect
+    >>> from kg.data.model import Claim, Step, Effect
     >>> c = Claim(id="x-t1-01", agent="exosome", source="BM-MSC", cargo="miR-1",
     ...           mechanism=(Step("-|", ("PTEN",)),),
     ...           processes=(Effect("promotes", "angiogenesis"),),

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kg.model import Curation
+from kg.data.model import Curation
 
 #: Bump when the layout of cache entries changes.
 FORMAT = "2"

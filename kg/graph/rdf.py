@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
 
-from kg.edges import edges, trial_nodes
+from kg.data.model import Curation, Reference, Review
 from kg.errors import KGError
-from kg.model import Curation, Reference, Review
-from kg.namespace import (
+from kg.graph.edges import edges, trial_nodes
+from kg.graph.namespace import (
     ATTR,
     BIOLINK,
     CLAIM,
@@ -35,7 +35,7 @@ from kg.namespace import (
     TRIAL,
     TYPE_CLASS,
 )
-from kg.terms import edge_key
+from kg.graph.terms import edge_key
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -162,7 +162,7 @@ def build_rdf(cur: Curation) -> Graph:
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> g = build_rdf(load())
     >>> (entity_iri("BM-MSC"), RDF.type, EXO.Source) in g
     True
@@ -250,7 +250,7 @@ def build_store(cur: Curation) -> Any:
 
 def _emit(g: Sink, cur: Curation) -> None:
     """Add every triple of the curation's RDF view to ``g``."""
-    from kg.curie import converter, expand
+    from kg.graph.curie import converter, expand
 
     conv = converter(cur)
     _schema(g, cur)

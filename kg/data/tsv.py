@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.model import Problem
+from kg.data.model import Problem
 
 
 @dataclass(frozen=True)

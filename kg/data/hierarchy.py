@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.model import Curation
+from kg.data.model import Curation
 
 
 def ancestors(cur: Curation, entity_id: str) -> set[str]:
@@ -10,7 +10,7 @@ def ancestors(cur: Curation, entity_id: str) -> set[str]:
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> "hallmark-chronic-inflammation" in ancestors(load(), "neuroinflammation")
     True
     """
@@ -30,7 +30,7 @@ def descendants(cur: Curation, entity_id: str) -> set[str]:
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> "WJ-MSC" in descendants(load(), "UC-MSC")
     True
     """

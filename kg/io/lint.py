@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.curation import COLUMNS
-from kg.export import atomic_write
-from kg.model import Problem
-from kg.tsv import Row, format_table, read_table
+from kg.data.curation import COLUMNS
+from kg.data.model import Problem
+from kg.data.tsv import Row, format_table, read_table
+from kg.io.files import atomic_write
 
 _DIGITS = re.compile(r"(\d+)")
 

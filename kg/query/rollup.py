@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kg.hierarchy import ancestors
-from kg.model import Curation
+from kg.data.hierarchy import ancestors
+from kg.data.model import Curation
 
 
 @dataclass(frozen=True)

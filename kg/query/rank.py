@@ -29,9 +29,9 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kg.edges import edges
-from kg.model import Claim, Curation
-from kg.paths import PATH_KINDS, QueryError
+from kg.data.model import Claim, Curation
+from kg.graph.edges import edges
+from kg.query.paths import PATH_KINDS, QueryError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -77,7 +77,7 @@ def family_of(cur: Curation, entity_id: str) -> str:
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> family_of(load(), "PI3K-Akt-mTOR")
     'PI3K-Akt'
     """
@@ -202,7 +202,7 @@ def rank(
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> res = rank(load(), permutations=0)
     >>> res.rows[0].betweenness >= res.rows[-1].betweenness
     True

@@ -12,10 +12,10 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from kg.graph import build_graph
-from kg.model import Curation
-from kg.summary import citation_text
-from kg.terms import edge_key
+from kg.data.model import Curation
+from kg.graph.network import build_graph
+from kg.graph.terms import edge_key
+from kg.query.summary import citation_text
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,8 +1,8 @@
-"""Load and validate the curated folder (``triples/``) into a :class:`~kg.model.Curation`.
+"""Load and validate the curated folder (``triples/``) into a :class:`~kg.data.model.Curation`.
 
 Every problem is collected with its ``file:line`` and a one-line reason, so one run of
 ``exokg check`` reports them all. Names are resolved through the vocabulary
-(:mod:`kg.names`).
+(:mod:`kg.data.names`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.errors import AmbiguousNameError, CurationError, DataFolderError, UnknownEntityError
-from kg.model import (
+from kg.data.model import (
     AGENTS,
     DISEASE_VERBS,
     EVIDENCE,
@@ -34,9 +33,10 @@ from kg.model import (
     Trial,
     XrefRecord,
 )
-from kg.names import NameIndex, fold
-from kg.terms import PREDICATE_PROPERTY, TYPE_CLASS
-from kg.tsv import Row, Table, check_header, read_table, split_list
+from kg.data.names import NameIndex, fold
+from kg.data.tsv import Row, Table, check_header, read_table, split_list
+from kg.errors import AmbiguousNameError, CurationError, DataFolderError, UnknownEntityError
+from kg.graph.terms import PREDICATE_PROPERTY, TYPE_CLASS
 
 #: Columns of each kind of file: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -91,11 +91,11 @@ def default_data_dir() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data" / "triples"
+    package = Path(__file__).resolve().parent.parent  # kg/
+    packaged = package / "_data" / "triples"
     if packaged.is_dir():
         return packaged
-    return here.parent / "triples"
+    return package.parent / "triples"
 
 
 def _display(root: Path, file: Path) -> str:
@@ -199,10 +199,10 @@ class _Loader:
                 if row["id"] in self.cur.types or row["id"] in self.cur.predicates:
                     self.error(row.where, f"duplicate {name[:-1]} id '{row['id']}'")
                 elif name == "types" and row["id"] not in TYPE_CLASS:
-                    self.error(row.where, f"type '{row['id']}' has no RDF class in kg.terms")
+                    self.error(row.where, f"type '{row['id']}' has no RDF class in kg.graph.terms")
                 elif name == "predicates" and row["id"] not in PREDICATE_PROPERTY:
                     self.error(row.where, f"predicate '{row['id']}' has no RDF property in "
-                               "kg.terms")
+                               "kg.graph.terms")
                 elif name == "types":
                     self.cur.types[row["id"]] = EntityType(
                         row["id"], row["label"], row["definition"], row["biolink"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from kg.edges import edges
-from kg.model import Claim, Curation
+from kg.data.model import Claim, Curation
+from kg.graph.edges import edges
 
 
 def stats(cur: Curation) -> dict[str, Any]:
@@ -14,7 +14,7 @@ def stats(cur: Curation) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> s = stats(load())
     >>> s["entities"]["source"] > 0
     True
@@ -85,7 +85,7 @@ def card(cur: Curation, entity: str) -> dict[str, Any]:
     UnknownEntityError, AmbiguousNameError
         When the name resolves to no entity, or to several.
     """
-    from kg.curation import entity_id as resolve_id
+    from kg.data.curation import entity_id as resolve_id
 
     entity_id = resolve_id(cur, entity)
     ent = cur.entities[entity_id]

@@ -1,6 +1,6 @@
 """Names of the schema terms that the data files refer to (no rdflib needed).
 
-:mod:`kg.namespace` turns them into IRIs; :mod:`kg.curation` checks that every type and
+:mod:`kg.graph.namespace` turns them into IRIs; :mod:`kg.data.curation` checks that every type and
 predicate of ``triples/schema/`` has one. :func:`edge_key` names an edge the same way in
 every export.
 """

@@ -11,7 +11,7 @@ from kg.errors import KGError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kg.model import Curation
+    from kg.data.model import Curation
 
 
 @dataclass(frozen=True)

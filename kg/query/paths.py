@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from kg.curation import entity_id
-from kg.edges import Edge, edges
+from kg.data.curation import entity_id
+from kg.data.hierarchy import descendants
+from kg.data.model import Curation, Sign, multiply
 from kg.errors import KGError
-from kg.hierarchy import descendants
-from kg.model import Curation, Sign, multiply
+from kg.graph.edges import Edge, edges
 
 if TYPE_CHECKING:
     pass
@@ -281,7 +281,7 @@ def paths(
     cur : Curation
         The curated data.
     source, target : str
-        Entity ids (resolve names first with :func:`kg.curation.resolve`).
+        Entity ids (resolve names first with :func:`kg.data.curation.resolve`).
     max_hops : int
         Longest path, in edges.
     via, avoid : iterable of str
@@ -310,7 +310,7 @@ def paths(
 
     Examples
     --------
-    >>> from kg.curation import load
+    >>> from kg.data.curation import load
     >>> cur = load()
     >>> res = paths(cur, "BM-MSC", "osteoarthritis", asserted_only=True)
     >>> all(p.nodes[0] == "BM-MSC" for p in res.paths)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from kg.terms import PREDICATE_PROPERTY, TYPE_CLASS
+from kg.graph.terms import PREDICATE_PROPERTY, TYPE_CLASS
 
 BASE = "https://w3id.org/exokg/"
 

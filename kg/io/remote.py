@@ -167,7 +167,7 @@ def push(server: Server, turtle: bytes, graph: str = DEFAULT_GRAPH, *,
 def query(server: Server, text: str, *, compact: bool = False) -> list[dict[str, Any]]:
     """Run a SELECT or ASK query over the SPARQL protocol; rows of plain strings.
 
-    With ``compact``, IRIs are written as prefixed names, as :func:`kg.sparql.run_query`
+    With ``compact``, IRIs are written as prefixed names, as :func:`kg.query.sparql.run_query`
     writes them for the local graph.
     """
     session = _login(server, _url(server.endpoint))
@@ -186,8 +186,8 @@ def query(server: Server, text: str, *, compact: bool = False) -> list[dict[str,
         return [{"ask": bool(data["boolean"])}]
     try:
         names = data["head"]["vars"]
-        from kg.rdf import PREFIXES
-        from kg.sparql import compact_iri
+        from kg.graph.rdf import PREFIXES
+        from kg.query.sparql import compact_iri
 
         def value(cell: dict[str, str]) -> str:
             if compact and cell.get("type") == "uri":

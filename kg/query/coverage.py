@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from kg.model import Curation
+from kg.data.model import Curation
 
 _PLACE = re.compile(r"^(Table \d+|Section [\w.]+)")
 

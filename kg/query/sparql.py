@@ -1,4 +1,4 @@
-"""SPARQL over the built graph, and the example queries shipped in ``kg/queries/``."""
+"""SPARQL over the built graph, and the example queries shipped in ``kg/query/examples/``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-QUERIES = Path(__file__).resolve().parent / "queries"
+QUERIES = Path(__file__).resolve().parent / "examples"
 
 
 class SparqlError(KGError):
@@ -93,7 +93,7 @@ def check_query(text: str) -> None:
     >>> check_query("DELETE WHERE { ?s ?p ?o }")
     Traceback (most recent call last):
     ...
-    kg.sparql.SparqlError: the graph is read-only: SPARQL Update (DELETE) is refused
+    kg.query.sparql.SparqlError: the graph is read-only: SPARQL Update (DELETE) is refused
     """
     code = _code(text)
     update = _UPDATE.search(code)
@@ -112,7 +112,7 @@ def with_prefixes(text: str) -> str:
     Declared: those the export uses (``exo``, ``id``, ``claim`` ...) and ``rdf``, ``rdfs``,
     ``owl``, ``xsd``, ``skos``, ``dcterms``, ``prov``, ``biolink``.
     """
-    from kg.rdf import PREFIXES
+    from kg.graph.rdf import PREFIXES
 
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(_code(text))}
     head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
@@ -187,7 +187,7 @@ def run_query(source: Graph | Any, text: str, *, compact: bool = False,
 def _run_oxigraph(store: Any, text: str, *, compact: bool) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
-    from kg.rdf import PREFIXES
+    from kg.graph.rdf import PREFIXES
 
     try:
         result = store.query(text)
@@ -219,7 +219,7 @@ def _run_rdflib(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any
     from pyparsing.exceptions import ParseException
     from rdflib import URIRef
 
-    from kg.rdf import PREFIXES
+    from kg.graph.rdf import PREFIXES
 
     try:
         result = graph.query(text)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.edges import Edge, edges, trial_nodes
+from kg.data.model import Curation
 from kg.errors import KGError
-from kg.model import Curation
-from kg.paths import PathResult
-from kg.summary import citation_text, claim_summary
+from kg.graph.edges import Edge, edges, trial_nodes
+from kg.query.paths import PathResult
+from kg.query.summary import citation_text, claim_summary
 
 _SIGN_NAME = {1: "positive", -1: "negative", None: "unknown"}
 
@@ -99,8 +99,8 @@ def path_view(cur: Curation, result: PathResult) -> Selection:
 
 def disease_view(cur: Curation, disease: str) -> Selection:
     """Every claim that reaches ``disease`` (or a narrower one): their chains, drawn."""
-    from kg.edges import claim_edges
-    from kg.hierarchy import descendants
+    from kg.data.hierarchy import descendants
+    from kg.graph.edges import claim_edges
 
     targets = {disease} | descendants(cur, disease)
     keys: set[tuple[str, str, str]] = set()
@@ -358,7 +358,7 @@ def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int =
 
     Returns the path and the numbers of nodes and edges drawn.
     """
-    from kg.export import atomic_write, check_target
+    from kg.io.files import atomic_write, check_target
 
     target = check_target(output, "html", force=force)
     if not sel.nodes:

@@ -1,0 +1,5 @@
+"""Layer 4, what a person reads: tables, pages and figures.
+
+``text`` renders tables and path listings, ``html`` offline interactive pages, ``plots``
+figures. They render what ``kg.query`` returns.
+"""
