@@ -20,7 +20,9 @@ def run() -> None:
     Once the command line is imported, Ctrl-C raises ``KeyboardInterrupt`` again and the
     commands turn it into the same line and exit code (see :func:`kg.cli.main`).
     """
-    previous = signal.signal(signal.SIGINT, _interrupted)
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.default_int_handler:  # an ignored SIGINT (background job) stays so
+        signal.signal(signal.SIGINT, _interrupted)
     from kg.cli import main
 
     signal.signal(signal.SIGINT, previous)

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -92,10 +93,8 @@ def test_updates_are_refused_as_read_only(query: str, keyword: str) -> None:
     assert f"the graph is read-only: SPARQL Update ({keyword}) is refused" in out
 
 
-def test_keywords_inside_strings_and_iris_are_not_refused(cur: kg.Curation) -> None:
-    from kg.graph.rdf import build_rdf
-
-    graph = build_rdf(cur)
+def test_keywords_inside_strings_and_iris_are_not_refused(rdf: Any) -> None:
+    graph = rdf
     rows = run_query(graph, 'SELECT ?s WHERE { ?s rdfs:label "service DELETE drop" } LIMIT 1')
     assert rows == []
     rows = run_query(graph, "ASK { <http://example.org/delete/service> ?p ?o }")
@@ -121,6 +120,20 @@ def test_own_prefix_declaration_wins() -> None:
     assert '"ask": false' in out
 
 
+@pytest.fixture(scope="module")
+def warm_cache(session_cache: Path) -> Path:
+    """The session's cache, holding the real graph's store: a new ``exokg`` starts from it.
+
+    The processes below then spend their time on the query rather than on building the
+    graph again, and a late Ctrl-C reaches a process that is surely running the query.
+    """
+    result = CliRunner().invoke(cli, ["sparql", "hub-pathways"],
+                                env={"EXOKG_CACHE": str(session_cache)})
+    assert result.exit_code == 0, result.output
+    return session_cache
+
+
+@pytest.mark.usefixtures("warm_cache")
 def test_local_timeout_stops_a_runaway_query() -> None:
     started = time.monotonic()
     proc = subprocess.run([*EXOKG, "sparql", "--timeout", "1", RUNAWAY],
@@ -132,12 +145,18 @@ def test_local_timeout_stops_a_runaway_query() -> None:
 
 
 @pytest.mark.parametrize("delay", [1.5, 4.0])
-def test_ctrl_c_stops_a_runaway_query(delay: float) -> None:
+def test_ctrl_c_stops_a_runaway_query(delay: float, request: pytest.FixtureRequest) -> None:
     """Ctrl-C ends the command with one line and exit 130, whether the program is still
     loading the graph (early) or running the query (late)."""
+    # early: an empty cache, so the graph is still being built; late: the warm cache, so
+    # the query is surely running by then
+    request.getfixturevalue("private_cache" if delay < 2 else "warm_cache")
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
+    # as from a terminal: a test runner started in the background inherits an ignored SIGINT,
+    # which Python (and so exokg) keeps ignoring
     proc = subprocess.Popen([*EXOKG, "sparql", "--timeout", "600", RUNAWAY], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     try:
@@ -173,19 +192,23 @@ def test_missing_folder_is_an_error_that_names_it(tmp_path: Path, args: list[str
 
 @pytest.mark.parametrize(("fmt", "name"), [("turtle", "x.ttl"), ("nt", "x.nt"),
                                            ("json-ld", "x.jsonld"), ("graphml", "x.graphml")])
-def test_other_files_are_not_overwritten_without_force(tmp_path: Path, fmt: str, name: str
-                                                       ) -> None:
+def test_other_files_are_not_overwritten_without_force(mini: Path, tmp_path: Path, fmt: str,
+                                                       name: str) -> None:
+    # on the small data: the rule is the same for any graph, and the real one takes seconds
+    # to serialise in each format
+    data = ["--data", str(mini)]
     target = tmp_path / name
     target.write_text("my own notes, not an export\n", encoding="utf-8")
-    code, out = invoke("export", "-f", fmt, "-o", str(target))
+    code, out = invoke(*data, "export", "-f", fmt, "-o", str(target))
     assert code == 1
     assert "use --force to overwrite it" in out
     assert target.read_text(encoding="utf-8") == "my own notes, not an export\n"
-    code, out = invoke("export", "-f", fmt, "-o", str(target), "--force")
+    code, out = invoke(*data, "export", "-f", fmt, "-o", str(target), "--force")
     assert code == 0, out
     written = target.read_bytes()
     assert written != b"my own notes, not an export\n"
-    code, out = invoke("export", "-f", fmt, "-o", str(target))  # an earlier export: replaced
+    # an earlier export is replaced without --force
+    code, out = invoke(*data, "export", "-f", fmt, "-o", str(target))
     assert code == 0, out
     assert target.read_bytes() == written
 
