@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/exokg export -f turtle -o out/exokg.ttl
 	$(BIN)/exokg view -o out/graph.html
 	$(BIN)/exokg view --paths BMSC osteoarthritis -o out/bm-oa.html
+	@echo "Explore it in a browser: $(BIN)/exokg serve   (then open http://127.0.0.1:8000/)"
 
 # Debian packages the tests need: headless Chromium (browser tests) and Virtuoso (a real
 # SPARQL store on loopback). Installed as root on CI machines, with sudo elsewhere.
@@ -53,6 +54,7 @@ readme: $(STAMP)
 # Benchmarks (not part of the tests): prints its figures and writes bench/results/.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes 10k,100k,1M --repeat 3
+	$(BIN)/python bench/serve_load.py --clients 8 --requests 3000
 
 clean:
 	rm -rf $(VENV) $(KGX) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,11 +1,19 @@
-"""Shared fixtures: the real curation, and a small curated folder to break on purpose."""
+"""Shared fixtures: the real curation and its views built once, and a small folder to break.
+
+Building the real graph's views (networkx, rdflib, Oxigraph, exported Turtle) takes seconds
+each, so every one is built once per test session and shared. They are read-only by
+convention: a test that changes a graph copies it first (or uses the small ``mini`` data).
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rdflib import BNode, Graph
+from rdflib.compare import isomorphic
 
 from kg.data.curation import load
 from kg.data.model import Curation
@@ -15,10 +23,39 @@ TRIPLES = ROOT / "triples"
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 
 
+def same_rdf(a: Graph, b: Graph) -> bool:
+    """True when the two graphs are isomorphic.
+
+    Without blank nodes (the real graph has none) isomorphism is equality of the triple
+    sets, which takes a fraction of the time of rdflib's canonical hashing.
+    """
+    if any(isinstance(term, BNode) for g in (a, b) for triple in g for term in triple):
+        return isomorphic(a, b)
+    return set(a) == set(b)
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the whole session: what a test builds, the next one reuses."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
+def cache_for_every_test(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test reads and fills the session's cache, never the user's.
+
+    Entries are keyed by the content of the data and of the program, so a test that edits
+    its copy of the data gets entries of its own; tests of the cache itself ask for
+    :func:`private_cache`.
+    """
+    monkeypatch.setenv("EXOKG_CACHE", str(session_cache))
+    return session_cache
+
+
+@pytest.fixture()
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
                   ) -> Path:
-    """Every test gets its own cache folder: nothing is read from or left in the user's."""
+    """An empty cache folder of this test's own (for tests of the cache)."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("EXOKG_CACHE", str(folder))
     return folder
@@ -28,6 +65,56 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 def cur() -> Curation:
     """The project's real curated data, validated."""
     return load(TRIPLES)
+
+
+@pytest.fixture(scope="session")
+def graph(cur: Curation) -> Any:
+    """The networkx view of the real data (``build_graph``); do not change it."""
+    from kg.graph.network import build_graph
+
+    return build_graph(cur)
+
+
+@pytest.fixture(scope="session")
+def rdf(cur: Curation) -> Graph:
+    """The rdflib view of the real data (``build_rdf``); copy it before changing it."""
+    from kg.graph.rdf import build_rdf
+
+    return build_rdf(cur)
+
+
+@pytest.fixture(scope="session")
+def store(cur: Curation) -> Any:
+    """The Oxigraph view of the real data (``build_store``); do not change it."""
+    from kg.graph.rdf import build_store
+
+    return build_store(cur)
+
+
+@pytest.fixture(scope="session")
+def turtle(tmp_path_factory: pytest.TempPathFactory, rdf: Graph) -> Path:
+    """The real graph exported to a Turtle file."""
+    from kg.io.files import export
+
+    path = export(rdf, "turtle", tmp_path_factory.mktemp("ttl") / "exokg.ttl")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def turtle_rdflib(turtle: Path) -> Graph:
+    """The exported Turtle read back by rdflib; do not change it."""
+    return Graph().parse(turtle, format="turtle")
+
+
+@pytest.fixture(scope="session")
+def turtle_oxigraph(turtle: Path) -> Any:
+    """The exported Turtle read back by Oxigraph; do not change it."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(turtle), format=ox.RdfFormat.TURTLE)
+    return store
 
 
 @pytest.fixture()

@@ -54,6 +54,12 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "PATHS": _command("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "4"),
     "RANK": _command("rank", "--level", "family", "--limit", "8"),
     "QUERY": _command("sparql", "hub-pathways"),
+    "CLAIMS": _command("claims", "--cargo", "miR-21-5p"),
+    "TRIALS": _command("trials", "osteoarthritis"),
+    "MATRIX": _command("matrix", "--limit", "6"),
+    "HALLMARKS": _command("hallmarks", "--agent", "exosome"),
+    "SEARCH": _command("search", "alzhimer"),
+    "HUBS": _command("rank", "--disease", "neurodegenerative disease", "--limit", "5"),
     "BENCH": _bench,
 }
 

@@ -8,9 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.data.curation import validate
 
 CLAIMS = "claims/toy2024.tsv"
 ENTITIES = "entities/all.tsv"
+TRIALS = "trials/toy2024.tsv"
+REFERENCES = "references/toy2024.tsv"
 
 
 def replace(folder: Path, rel: str, old: str, new: str) -> None:
@@ -82,6 +85,42 @@ CASES = [
         lambda d: replace(d, ENTITIES, "PTEN\tprotein\tPTEN\tPI3K-Akt",
                           "PTEN\tprotein\tPTEN\tPI3K-Akt|nowhere"),
         ENTITIES + ":8", "parents: unknown entity id 'nowhere'", id="unknown-parent"),
+    # what the loader guarantees every claim and entity has (tests/test_data.py relies on it)
+    pytest.param(
+        lambda d: replace(d, CLAIMS, "\ttoy2024:2\t", "\t\t"),
+        CLAIMS + ":3", "refs: no reference given (write REVIEW:NUMBER)", id="claim-no-refs"),
+    pytest.param(
+        lambda d: replace(d, CLAIMS, "\ttoy2024\tTable 1, row 2", "\ttoy2023\tTable 1, row 2"),
+        CLAIMS + ":3", "review: unknown review 'toy2023' (see reviews.tsv)",
+        id="claim-unknown-review"),
+    pytest.param(
+        lambda d: replace(d, CLAIMS, "\tTable 1, row 2\t", "\t\t"),
+        CLAIMS + ":3", "where: empty (say where in the review it was read)",
+        id="claim-no-where"),
+    pytest.param(
+        lambda d: replace(d, ENTITIES, "\tprocess\tinflammation", "\tprocess\t"),
+        ENTITIES + ":10", "label: empty", id="entity-no-label"),
+    # a parent cycle: BM-MSC is a kind of MSC, which would then be a kind of BM-MSC
+    pytest.param(
+        lambda d: replace(d, ENTITIES, "MSC\tsource\tmesenchymal stem cell\t\t",
+                          "MSC\tsource\tmesenchymal stem cell\tBM-MSC\t"),
+        ENTITIES + ":4", "parents: cycle MSC -> BM-MSC -> MSC", id="parent-cycle"),
+    pytest.param(
+        lambda d: replace(d, TRIALS, "\tNCT01234567\t", "\tNCT0123456\t"),
+        TRIALS + ":2", "trial: 'NCT0123456' is neither an NCT number (NCT + 8 digits) nor "
+        "REVIEW:NUMBER", id="trial-bad-nct"),
+    pytest.param(
+        lambda d: replace(d, TRIALS, "\tNCT01234567\t", "\ttoy2024:9\t"),
+        TRIALS + ":2", "trial: citation 'toy2024:9' does not resolve", id="trial-dangling"),
+    pytest.param(
+        lambda d: replace(d, TRIALS, "\tBM-MSC\t", "\tPTEN\t"),
+        TRIALS + ":2", "source: 'PTEN' is a protein, expected an MSC source",
+        id="trial-wrong-source"),
+    pytest.param(
+        lambda d: append(d, REFERENCES, "4\tsmith2020\tJ. Smith\t2020\tAnother paper\t"
+                         "J Toy\t3\t2\t30\t\t\t"),
+        REFERENCES + ":5", "key 'smith2020' names a different title at ",
+        id="reference-key-two-titles"),
 ]
 
 
@@ -133,3 +172,16 @@ def test_self_loop_rejected(mini: Path) -> None:
     code, output = run_check(mini)
     assert code == 1
     assert "mechanism: 'PTEN' acts on itself (self-loop)" in output
+
+
+def test_two_keys_for_one_title_are_warned(mini: Path) -> None:
+    """One paper under two keys is likely a slip: a warning naming both rows, not an error."""
+    append(mini, REFERENCES, "4\tsmith2020b\tJ. Smith\t2020\tExosomal miR-1 inhibits PTEN.\t"
+           "J Toy\t3\t2\t10-20\t\t\t")
+    cur, problems = validate(mini)
+    assert problems == []
+    warned = [w for w in cur.warnings if w.where.endswith(REFERENCES + ":5")]
+    assert [w.message for w in warned] == [
+        f"same title as 'smith2020' ({warned[0].where[:-2]}:2); if it is one paper, use one key"]
+    code, output = run_check(mini)
+    assert code == 0 and "same title as 'smith2020'" in output

@@ -17,6 +17,9 @@ from kg.cli import cli
 from kg.data.curation import load
 from kg.io.cache import content_hash, load_cached, program_fingerprint
 
+# every test here starts from an empty cache of its own, not the session's shared one
+pytestmark = pytest.mark.usefixtures("private_cache")
+
 
 def run(folder: Path, *args: str) -> str:
     result = CliRunner().invoke(cli, ["--data", str(folder), *args])

@@ -5,20 +5,53 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import cli
+from kg.cli.base import State
+from kg.data.model import Curation
 
 from .conftest import ROOT, TRIPLES
+
+#: How a command loads the data folder (through the cache unless --no-cache).
+LOAD = State.curation
+
+#: Commands that write or send the graph rather than print records.
+WRITERS = {"check", "lint", "export", "view", "push", "serve", "site"}
+#: Commands that list records one by one (so they take --limit).
+LISTINGS = {"show", "paths", "neighbors", "upstream", "rank", "sparql"}
+
+
+@pytest.fixture(autouse=True)
+def shared_curation(cur: Curation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands on the shipped data use the session's curation instead of loading it again."""
+    original = State.curation
+
+    def curation(self: State) -> Any:
+        if self.data_dir.resolve() == TRIPLES.resolve():
+            return cur
+        return original(self)
+
+    monkeypatch.setattr(State, "curation", curation)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["--data", str(TRIPLES), *args], env=env)
     return result.exit_code, result.output
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a help text: up to the first period that ends a word."""
+    flat = " ".join(text.split())
+    match = re.match(r"(.+?\.)(\s|$)", flat)
+    return match.group(1) if match else flat
 
 
 def test_commands_have_help() -> None:
@@ -29,10 +62,72 @@ def test_commands_have_help() -> None:
         assert "Usage: " in result.output
 
 
+def test_help_first_sentences_are_whole() -> None:
+    # 'exokg --help' shows each command's first sentence: it must not stop at "(e.g." nor
+    # be cut with "..." for want of room
+    out = CliRunner().invoke(cli, ["--help"]).output
+    listed = " ".join(out.split("Commands:")[1].split())
+    assert "..." not in listed
+    for name, command in cli.commands.items():
+        first = _first_sentence(command.help or "")
+        assert first.endswith(".") and not first.endswith(("e.g.", "i.e.", "etc.")), name
+        assert first.count("(") == first.count(")"), (name, first)
+        assert f"{name} {first}" in listed, (name, first)
+
+
 def test_commands_are_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert re.search(rf"exokg (--data \S+ )?{name}\b", readme), f"README lacks exokg {name}"
+
+
+def _option(command: click.Command, name: str) -> click.Option | None:
+    return next((p for p in command.params
+                 if isinstance(p, click.Option) and name in p.opts), None)
+
+
+def test_record_commands_take_format_and_limit() -> None:
+    for name, command in cli.commands.items():
+        if name in WRITERS:
+            continue
+        fmt = _option(command, "--format")
+        assert fmt is not None, f"{name} has no --format"
+        assert isinstance(fmt.type, click.Choice)
+        assert list(fmt.type.choices) == ["table", "json", "tsv"], name
+        old = _option(command, "--json")
+        assert old is None or old.hidden, f"{name}: --json is a hidden alias of --format json"
+    for name in LISTINGS:
+        assert _option(cli.commands[name], "--limit") is not None, f"{name} has no --limit"
+
+
+@pytest.mark.parametrize("command", ["stats", "coverage"])
+def test_json_flag_is_an_alias_of_format_json(command: str) -> None:
+    assert run(command, "--json") == run(command, "--format", "json")
+    code, out = run(command, "--format", "tsv")
+    assert code == 0 and "\t" in out.splitlines()[0]
+    assert "--json" not in CliRunner().invoke(cli, [command, "--help"]).output
+
+
+def test_defaults_come_from_the_library() -> None:
+    from kg.cli.output import DEFAULT_GRAPH
+    from kg.io.remote import DEFAULT_GRAPH as REMOTE_GRAPH
+    from kg.query.paths import DEFAULT_MAX_HOPS, DEFAULT_MAX_PATHS, DEFAULT_TIMEOUT
+    from kg.query.rank import DEFAULT_PERMUTATIONS
+
+    for command in ("paths", "view"):
+        params = {p.name: p.default for p in cli.commands[command].params}
+        assert (params["max_hops"], params["max_paths"], params["timeout"]) == (
+            DEFAULT_MAX_HOPS, DEFAULT_MAX_PATHS, DEFAULT_TIMEOUT)
+    params = {p.name: p.default for p in cli.commands["rank"].params}
+    assert params["permutations"] == DEFAULT_PERMUTATIONS
+    assert DEFAULT_GRAPH == REMOTE_GRAPH
+
+
+def test_exit_codes() -> None:
+    assert run("stats")[0] == 0
+    assert run("show", "no-such-entity")[0] == 1
+    assert run("stats", "--format", "xml")[0] == 2
+    assert run("paths", "BMSC", "osteoarthritis", "--max-hops", "1")[0] == 3
 
 
 def test_check_passes_on_real_data() -> None:
@@ -88,8 +183,13 @@ def test_export_to_file(tmp_path: Path, fmt: str, suffix: str) -> None:
     code, out = run("export", "-f", fmt, "-o", str(target))
     assert code == 0, out
     assert f"wrote {target}" in out
-    g = Graph().parse(target, format=fmt)
-    assert len(g) > 1000
+    if fmt == "json-ld":
+        assert len(Graph().parse(target, format=fmt)) > 1000
+    else:  # Oxigraph parses in compiled code: the same check, seconds faster
+        import pyoxigraph as ox
+
+        kind = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+        assert sum(1 for _ in ox.parse(path=str(target), format=kind)) > 1000
 
 
 def test_failed_export_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -258,3 +358,216 @@ def test_commands_do_not_import_pyvis() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- conventions of the record commands ---------------------------------------------------
+
+
+def test_long_table_cells_end_in_an_ellipsis() -> None:
+    from kg.view.text import MAX_CELL, rows_out
+
+    out = rows_out([{"id": "a", "text": "x" * (MAX_CELL + 5)}], "table")
+    cell = out.splitlines()[2].split()[1]
+    assert len(cell) == MAX_CELL and cell.endswith("…")
+    assert "x" * (MAX_CELL + 5) in rows_out([{"id": "a", "text": "x" * (MAX_CELL + 5)}], "tsv")
+    # upstream's claim-id lists of osteoarthritis are longer than a cell: cut visibly
+    code, out = run("upstream", "osteoarthritis")
+    assert code == 0 and "…" in out
+
+
+def test_show_descendants_includes_narrower_claims_marked() -> None:
+    code, out = run("show", "osteoarthritis")
+    assert code == 0 and "knee osteoarthritis" not in out.split("claims:")[1]
+    code, out = run("show", "osteoarthritis", "--descendants")
+    assert code == 0
+    # quan2025 introduction: UC-MSC (Matas 2019) in knee osteoarthritis, a narrower disease
+    block = re.split(r"\n  (?=\S)", out.split("quan2025-sintro-01 ")[1])[0]
+    assert block.startswith("[disease] (from knee osteoarthritis)")
+    assert "Matas 2019" in block
+    assert "of narrower entities" in out
+
+
+def test_show_json_marks_narrower_claims(cur: Curation) -> None:
+    from kg.query.summary import card
+
+    own = card(cur, "osteoarthritis")
+    wide = card(cur, "osteoarthritis", descendants=True)
+    assert all(not c["via"] for c in own["claims"])
+    extra = [c for c in wide["claims"] if c["via"]]
+    assert extra and {c["via"] for c in extra} <= {"knee-osteoarthritis",
+                                                   "post-traumatic-osteoarthritis"}
+    assert len(wide["claims"]) == len(own["claims"]) + len(extra)
+    assert "NCT05060107" in wide["trials"]
+
+
+def test_claim_lines_carry_agent_evidence_and_flag(cur: Curation) -> None:
+    code, out = run("show", "miR-146a-5p")
+    assert code == 0
+    claim_lines = [ln for ln in out.splitlines() if re.match(r"  \S+-\S+ \[", ln)]
+    tag_lines = [ln for ln in out.splitlines() if re.match(r"      \[(exosome|cells); ", ln)]
+    assert claim_lines and len(tag_lines) == len(claim_lines)
+    code, out = run("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "3")
+    for line in (ln for ln in out.splitlines() if ln.startswith("   claim ")):
+        claim_id = line.split()[1]
+        claim = cur.claims[claim_id]
+        assert f"[{claim.agent}; " in line
+        assert all(e in line for e in claim.evidence)
+        assert ("[flag: " in line) == bool(claim.flag)
+    code, out = run("upstream", "osteoarthritis", "--format", "json")
+    row = next(r for r in json.loads(out) if r["entity"] == "BM-MSC")
+    assert {"agents", "evidence", "flagged"} <= set(row)
+    assert "exosome" in row["agents"].split(",")
+
+
+def test_limit_lists_fewer_records() -> None:
+    code, out = run("neighbors", "miR-146a-5p", "--format", "json", "--limit", "1")
+    assert code == 0 and len(json.loads(out)) == 1
+    code, out = run("show", "osteoarthritis", "--format", "tsv", "--limit", "2")
+    assert code == 0 and len(out.splitlines()) == 3  # header and two claims
+
+
+# --- views and exports --------------------------------------------------------------------
+
+
+def _drawn(out: str) -> tuple[int, int]:
+    match = re.search(r"\((\d+) nodes, (\d+) edges\)", out)
+    assert match, out
+    return int(match.group(1)), int(match.group(2))
+
+
+def test_view_paths_takes_the_path_filters(tmp_path: Path) -> None:
+    page = str(tmp_path / "p.html")
+    code, out = run("view", "--paths", "BMSC", "osteoarthritis", "-o", page, "--limit", "0")
+    assert code == 0
+    every = _drawn(out)
+    code, out = run("view", "--paths", "BMSC", "osteoarthritis", "-o", page, "--limit", "0",
+                    "--evidence", "in-vivo", "--agent", "exosome", "--exact",
+                    "--max-paths", "100", "--timeout", "5")
+    assert code == 0, out
+    assert _drawn(out)[1] < every[1]
+    code, out = run("view", "--paths", "BMSC", "osteoarthritis", "-o", page, "--limit", "0",
+                    "--via", "NF-kB")
+    assert code == 0, out
+    assert _drawn(out)[1] < every[1]
+    assert "NF-kB" in Path(page).read_text(encoding="utf-8")
+    code, out = run("view", "--paths", "BMSC", "osteoarthritis", "-o", page, "--via", "NF-kB",
+                    "--agent", "exosome", "--evidence", "in-vivo", "--exact")
+    assert code == 3 and "nothing to draw" in out
+    code, out = run("view", "--paths", "BMSC", "osteoarthritis", "-o", page,
+                    "--avoid", "BM-MSC")
+    assert code == 1  # a filter error is reported like the one of 'exokg paths'
+
+
+@pytest.fixture()
+def toy_format() -> Iterator[str]:
+    """A format registered by a test: one line per edge, no CLI change."""
+    from kg.graph.edges import edges
+    from kg.io import formats
+
+    def write(cur: Curation, cache: bool) -> tuple[bytes, int]:
+        rows = [f"<{e.subject}> <{e.predicate}> <{e.object}> ." for e in edges(cur)]
+        return ("\n".join(rows) + "\n").encode(), len(rows)
+
+    formats.register(formats.Format("toy-edges", "file", "nt", (".toy",), write,
+                                    unit="edges"))
+    yield "toy-edges"
+    formats.unregister("toy-edges")
+
+
+def test_a_registered_format_is_exportable(toy_format: str, tmp_path: Path) -> None:
+    assert toy_format in CliRunner().invoke(cli, ["export", "--help"]).output
+    target = tmp_path / "g.toy"
+    code, out = run("export", "-f", toy_format, "-o", str(target))
+    assert code == 0, out
+    assert re.search(rf"wrote {re.escape(str(target))} \(\d+ edges, toy-edges\)", out)
+    assert "<miR-146a-5p> <inhibits> <IRAK1> ." in target.read_text(encoding="utf-8")
+    code, out = run("export", "-f", toy_format, "--disease", "osteoarthritis")
+    assert code == 0 and "<miR-146a-5p> <inhibits> <IRAK1>" not in out
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    code, out = run("export", "-f", "xlsx")
+    assert code == 2 and "turtle" in out
+
+
+def _export_text(fmt: str, target: Path) -> str:
+    files = sorted(target.iterdir()) if target.is_dir() else [target]
+    return "".join(f.read_text(encoding="utf-8") for f in files)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld", "graphml", "kgx", "neo4j"])
+def test_subgraph_exports_in_every_format(fmt: str, tmp_path: Path) -> None:
+    from kg.io.formats import get
+
+    whole, part, near = tmp_path / "whole", tmp_path / "oa", tmp_path / "near"
+    assert run("export", "-f", fmt, "-o", str(whole))[0] == 0
+    code, out = run("export", "-f", fmt, "--disease", "OA", "-o", str(part))
+    assert code == 0, out
+    code, out = run("export", "-f", fmt, "--around", "miR-146a-5p", "--hops", "1",
+                    "-o", str(near))
+    assert code == 0, out
+    text_whole, text_oa, text_near = (_export_text(fmt, p) for p in (whole, part, near))
+    assert len(text_oa) < len(text_whole) / 3 and len(text_near) < len(text_whole) / 3
+    # the osteoarthritis subgraph holds knee OA (narrower, with its trial NCT05060107) and
+    # none of the acute kidney injury claims; miR-146a-5p's neighbourhood holds IRAK1
+    assert "knee-osteoarthritis" in text_oa and "NCT05060107" in text_oa
+    assert "acute-kidney-injury" in text_whole and "acute-kidney-injury" not in text_oa
+    assert "IRAK1" in text_near and "NCT05060107" not in text_near
+    reader = get(fmt).read
+    if reader is not None:
+        assert reader(part)  # parses as the format
+
+
+def test_subgraph_keeps_claims_whole_and_conforms(cur: Curation) -> None:
+    from kg.graph.edges import claim_edges, edges
+    from kg.graph.rdf import build_rdf
+    from kg.io.shacl import validate_shapes
+    from kg.query.select import around, restrict
+
+    sub = restrict(cur, around(cur, "miR-146a-5p", 1))
+    assert 0 < len(sub.claims) < len(cur.claims) and not sub.cache_key
+    keys = {e.key for e in edges(sub)}
+    for claim in sub.claims.values():
+        assert {e[:3] for e in claim_edges(claim)} <= keys
+        assert {cur.citations[r] for r in claim.refs if r in cur.citations} <= set(
+            sub.references)
+    assert all(set(e.parents) <= set(sub.entities) for e in sub.entities.values())
+    assert validate_shapes(sub, build_rdf(sub)) == []
+
+
+def test_export_checks_the_target_before_building(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_build(self: State) -> Any:
+        raise AssertionError("the graph was built before the target was checked")
+
+    monkeypatch.setattr(State, "curation", no_build)
+    code, out = run("export", "-o", str(tmp_path / "missing" / "g.ttl"))
+    assert code == 1 and "does not exist" in out
+    code, out = run("export", "-f", "kgx", "-o", "-")
+    assert code == 2 and "kgx writes two files: give a folder with -o" in out
+    (tmp_path / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    code, out = run("export", "-f", "nt", "-o", str(tmp_path / "notes.txt"))
+    assert code == 1 and "use --force" in out
+
+
+@pytest.mark.parametrize("no_cache", [True, False])
+def test_export_builds_the_store_once(no_cache: bool, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.graph.rdf
+
+    calls = []
+    real = kg.graph.rdf.build_store
+
+    def counting(cur: Curation) -> Any:
+        calls.append(1)
+        return real(cur)
+
+    monkeypatch.setattr(kg.graph.rdf, "build_store", counting)
+    monkeypatch.setattr(State, "curation", LOAD)  # the real loading, cache and all
+    args = ["--no-cache"] if no_cache else []
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["--data", str(TRIPLES), *args, "export", "-f", "nt",
+                                          "-o", str(tmp_path / "g.nt")])
+        assert result.exit_code == 0, result.output
+    # without the cache each export builds once; with it, the second reads the kept bytes
+    assert len(calls) == (2 if no_cache else 1)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import pytest
 from rdflib import RDF, RDFS, Graph
-from rdflib.compare import isomorphic
 
 from kg.data.model import Claim, Curation, Effect, Step
 from kg.graph.edges import claim_edges, edges
@@ -14,6 +14,8 @@ from kg.graph.namespace import EXO, PREDICATE_PROPERTY, TYPE_CLASS
 from kg.graph.network import build_graph
 from kg.graph.rdf import build_rdf
 from kg.io.files import serialize
+
+from .conftest import same_rdf
 
 
 def _rdf_entity_edges(g: Graph) -> dict[tuple[str, str, str], set[str]]:
@@ -33,14 +35,40 @@ def _rdf_entity_edges(g: Graph) -> dict[tuple[str, str, str], set[str]]:
 
 
 @pytest.fixture(params=["real", "mini"])
-def any_cur(request: pytest.FixtureRequest) -> Curation:
-    cur: Curation = request.getfixturevalue("cur" if request.param == "real" else "mini_cur")
+def which(request: pytest.FixtureRequest) -> str:
+    """Run a test on the real data and on the small test folder."""
+    return str(request.param)
+
+
+@pytest.fixture()
+def any_cur(which: str, request: pytest.FixtureRequest) -> Curation:
+    cur: Curation = request.getfixturevalue("cur" if which == "real" else "mini_cur")
     return cur
 
 
-def test_rdf_and_networkx_agree(any_cur: Curation) -> None:
-    g = build_graph(any_cur)
-    rdf = build_rdf(any_cur)
+@pytest.fixture()
+def any_graph(which: str, any_cur: Curation, request: pytest.FixtureRequest) -> Any:
+    """The networkx view: the session's for the real data, built for the small folder."""
+    return request.getfixturevalue("graph") if which == "real" else build_graph(any_cur)
+
+
+@pytest.fixture()
+def any_rdf(which: str, any_cur: Curation, request: pytest.FixtureRequest) -> Graph:
+    """The rdflib view: the session's for the real data, built for the small folder."""
+    g: Graph = request.getfixturevalue("rdf") if which == "real" else build_rdf(any_cur)
+    return g
+
+
+@pytest.fixture()
+def any_store(which: str, any_cur: Curation, request: pytest.FixtureRequest) -> Any:
+    """The Oxigraph view: the session's for the real data, built for the small folder."""
+    from kg.graph.rdf import build_store
+
+    return request.getfixturevalue("store") if which == "real" else build_store(any_cur)
+
+
+def test_rdf_and_networkx_agree(any_graph: Any, any_rdf: Graph) -> None:
+    g, rdf = any_graph, any_rdf
     nx_edges = {(s, k, o): set(d["claims"]) for s, o, k, d in g.edges(keys=True, data=True)}
     assert _rdf_entity_edges(rdf) == nx_edges
     classes = {str(EXO) + c: t for t, c in TYPE_CLASS.items()}
@@ -49,27 +77,26 @@ def test_rdf_and_networkx_agree(any_cur: Curation) -> None:
     assert rdf_nodes == {n: d["type"] for n, d in g.nodes(data=True)}
 
 
-def test_networkx_edge_count_equals_unique_triples(any_cur: Curation) -> None:
-    g = build_graph(any_cur)
-    assert g.number_of_edges() == len({e.key for e in edges(any_cur)})
+def test_networkx_edge_count_equals_unique_triples(any_cur: Curation, any_graph: Any) -> None:
+    assert any_graph.number_of_edges() == len({e.key for e in edges(any_cur)})
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])
-def test_export_round_trips(any_cur: Curation, fmt: str) -> None:
-    g = build_rdf(any_cur)
+def test_export_round_trips(any_rdf: Graph, fmt: str) -> None:
+    g = any_rdf
     back = Graph().parse(data=serialize(g, fmt).decode("utf-8"), format=fmt)
     assert len(back) == len(g)
-    assert isomorphic(back, g)
+    assert same_rdf(back, g)
 
 
 def test_json_ld_round_trips(mini_cur: Curation) -> None:
     g = build_rdf(mini_cur)
     back = Graph().parse(data=serialize(g, "json-ld").decode("utf-8"), format="json-ld")
-    assert isomorphic(back, g)
+    assert same_rdf(back, g)
 
 
-def test_schema_is_declared(cur: Curation) -> None:
-    g = build_rdf(cur)
+def test_schema_is_declared(cur: Curation, rdf: Graph) -> None:
+    g = rdf
     for pred in cur.predicates:
         prop = EXO[PREDICATE_PROPERTY[pred]]
         assert g.value(prop, RDFS.label) is not None, pred
@@ -125,7 +152,7 @@ def test_parallel_predicates_stay_apart(mini_cur: Curation) -> None:
     assert g.has_edge("miR-1", "PTEN", "inhibits")
 
 
-def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_graphml_round_trips(cur: Curation, graph: Any, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import networkx as nx
 
     from kg.graph.terms import edge_key
@@ -134,7 +161,7 @@ def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[n
     path = tmp_path / "g.graphml"
     path.write_bytes(graphml_bytes(cur))
     back = nx.read_graphml(path, force_multigraph=True)
-    g = build_graph(cur)
+    g = graph
     assert back.is_directed() and back.is_multigraph()
     assert set(back.nodes) == set(g.nodes)
     # edge keys read back are the GraphML edge ids ("e" + edge key); the predicate is data
@@ -147,12 +174,9 @@ def test_graphml_round_trips(cur: Curation, tmp_path) -> None:  # type: ignore[n
     assert "Zhang 2021, Aging (Albany NY) [wei2024:40]" in edge["citations"]
 
 
-def test_oxigraph_builder_gives_the_same_graph(any_cur: Curation) -> None:
-    from kg.graph.rdf import build_store
+def test_oxigraph_builder_gives_the_same_graph(any_rdf: Graph, any_store: Any) -> None:
     from kg.io.files import serialize_store
 
-    ours = build_rdf(any_cur)
     for fmt in ("turtle", "nt"):
-        back = Graph().parse(data=serialize_store(build_store(any_cur), fmt).decode("utf-8"),
-                             format=fmt)
-        assert isomorphic(back, ours), fmt
+        back = Graph().parse(data=serialize_store(any_store, fmt).decode("utf-8"), format=fmt)
+        assert same_rdf(back, any_rdf), fmt

@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+from typing import Any
+
 import pytest
 
 from kg.data.model import Claim, Curation, Effect, Entity, EntityType, Reference, Step
-from kg.query.paths import QueryError, neighbors, path_score, paths, upstream
-from kg.query.rank import family_of, rank
+from kg.graph.edges import Edge
+from kg.query.paths import (
+    GraphPath,
+    QueryError,
+    _distances_to,
+    _endpoint_ids,
+    _ends,
+    _reverse,
+    _Search,
+    _walk,
+    neighbors,
+    path_score,
+    paths,
+    upstream,
+)
+from kg.query.rank import (
+    DECIMALS,
+    _betweenness,
+    _claims_by_entity,
+    _members,
+    _to_igraph,
+    family_of,
+    flow_edges,
+    flow_graph,
+    rank,
+    z_score,
+)
 
 TYPES = ["source", "mirna", "protein", "pathway", "process", "disease"]
 
@@ -173,15 +201,132 @@ def test_rank_rejects_unknown_type() -> None:
         rank(toy(), entity_type="gene")
 
 
-def test_igraph_betweenness_equals_networkx(cur: Curation) -> None:
+@pytest.mark.parametrize("level", ["pathway", "family"])
+def test_igraph_measures_equal_networkx(cur: Curation, level: str) -> None:
+    """What the module docstring of kg.query.rank promises, on the curated graph."""
     import networkx as nx
 
-    from kg.query.rank import flow_graph
-
-    g, _ = flow_graph(cur)
+    g, _ = flow_graph(cur, level)
+    pairs, _ = flow_edges(cur, level)
+    h, names = _to_igraph(pairs)
+    index = {n: i for i, n in enumerate(names)}
     sources = [n for n in g if cur.entities[n].type == "source"]
     targets = [n for n in g if cur.entities[n].type == "disease"]
     expected = nx.betweenness_centrality_subset(g, sources, targets, normalized=False)
-    res = rank(cur, entity_type="pathway", permutations=0)
+    raw = _betweenness(h, [index[n] for n in sources], [index[n] for n in targets], None, 0)
+    assert max(expected.values()) > 50  # the tolerance below is absolute, on large values
+    for n in g:
+        assert raw[index[n]] == pytest.approx(expected[n], rel=0, abs=1e-12), n
+    # PageRank: igraph's is the converged value; networkx's pure-Python iteration reaches it
+    # when run to a tight tolerance, and is within its own default tolerance otherwise
+    pagerank = h.pagerank(directed=True)
+    tight = _pagerank_python(g, tol=1e-13, max_iter=10_000)
+    default = _pagerank_python(g)
+    for n in g:
+        assert pagerank[index[n]] == pytest.approx(tight[n], rel=0, abs=1e-10), n
+        assert pagerank[index[n]] == pytest.approx(default[n], rel=0, abs=len(g) * 1e-6), n
+    # the rows report both rounded to DECIMALS places: within half a unit of the last one
+    res = rank(cur, entity_type="pathway", level=level, permutations=0)
+    half = 0.5 * 10 ** -DECIMALS + 1e-12
     for row in res.rows:
-        assert row.betweenness == pytest.approx(expected[row.entity], abs=1e-5)
+        assert row.betweenness == pytest.approx(expected[row.entity], rel=0, abs=half)
+        assert row.pagerank == pytest.approx(tight[row.entity], rel=0, abs=half)
+        assert row.betweenness == round(row.betweenness, DECIMALS)
+
+
+def _pagerank_python(g: object, **kwargs: float) -> dict[str, float]:
+    """networkx's PageRank without scipy (which this environment does not install)."""
+    from networkx.algorithms.link_analysis import pagerank_alg
+
+    run = getattr(pagerank_alg, "_pagerank_python", None)
+    if run is None:
+        pytest.skip("this networkx has no pure-Python PageRank")
+    return dict(run(g, **kwargs))
+
+
+# --- the pieces paths() and rank() are made of -----------------------------------------
+
+
+def test_endpoint_ids_resolve_names_and_refuse_one_entity_twice() -> None:
+    cur = toy()
+    assert _endpoint_ids(cur, "S", "D", ["X"], ["c2"], 3) == (
+        "S", "D", frozenset({"X"}), frozenset({"c2"}))
+    with pytest.raises(QueryError, match="source and target are the same entity"):
+        _endpoint_ids(cur, "D", "D", (), (), 3)
+
+
+def test_ends_include_subtypes_unless_asked_not_to() -> None:
+    cur = toy()
+    assert _ends(cur, "S", "D", frozenset(), True) == ({"S"}, {"D", "Dsub"})
+    assert _ends(cur, "S", "D", frozenset(), False) == ({"S"}, {"D"})
+    assert _ends(cur, "S", "D", frozenset({"Dsub"}), True) == ({"S"}, {"D"})
+    # a start that is also an end only ends paths
+    assert _ends(cur, "Pfam", "Pfam", frozenset(), True) == (set(), {"Pfam", "P"})
+
+
+def _layers(width: int, depth: int) -> dict[str, dict[str, list[Edge]]]:
+    """s -> every node of layer 1 -> every node of layer 2 ... -> t: width ** depth paths."""
+    layers = [["s"], *([f"n{d}-{i}" for i in range(width)] for d in range(depth)), ["t"]]
+    return {u: {v: [Edge(u, "activates", v, 1, "causal", ("x",))] for v in nxt}
+            for here, nxt in pairwise(layers) for u in here}
+
+
+def _search(adj: dict[str, dict[str, list[Edge]]], max_hops: int) -> _Search:
+    return _Search(adj, _distances_to(_reverse(adj), {"t"}), {"s"}, {"t"}, frozenset(),
+                   max_hops)
+
+
+def _every(nodes: tuple[str, ...]) -> Any:
+    """A ``keep`` for :func:`_walk` that keeps every path found, as its node tuple."""
+    return nodes
+
+
+def test_walk_finds_every_path_in_sorted_order() -> None:
+    adj = _layers(3, 2)
+    found, capped, timed_out = _walk(_search(adj, 3), _every, 100, float("inf"))
+    assert found == sorted(found) and len(found) == 9 and not capped and not timed_out
+    assert found[0] == ("s", "n0-0", "n1-0", "t")
+    assert _walk(_search(adj, 2), _every, 100, float("inf"))[0] == []  # too few hops
+
+
+def test_walk_reports_cap_only_when_paths_are_left() -> None:
+    adj = _layers(3, 2)
+    assert _walk(_search(adj, 3), _every, 9, float("inf"))[1:] == (False, False)
+    found, capped, _ = _walk(_search(adj, 3), _every, 4, float("inf"))
+    assert capped and len(found) == 4
+
+
+def test_walk_stops_at_the_deadline() -> None:
+    # 4 ** 5 = 1024 paths: the clock is read every 1024 steps, and the deadline has passed
+    found, capped, timed_out = _walk(_search(_layers(4, 5), 6), _every, 10_000, 0.0)
+    assert timed_out and not capped and 0 < len(found) < 4 ** 5
+
+
+def test_a_small_search_never_reads_the_clock() -> None:
+    res = paths(toy(), "S", "D", timeout=-1.0)
+    assert not res.timed_out  # fewer than 1024 steps: the clock is never read
+    assert len(res.paths) == 3
+
+
+def test_z_score_by_hand() -> None:
+    assert z_score(3.0, [1.0, 1.0, 4.0]) == pytest.approx(round((3 - 2) / 2 ** 0.5, 3))
+    assert z_score(3.0, []) is None
+
+
+def test_members_and_claims_by_entity() -> None:
+    cur = toy()
+    assert _members({"P": "Pfam", "Pfam": "Pfam"}) == {"Pfam": ["P"]}
+    by_entity = _claims_by_entity(cur)
+    assert sorted(c.id for c in by_entity["P"]) == ["toy-a-1", "toy-b-1"]
+    assert "S" not in by_entity  # a claim's own source is not counted
+
+
+def test_old_name_of_the_path_record_still_works() -> None:
+    import kg.query.paths as module
+
+    with pytest.warns(DeprecationWarning, match="Path is now kg.query.paths.GraphPath"):
+        old = module.Path
+    assert old is GraphPath
+    assert type(paths(toy(), "S", "D").paths[0]) is GraphPath
+    with pytest.raises(AttributeError, match="has no attribute 'Paths'"):
+        module.Paths  # noqa: B018

@@ -56,6 +56,27 @@ SEED = click.IntRange(min=0)
 SECONDS = click.FloatRange(min=0, min_open=True)
 
 
+class RegistryChoice(click.Choice[str]):
+    """A choice whose values are read when used, so later registrations count.
+
+    ``exokg export -f NAME`` takes any format registered in :mod:`kg.io.formats`, also one
+    registered after the CLI was imported (a plug-in, a test).
+    """
+
+    def __init__(self, names: Callable[[], Any]) -> None:
+        self._names = names
+        super().__init__([], case_sensitive=True)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The names registered now."""
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        del value  # click sets the initial (empty) list; the registry is the truth
+
+
 class State:
     """What the group passes to each command: the data folder, loaded on demand."""
 
@@ -83,19 +104,34 @@ class State:
 
     def store(self) -> Any:
         """The Oxigraph store of the curation (from the cache when the folder is unchanged)."""
-        from kg.graph.rdf import build_store
+        from kg.io.cache import store_for
 
-        if self.cache:
-            from kg.io.cache import store_cached
-
-            return store_cached(self.curation(), build_store)
-        return build_store(self.curation())
+        return store_for(self.curation(), cache=self.cache)
 
 
 pass_state = click.make_pass_decorator(State)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Group(click.Group):
+    """The ``exokg`` group: its help lists each command's whole first sentence.
+
+    Click cuts a command's summary to fit one line, ending it in "..."; here the sentence
+    wraps instead, so no summary is ever cut.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Write the Commands section with whole first sentences."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exokg")
 @click.option("--data", metavar="FOLDER", envvar="EXOKG_DATA",
               help="Curated data folder (default: $EXOKG_DATA, else the shipped triples/).")
@@ -107,9 +143,75 @@ def cli(ctx: click.Context, data: str | None, no_cache: bool) -> None:
     ctx.obj = State(data, cache=not no_cache)
 
 
+#: Exit codes of every command: 0 ok, 1 error (bad data, unreadable file, unknown name),
+#: 2 usage (click's own), 3 a valid question with no answer.
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_NO_RESULT = 3
 #: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
+
+#: The record formats of every command that prints records.
+RECORD_FORMATS = ("table", "json", "tsv")
+
+
+def format_option(fn: F) -> F:
+    """``--format table|json|tsv`` (as ``fmt``), with ``--json`` kept as a hidden alias."""
+    fn = click.option("--json", "fmt", flag_value="json", hidden=True,
+                      help="Deprecated: use --format json.")(fn)
+    return click.option("--format", "fmt", type=click.Choice(RECORD_FORMATS), default="table",
+                        show_default=True,
+                        help="table for people; json or tsv for programs.")(fn)
+
+
+def limit_option(default: int, what: str, verb: str = "print") -> Callable[[F], F]:
+    """``--limit N``: how many records to print (0: all)."""
+    return click.option("--limit", default=default, show_default=True, type=COUNT,
+                        help=f"{what} to {verb} (0: all).")
+
+
+def path_options(fn: F) -> F:
+    """The filters of a path query, shared by ``paths`` and ``view --paths``.
+
+    Defaults are the library's (:mod:`kg.query.paths`), never copied here.
+    """
+    from kg.query.paths import DEFAULT_MAX_HOPS, DEFAULT_MAX_PATHS, DEFAULT_TIMEOUT
+
+    options = [
+        click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=HOPS,
+                     help="Longest path, in edges (1 to 10)."),
+        click.option("--via", multiple=True, metavar="ENTITY",
+                     help="Must pass through (repeatable)."),
+        click.option("--avoid", multiple=True, metavar="ENTITY",
+                     help="Must not touch (repeatable)."),
+        click.option("--asserted-only", is_flag=True,
+                     help="Only paths one claim carries end to end."),
+        click.option("--evidence", type=click.Choice(["in-vivo", "in-vitro", "clinical"]),
+                     help="Use only claims with this evidence."),
+        click.option("--agent", type=click.Choice(["exosome", "cells"]),
+                     help="Use only exosome claims or only MSC cell-therapy claims."),
+        click.option("--max-paths", default=DEFAULT_MAX_PATHS, show_default=True,
+                     type=POSITIVE, help="Stop the search after this many paths (1 or more)."),
+        click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=SECONDS,
+                     help="Stop after this many seconds (more than 0)."),
+        click.option("--exact", is_flag=True,
+                     help="Do not include narrower sources or diseases (such as knee "
+                          "osteoarthritis under osteoarthritis)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def find_paths(state: State, source: str, target: str, *, via: tuple[str, ...] = (),
+               avoid: tuple[str, ...] = (), exact: bool = False, **filters: Any) -> Any:
+    """Run :func:`kg.query.paths.paths` on names (ids, labels or synonyms)."""
+    from kg.query.paths import paths as find
+
+    src, dst = resolve_names(state, (source, target))
+    return find(state.curation(), src, dst, via=resolve_names(state, via),
+                avoid=resolve_names(state, avoid), include_subtypes=not exact, **filters)
 
 
 def resolve_names(state: State, names: tuple[str, ...]) -> list[str]:

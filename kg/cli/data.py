@@ -10,8 +10,11 @@ import click
 from kg.cli.base import (
     State,
     cli,
+    format_option,
     handle_errors,
+    limit_option,
     pass_state,
+    resolve_names,
 )
 
 
@@ -21,8 +24,12 @@ from kg.cli.base import (
 @pass_state
 @handle_errors
 def check(state: State, shacl: bool) -> None:
-    """Validate every curated file; report all problems with file:line (exit 1 if any)."""
+    """Validate every curated file, reporting problems by line.
+
+    Each problem names its file and line; exit code 1 when there is any.
+    """
     from kg.data.curation import validate
+    from kg.view.text import check_summary
 
     cur, problems = validate(state.data_dir)
     if cur.extra_rdf:
@@ -33,16 +40,7 @@ def check(state: State, shacl: bool) -> None:
         click.echo(str(warning), err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
-    click.echo(f"read {len(cur.files)} files from {state.data_dir}")
-    click.echo(
-        f"{len(cur.entities)} entities, {sum(len(e.synonyms) for e in cur.entities.values())} "
-        f"synonyms, {len(cur.claims)} claims, {len(cur.references)} references, "
-        f"{len(cur.trials)} trial reports, {len(cur.attributes)} attributes")
-    if cur.extra_edges or cur.extra_rdf:
-        click.echo(f"extra: {len(cur.extra_edges)} edges from edge tables, "
-                   f"{len(cur.extra_rdf)} RDF file(s)")
-    if cur.warnings:
-        click.echo(f"{len(cur.warnings)} warning(s)")
+    click.echo(check_summary(cur, state.data_dir), nl=False)
     if problems:
         click.echo(f"{len(problems)} problem(s) found", err=True)
         sys.exit(1)
@@ -65,7 +63,10 @@ def check(state: State, shacl: bool) -> None:
 @pass_state
 @handle_errors
 def lint(state: State, fix: bool) -> None:
-    """Check that curated files are sorted and clean (rows sorted, LF endings)."""
+    """Check that the curated files are in canonical form.
+
+    Canonical: rows sorted, LF line endings; --fix rewrites the files that are not.
+    """
     from kg.io.lint import lint as run_lint
 
     result = run_lint(state.data_dir, fix=fix)
@@ -85,86 +86,72 @@ def lint(state: State, fix: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@format_option
 @pass_state
 @handle_errors
-def stats(state: State, as_json: bool) -> None:
-    """Entities by type, claims, references, and edges by predicate."""
+def stats(state: State, fmt: str) -> None:
+    """Count entities, claims, references and edges.
+
+    Entities by type, claims by review and agent, edges by predicate.
+    """
     from kg.query.summary import stats as compute
+    from kg.view.text import rows_out, stats_rows, stats_text
 
     data = compute(state.curation())
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"entities: {data['entity_total']} ({data['synonyms']} synonyms)")
-    for etype, n in data["entities"].items():
-        click.echo(f"  {etype:<10} {n:>5}")
-    click.echo(f"claims: {data['claims']}")
-    for review, n in data["claims_by_review"].items():
-        click.echo(f"  {review:<10} {n:>5}")
-    for agent, n in data["claims_by_agent"].items():
-        click.echo(f"  agent={agent:<8} {n:>3}")
-    click.echo(f"references: {data['references']} studies "
-               f"({data['references_cited_by_claims']} cited by claims), "
-               f"{data['reviews']} reviews")
-    click.echo(f"trials: {data['trials']} ({data['trial_reports']} reports); "
-               f"attributes: {data['attributes']}")
-    click.echo(f"edges: {data['edges']}")
-    for pred, n in data["edges_by_predicate"].items():
-        click.echo(f"  {pred:<12} {n:>5}")
+    else:
+        click.echo(stats_text(data) if fmt == "table" else rows_out(stats_rows(data), fmt),
+                   nl=False)
 
 
 @cli.command()
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--descendants", is_flag=True,
+              help="Also list the claims and trials of narrower entities, marked 'from'.")
+@limit_option(0, "Claims")
+@format_option
 @pass_state
 @handle_errors
-def show(state: State, name: str, as_json: bool) -> None:
-    """Entity card of NAME (an id, label or synonym): type, synonyms, claims, citations."""
-    from kg.data.curation import resolve
-    from kg.query.summary import card
+def show(state: State, name: str, descendants: bool, limit: int, fmt: str) -> None:
+    """Show the card of an entity with its claims and citations.
 
-    cur = state.curation()
-    data = card(cur, resolve(cur, name))
-    if as_json:
+    NAME is an id, a label or a synonym. Every claim line names the agent (exosome
+    or cells), the evidence and the curator's flag. --format tsv prints one row per claim.
+    """
+    from kg.query.summary import card
+    from kg.view.text import card_rows, card_text, rows_out
+
+    (entity,) = resolve_names(state, (name,))
+    data = card(state.curation(), entity, descendants=descendants)
+    if limit:
+        data["claims_total"] = len(data["claims"])
+    if fmt == "json":
+        if limit:
+            data["claims"] = data["claims"][:limit]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"{data['label']}  [{data['id']}, {data['type']}]")
-    if data["synonyms"]:
-        click.echo(f"synonyms: {', '.join(data['synonyms'])}")
-    if data["parents"]:
-        click.echo("parents: " + ", ".join(p["label"] for p in data["parents"]))
-    if data["children"]:
-        click.echo("children: " + ", ".join(c["label"] for c in data["children"]))
-    click.echo(f"xrefs: {', '.join(data['xrefs']) or '(none verified yet)'}")
-    if data["note"]:
-        click.echo(f"note: {data['note']}")
-    for attr in data["attributes"]:
-        click.echo(f"{attr['attribute']}: {attr['value']} ({attr['review']}, {attr['where']})")
-    click.echo(f"claims: {len(data['claims'])}")
-    for claim in data["claims"]:
-        evidence = f" ({', '.join(claim['evidence'])})" if claim["evidence"] else ""
-        click.echo(f"  {claim['id']} [{', '.join(claim['roles'])}] {claim['summary']}"
-                   f"{evidence}")
-        click.echo(f"      {'; '.join(claim['citations'])}; read in {claim['review']}, "
-                   f"{claim['where']}")
-        if claim["flag"]:
-            click.echo(f"      flag: {claim['flag']}")
-    if data["trials"]:
-        click.echo(f"trials: {', '.join(data['trials'])}")
+    elif fmt == "tsv":
+        rows = card_rows(data)
+        click.echo(rows_out(rows[:limit] if limit else rows, fmt), nl=False)
+    else:
+        click.echo(card_text(data, limit), nl=False)
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@format_option
 @pass_state
 @handle_errors
-def coverage(state: State, as_json: bool) -> None:
-    """Curation progress: claims per review and table/section, references cited, xrefs."""
+def coverage(state: State, fmt: str) -> None:
+    """Report curation progress per review, section and type.
+
+    Claims per review and table or section, references cited, standard identifiers.
+    """
     from kg.query.coverage import coverage as compute
-    from kg.query.coverage import coverage_text
+    from kg.view.text import coverage_rows, coverage_text, rows_out
 
     data = compute(state.curation())
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    click.echo(coverage_text(data), nl=False)
+    else:
+        click.echo(coverage_text(data) if fmt == "table"
+                   else rows_out(coverage_rows(data), fmt), nl=False)

@@ -3,140 +3,129 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from kg.cli.base import (
-    COUNT,
     EXIT_NO_RESULT,
     HOPS,
     SECONDS,
     SEED,
+    RegistryChoice,
     State,
     cli,
+    find_paths,
     handle_errors,
+    limit_option,
     pass_state,
+    path_options,
     resolve_names,
 )
+from kg.query.select import DEFAULT_HOPS
+
+#: The named graph ``push`` writes by default (:data:`kg.io.remote.DEFAULT_GRAPH`, kept as a
+#: literal so that the CLI does not import the HTTP client to draw its help).
+DEFAULT_GRAPH = "https://w3id.org/exokg/graph"
+
+
+def _format_names() -> list[str]:
+    from kg.io.formats import formats
+
+    return list(formats())
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt",
-              type=click.Choice(["turtle", "nt", "json-ld", "graphml", "kgx", "neo4j"]),
-              default="turtle", show_default=True, help="Serialization.")
+@click.option("-f", "--format", "fmt", type=RegistryChoice(_format_names), default="turtle",
+              show_default=True, help="Serialization (any format registered in kg.io.formats).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
-              help="Output file; '-' writes to standard output.")
+              help="Output file (a folder for kgx and neo4j); '-' writes to standard output.")
+@click.option("--around", metavar="ENTITY",
+              help="Write only the claims within --hops edges of ENTITY.")
+@click.option("--hops", default=DEFAULT_HOPS, show_default=True, type=HOPS,
+              help="With --around: neighbourhood radius (1 to 10).")
+@click.option("--disease", metavar="DISEASE",
+              help="Write only the claims and trials reaching DISEASE (or a narrower one).")
 @click.option("--force", is_flag=True,
               help="Overwrite an existing file that does not look like this format.")
 @pass_state
 @handle_errors
-def export(state: State, fmt: str, output: str, force: bool) -> None:
-    """Write the graph as Turtle, N-Triples, JSON-LD, GraphML, KGX TSV or Neo4j CSV.
+def export(state: State, fmt: str, output: str, around: str | None, hops: int,
+           disease: str | None, force: bool) -> None:
+    """Write the graph, or a part of it, in an export format.
 
-    Files are written atomically into an existing folder; kgx and neo4j write two files into
-    the folder -o names.
+    Turtle, N-Triples, JSON-LD and GraphML write one file; kgx (KGX TSV) and neo4j (CSV for
+    neo4j-admin import) write two files into the folder -o names. Files are written
+    atomically; an existing file of another kind is kept unless --force. --around and
+    --disease write a subgraph in any format: each selected claim whole, with its entities,
+    references and trials.
     """
-    from kg.graph.rdf import build_rdf
-    from kg.io.files import atomic_write, check_target
-    from kg.io.files import export as write
+    from kg.io.formats import check_output, needs_folder
+    from kg.io.formats import export as write
+    from kg.query.select import subgraph
 
-    if fmt in ("kgx", "neo4j"):
-        from kg.io.tables import check_table_folder, write_tables
-
-        if output == "-":
-            raise click.UsageError(f"-f {fmt} writes two files: give a folder with -o")
-        check_table_folder(fmt, output, force=force)
-        for written in write_tables(state.curation(), fmt, output, force=force):
-            click.echo(f"wrote {written}", err=True)
-        return
-    if output != "-":
-        check_target(output, fmt, force=force)
-    if fmt == "graphml":
-        from kg.io.graphml import graphml_bytes
-
-        data = graphml_bytes(state.curation())
-        if output == "-":
-            sys.stdout.buffer.write(data)
-        else:
-            click.echo(f"wrote {atomic_write(output, data)} (GraphML)", err=True)
-        return
-    if fmt in ("turtle", "nt"):
-        from kg.io.files import serialize_store, write_bytes
-
-        def make() -> bytes:
-            return serialize_store(state.store(), fmt)
-
-        def count() -> bytes:
-            return str(len(state.store())).encode()
-
-        if state.cache:
-            from kg.io.cache import bytes_cached
-
-            data = bytes_cached(state.curation(), f"export.{fmt}", make)
-            size = int(bytes_cached(state.curation(), "triples.count", count))
-        else:
-            data, size = make(), int(count())
-        path = write_bytes(data, output)
-    else:
-        graph = build_rdf(state.curation())
-        path = write(graph, fmt, output)
-        size = len(graph)
-    if path is not None:
-        click.echo(f"wrote {path} ({size} triples, {fmt})", err=True)
+    if needs_folder(fmt, output):
+        raise click.UsageError(needs_folder(fmt, output))
+    check_output(fmt, output, force=force)  # before any work
+    cur = state.curation()
+    if around or disease:
+        (ent,) = resolve_names(state, (around,)) if around else (None,)
+        (dis,) = resolve_names(state, (disease,)) if disease else (None,)
+        cur = subgraph(cur, around_entity=ent, hops=hops, disease=dis)
+    written = write(cur, fmt, output, force=force, cache=state.cache)
+    if written.summary:
+        click.echo(written.summary, err=True)
 
 
 @cli.command()
 @click.argument("entity", required=False)
 @click.option("-o", "--output", required=True, metavar="FILE.html", help="Page to write.")
-@click.option("--hops", default=2, show_default=True, type=HOPS,
+@click.option("--hops", default=DEFAULT_HOPS, show_default=True, type=HOPS,
               help="Neighbourhood radius of ENTITY (1 to 10).")
 @click.option("--paths", "path_ends", nargs=2, metavar="SOURCE DISEASE",
-              help="Draw the answer of a path query.")
+              help="Draw the answer of a path query (with the filters of 'exokg paths').")
 @click.option("--disease", metavar="DISEASE", help="Draw every claim reaching a disease.")
-@click.option("--max-hops", default=6, show_default=True, type=HOPS,
-              help="With --paths: longest path (1 to 10).")
-@click.option("--asserted-only", is_flag=True, help="With --paths: asserted paths only.")
-@click.option("--limit", default=50, show_default=True, type=COUNT,
-              help="With --paths: paths drawn (0: all).")
+@path_options
+@limit_option(50, "With --paths: paths", verb="draw")
 @click.option("--seed", default=0, show_default=True, type=SEED,
               help="Layout seed (same seed, same page).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file that is not a page.")
 @pass_state
 @handle_errors
-def view(state: State, entity: str | None, output: str, hops: int,
-         path_ends: tuple[str, str] | None, disease: str | None, max_hops: int,
-         asserted_only: bool, limit: int, seed: int, force: bool) -> None:
-    """Write an interactive HTML view that works offline: whole graph, ENTITY, --paths or --disease.
+def view(state: State, /, entity: str | None, output: str, hops: int,
+         path_ends: tuple[str, str] | None, disease: str | None, limit: int, seed: int,
+         force: bool, **filters: Any) -> None:
+    """Write an interactive HTML view that works offline.
 
-    With no ENTITY, --paths or --disease the whole curated graph is drawn.
+    Draws the whole curated graph, or the neighbourhood of ENTITY, the answer of --paths
+    (which takes the filters of 'exokg paths': --via, --avoid, --evidence, --agent, --exact,
+    --max-paths, --timeout ...) or every claim reaching --disease.
     """
     from kg.io.files import check_target
+    from kg.query import select
     from kg.query.paths import QueryError
-    from kg.query.paths import paths as find
-    from kg.view.html import disease_view, neighbourhood, path_view, whole, write_view
+    from kg.view.html import write_view
 
     check_target(output, "html", force=force)
     cur = state.curation()
-    chosen = sum(bool(x) for x in (entity, path_ends, disease))
-    if chosen > 1:
+    if sum(bool(x) for x in (entity, path_ends, disease)) > 1:
         raise QueryError("give only one of ENTITY, --paths or --disease")
     if entity:
         (ent,) = resolve_names(state, (entity,))
-        sel = neighbourhood(cur, ent, hops)
+        sel = select.around(cur, ent, hops)
     elif path_ends:
-        src, dst = resolve_names(state, path_ends)
-        result = find(cur, src, dst, max_hops=max_hops, asserted_only=asserted_only)
+        result = find_paths(state, *path_ends, **filters)
         if not result.paths:
-            click.echo(f"no path from {cur.label(src)} to {cur.label(dst)} within {max_hops} "
-                       "hops: nothing to draw", err=True)
+            click.echo(f"no path from {cur.label(result.source)} to {cur.label(result.target)} "
+                       f"within {result.max_hops} hops: nothing to draw", err=True)
             sys.exit(EXIT_NO_RESULT)
         result.paths = result.paths[:limit] if limit else result.paths
-        sel = path_view(cur, result)
+        sel = select.of_paths(cur, result)
     elif disease:
         (dis,) = resolve_names(state, (disease,))
-        sel = disease_view(cur, dis)
+        sel = select.reaching(cur, dis)
     else:
-        sel = whole(cur)
+        sel = select.whole(cur)
     path, n_nodes, n_edges = write_view(cur, sel, output, seed=seed, force=force)
     click.echo(f"wrote {path} ({n_nodes} nodes, {n_edges} edges)")
 
@@ -144,7 +133,7 @@ def view(state: State, entity: str | None, output: str, hops: int,
 @cli.command()
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store HTTP Protocol endpoint (e.g. .../sparql-graph-crud-auth).")
-@click.option("--graph", "graph_iri", default="https://w3id.org/exokg/graph", show_default=True,
+@click.option("--graph", "graph_iri", default=DEFAULT_GRAPH, show_default=True,
               help="Named graph to write.")
 @click.option("--merge", is_flag=True, help="Add to the graph instead of replacing it.")
 @click.option("--user", envvar="EXOKG_SPARQL_USER", help="User (or EXOKG_SPARQL_USER).")
@@ -156,14 +145,13 @@ def view(state: State, entity: str | None, output: str, hops: int,
 @handle_errors
 def push(state: State, endpoint: str, graph_iri: str, merge: bool, user: str | None,
          password: str | None, timeout: float) -> None:
-    """Load the graph into a SPARQL 1.1 store (Graph Store Protocol: replace or merge)."""
-    from kg.graph.rdf import build_rdf
-    from kg.io.files import serialize
-    from kg.io.remote import Server
-    from kg.io.remote import push as send
+    """Load the graph into a SPARQL 1.1 store.
 
-    graph = build_rdf(state.curation())
-    status = send(Server(endpoint, user, password, timeout), serialize(graph, "turtle"),
-                  graph_iri, replace=not merge)
+    Uses the Graph Store Protocol: the named graph is replaced, or with --merge added to.
+    """
+    from kg.io.remote import Server, push_curation
+
+    status, size = push_curation(Server(endpoint, user, password, timeout), state.curation(),
+                                 graph_iri, replace=not merge, cache=state.cache)
     click.echo(f"{'merged' if merge else 'replaced'} <{graph_iri}> at {endpoint} with "
-               f"{len(graph)} triples (HTTP {status})")
+               f"{size} triples (HTTP {status})")

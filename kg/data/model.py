@@ -13,8 +13,19 @@ from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
-#: Sign of a causal edge: +1 (activates, promotes), -1 (inhibits, reduces), None (unknown).
+#: Sign of an edge: +1 (activates, promotes), -1 (inhibits, reduces), None (unknown).
+#: The one encoding of a sign in memory; :data:`SIGN_SYMBOLS` and :data:`SIGN_NAMES` are its
+#: spellings in files (``+ - ?``) and in RDF and styles (``positive negative unknown``).
 Sign = int | None
+
+#: Symbol of each sign, as ``schema/predicates.tsv``, GraphML and Neo4j write it.
+SIGN_SYMBOLS: dict[Sign, str] = {1: "+", -1: "-", None: "?"}
+#: Name of each sign, as the RDF export (``exo:positive``) and ``styles.json`` spell it.
+SIGN_NAMES: dict[Sign, str] = {1: "positive", -1: "negative", None: "unknown"}
+#: Prefix of the node id of a trial that has no registry id (``trial-<review>-<number>``).
+TRIAL_NODE_PREFIX = "trial-"
+#: Prefix of a ClinicalTrials.gov registry id.
+NCT_PREFIX = "NCT"
 
 #: Mechanism operators and their signs.
 OPERATORS: dict[str, Sign] = {"->": 1, "-|": -1, "-?": None}
@@ -26,6 +37,53 @@ DISEASE_VERBS: dict[str, Sign] = {"aggravates": 1, "alleviates": -1, "modulates"
 AGENTS = ("exosome", "cells")
 #: Allowed values inside the claim ``evidence`` column.
 EVIDENCE = ("in vitro", "in vivo", "clinical")
+
+
+def sign_symbol(sign: Sign) -> str:
+    """The file spelling of a sign.
+
+    Examples
+    --------
+    >>> sign_symbol(-1), sign_symbol(None)
+    ('-', '?')
+    """
+    return SIGN_SYMBOLS[sign]
+
+
+def sign_name(sign: Sign) -> str:
+    """The RDF and style spelling of a sign.
+
+    Examples
+    --------
+    >>> sign_name(1)
+    'positive'
+    """
+    return SIGN_NAMES[sign]
+
+
+def parse_sign(symbol: str) -> Sign:
+    """The sign a symbol (``+``, ``-``, ``?``) spells; ``ValueError`` for anything else.
+
+    Examples
+    --------
+    >>> parse_sign("+"), parse_sign("?")
+    (1, None)
+    """
+    for sign, text in SIGN_SYMBOLS.items():
+        if text == symbol:
+            return sign
+    raise ValueError(f"'{symbol}' is not a sign (+, - or ?)")
+
+
+def is_trial_node(node_id: str) -> bool:
+    """True when a graph node id names a trial (an NCT number or ``trial-…``), not an entity.
+
+    Examples
+    --------
+    >>> is_trial_node("NCT04313647"), is_trial_node("trial-wei2024-12"), is_trial_node("IL6")
+    (True, True, False)
+    """
+    return node_id.startswith((NCT_PREFIX, TRIAL_NODE_PREFIX))
 
 
 def multiply(*signs: Sign) -> Sign:
@@ -61,24 +119,65 @@ class Location:
 
 @dataclass(frozen=True)
 class EntityType:
-    """An entity type from ``schema/types.tsv``."""
+    """An entity type: one row of ``schema/types.tsv`` (see :mod:`kg.data.schema`)."""
 
     id: str
     label: str
     definition: str
     biolink: str
+    #: local name of the RDF class (``exo:<rdf_class>``)
+    rdf_class: str = ""
+    #: claim and trial columns an entity of this type may fill (``cargo``, ``source`` ...)
+    claim_columns: tuple[str, ...] = ()
+    #: xref prefixes usable as KGX id, best first, each with the Biolink class it implies
+    kgx_ids: tuple[tuple[str, str], ...] = ()
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
 class Predicate:
-    """An edge type from ``schema/predicates.tsv``."""
+    """An edge type: one row of ``schema/predicates.tsv`` (see :mod:`kg.data.schema`)."""
 
     id: str
     label: str
     definition: str
+    #: sign of every edge with this predicate as a symbol (``+ - ?``), empty for none
     sign: str
+    #: edge kind written to the exports: ``causal``, ``cargo``, ``trial`` or ``hierarchy``
     kind: str
     biolink: str = ""
+    #: which curated field makes the edge: ``cargo``, ``step``, ``effect``, ``parent``,
+    #: ``trial_source`` or ``trial_disease``
+    role: str = ""
+    #: local name of the RDF property (``exo:<rdf_property>``)
+    rdf_property: str = ""
+    #: Biolink predicate in KGX when it differs from ``biolink``
+    kgx: str = ""
+    #: True when the KGX edge runs from object to subject
+    kgx_inverse: bool = False
+    location: Location | None = None
+
+    @property
+    def edge_sign(self) -> Sign:
+        """The sign of the edges with this predicate (None for unknown or no sign)."""
+        return parse_sign(self.sign) if self.sign else None
+
+    @property
+    def has_sign(self) -> bool:
+        """False for predicates whose edges carry no sign (parent links)."""
+        return bool(self.sign)
+
+
+@dataclass(frozen=True)
+class ParentRule:
+    """Which predicate a ``parents`` link means between two entity types (``parents.tsv``)."""
+
+    child_type: str
+    parent_type: str
+    predicate: str
+    #: Biolink predicate in KGX for this pair, when it differs from the predicate's
+    kgx: str = ""
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -92,9 +191,15 @@ class Entity:
     xrefs: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     note: str = ""
-    where: Location | None = None
+    #: the file and line of the entity's row
+    location: Location | None = None
     #: non-exact mappings as (``close`` | ``broad`` | ``narrow``, CURIE)
     close_xrefs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def where(self) -> Location | None:
+        """Old name of :attr:`location` (the file and line of the row)."""
+        return self.location
 
 
 @dataclass(frozen=True)
@@ -110,7 +215,13 @@ class XrefRecord:
     source: str = ""
     version: str = ""
     note: str = ""
-    where: Location | None = None
+    #: the file and line of the row
+    location: Location | None = None
+
+    @property
+    def where(self) -> Location | None:
+        """Old name of :attr:`location` (the file and line of the row)."""
+        return self.location
 
 
 @dataclass(frozen=True)
@@ -210,8 +321,10 @@ class Claim:
     dose: str = ""
     refs: tuple[str, ...] = ()
     review: str = ""
+    #: where in the review the claim was read, as the curator wrote it (the ``where`` column)
     where: str = ""
     note: str = ""
+    #: the file and line of the claim's row
     location: Location | None = None
     #: where the claim's details were read: ``table``, ``text`` and/or ``title`` (a cited title)
     basis: tuple[str, ...] = ()
@@ -273,7 +386,7 @@ class Trial:
         """Graph node id of the trial (registry id, or ``trial-<review>-<number>``)."""
         if ":" in self.trial:
             review, number = self.trial.split(":", 1)
-            return f"trial-{review}-{number}"
+            return f"{TRIAL_NODE_PREFIX}{review}-{number}"
         return self.trial
 
 
@@ -310,6 +423,8 @@ class Curation:
     root: str
     types: dict[str, EntityType] = field(default_factory=dict)
     predicates: dict[str, Predicate] = field(default_factory=dict)
+    #: (child type, parent type) -> the meaning of a parent link (``schema/parents.tsv``)
+    parent_rules: dict[tuple[str, str], ParentRule] = field(default_factory=dict)
     #: CURIE prefix -> URI prefix (``schema/prefixes.tsv``)
     prefixes: dict[str, str] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +64,70 @@ def check_header(header: Sequence[str], required: Sequence[str], optional: Seque
     return not (missing or unknown or dupes)
 
 
+class RowReader:
+    """Turns the raw lines of one TSV file into :class:`Row` s, reporting bad lines.
+
+    Used for whole files (:func:`read_table`) and for streamed ones (edge tables of
+    ``extra/``), so both read lines the same way: CRLF noted, a BOM dropped, blank lines
+    skipped, ``#`` lines kept as comments, the first other line the header, and every line
+    that is not UTF-8 or has the wrong number of cells reported and left out.
+    After iterating, :attr:`header` is None when the file had no header line and
+    :attr:`ok` False when the header was unusable (iteration then stops at once).
+    """
+
+    def __init__(self, display: str, required: Sequence[str], optional: Sequence[str],
+                 problems: list[Problem]) -> None:
+        self.display = display
+        self.required = required
+        self.optional = optional
+        self.problems = problems
+        self.header: list[str] | None = None
+        self.comments: list[str] = []
+        self.crlf = False
+        self.ok = True
+
+    def rows(self, raw_lines: Iterable[bytes]) -> Iterator[Row]:
+        """The data rows of ``raw_lines`` (bytes, with or without line endings)."""
+        for number, raw in enumerate(raw_lines, start=1):
+            raw = raw.rstrip(b"\n")
+            if raw.endswith(b"\r"):
+                self.crlf = True
+                raw = raw[:-1]
+            text = self._decode(raw, number)
+            if text is None or not text.strip():
+                continue
+            if text.startswith("#"):
+                self.comments.append(text)
+                continue
+            cells = [c.strip() for c in text.split("\t")]
+            if self.header is None:
+                self.header = cells
+                if not check_header(cells, self.required, self.optional,
+                                    f"{self.display}:{number}", self.problems):
+                    self.ok = False
+                    return
+                continue
+            if len(cells) != len(self.header):
+                self.problems.append(Problem(
+                    f"{self.display}:{number}",
+                    f"expected {len(self.header)} tab-separated cells, found {len(cells)}",
+                ))
+                continue
+            yield Row(self.display, number, dict(zip(self.header, cells, strict=True)))
+
+    def _decode(self, raw: bytes, number: int) -> str | None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.append(Problem(
+                f"{self.display}:{number}",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                "save the file as UTF-8",
+            ))
+            return None
+        return text[1:] if text.startswith("\ufeff") else text
+
+
 def read_table(
     file: Path,
     display: str,
@@ -85,50 +149,17 @@ def read_table(
     if not data.strip():
         problems.append(Problem(display, "empty file (a header line is required)"))
         return None
-    header: list[str] | None = None
-    rows: list[Row] = []
-    comments: list[str] = []
-    crlf = False
     raw_lines = data.split(b"\n")
     if raw_lines and raw_lines[-1] == b"":
         raw_lines.pop()
-    for number, raw in enumerate(raw_lines, start=1):
-        if raw.endswith(b"\r"):
-            crlf = True
-            raw = raw[:-1]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(
-                f"{display}:{number}",
-                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
-                "save the file as UTF-8",
-            ))
-            continue
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        if not text.strip():
-            continue
-        if text.startswith("#"):
-            comments.append(text)
-            continue
-        cells = [c.strip() for c in text.split("\t")]
-        if header is None:
-            header = cells
-            if not check_header(header, required, optional, f"{display}:{number}", problems):
-                return None
-            continue
-        if len(cells) != len(header):
-            problems.append(Problem(
-                f"{display}:{number}",
-                f"expected {len(header)} tab-separated cells, found {len(cells)}",
-            ))
-            continue
-        rows.append(Row(display, number, dict(zip(header, cells, strict=True))))
-    if header is None:
+    reader = RowReader(display, required, optional, problems)
+    rows = list(reader.rows(raw_lines))
+    if not reader.ok:
+        return None
+    if reader.header is None:
         problems.append(Problem(display, "no header line (only comments or blank lines)"))
         return None
-    return Table(display, header, rows, comments, crlf)
+    return Table(display, reader.header, rows, reader.comments, reader.crlf)
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.data.model import Curation
+from kg.data.model import Curation, is_trial_node
 from kg.errors import KGError
 
 if TYPE_CHECKING:
@@ -40,6 +40,6 @@ def expand(conv: curies.Converter, curie: str) -> str:
 
 def entity_curie(entity_id: str) -> str:
     """The CURIE of an exokg entity or trial (``exokg:miR-146a-5p``, ``exokg.trial:NCT…``)."""
-    if entity_id.startswith(("NCT", "trial-")):
+    if is_trial_node(entity_id):
         return f"exokg.trial:{entity_id}"
     return f"exokg:{entity_id}"

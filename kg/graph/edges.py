@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.data import schema
 from kg.data.model import Claim, Curation, Sign, multiply
-
-_CAUSAL = {1: "activates", -1: "inhibits", None: "regulates"}
-_EFFECT = {1: "promotes", -1: "reduces", None: "affects"}
-_MEMBER_TYPES = frozenset({"protein", "mirna", "lncrna", "circrna", "rna", "chemical"})
-_PART_TYPES = frozenset({"pathway", "process", "hallmark"})
+from kg.errors import KGError
 
 
 @dataclass(frozen=True)
 class Edge:
     """A directed edge between two entities, with the records that support it.
 
-    ``claims`` holds claim ids for causal edges and trial-row ids for trial edges; it is
-    empty for hierarchy edges (which come from the vocabulary) and for edges that only come
-    from edge tables in ``extra/``, whose provenance is in ``sources``. ``derived`` marks edges
-    whose sign was worked out from the claim's stated effect rather than stated step by step.
+    ``claims`` holds the ids of every supporting record: claim ids for causal and cargo
+    edges, trial-report ids for trial edges (:attr:`claim_ids` and :attr:`trial_ids` tell
+    them apart). It is empty for hierarchy edges (which come from the vocabulary) and for
+    edges that only come from edge tables in ``extra/``, whose provenance is in ``sources``.
+    ``derived`` marks edges whose sign was worked out from the claim's stated effect rather
+    than stated step by step. ``sign`` is None for an unknown sign and for a parent link,
+    whose predicate has no sign (:attr:`has_sign`).
     """
 
     subject: str
@@ -40,9 +40,28 @@ class Edge:
         """The (subject, predicate, object) triple."""
         return (self.subject, self.predicate, self.object)
 
+    @property
+    def trial_ids(self) -> tuple[str, ...]:
+        """The trial reports behind a trial edge (the ``claims`` of a trial edge)."""
+        return self.claims if self.kind == "trial" else ()
 
-def claim_edges(claim: Claim) -> list[tuple[str, str, str, Sign, bool]]:
+    @property
+    def claim_ids(self) -> tuple[str, ...]:
+        """The claims behind the edge (none for trial edges)."""
+        return () if self.kind == "trial" else self.claims
+
+    @property
+    def has_sign(self) -> bool:
+        """False for a parent link (kind ``hierarchy``), whose predicate has no sign."""
+        return self.kind != "hierarchy"
+
+
+def claim_edges(claim: Claim, cur: Curation | None = None
+                ) -> list[tuple[str, str, str, Sign, bool]]:
     """The edges one claim asserts, in chain order, as (s, p, o, sign, derived).
+
+    The predicates are the rows of ``schema/predicates.tsv`` with role ``cargo``, ``step``
+    and ``effect`` (chosen by sign) of ``cur``'s schema, the shipped schema when None.
 
     Examples
     --------
@@ -57,15 +76,17 @@ def claim_edges(claim: Claim) -> list[tuple[str, str, str, Sign, bool]]:
     ('PTEN', 'reduces', 'angiogenesis', -1, True)
     ('angiogenesis', 'reduces', 'wound', -1, True)
     """
+    names = _claim_predicates(schema.schema_of(cur))
     out: list[tuple[str, str, str, Sign, bool]] = []
     if claim.cargo:
-        out.append((claim.source, "has_cargo", claim.cargo, 1, False))
+        cargo = names["cargo", 0]
+        out.append((claim.source, cargo, claim.cargo, _sign_of(cur, cargo), False))
     prev: tuple[str, ...] = (claim.head,)
     chain: Sign = 1
     for step in claim.mechanism:
         for a in prev:
             for b in step.entities:
-                out.append((a, _CAUSAL[step.sign], b, step.sign, False))
+                out.append((a, names["step", step.sign], b, step.sign, False))
         chain = multiply(chain, step.sign)
         prev = step.entities
     if claim.processes:
@@ -73,15 +94,15 @@ def claim_edges(claim: Claim) -> list[tuple[str, str, str, Sign, bool]]:
             # the sign that makes chain x edge equal the stated effect
             sign = multiply(proc.sign, chain)
             for a in prev:
-                out.append((a, _EFFECT[sign], proc.entity, sign, True))
+                out.append((a, names["effect", sign], proc.entity, sign, True))
             for dis in claim.diseases:
                 dsign = multiply(dis.sign, proc.sign)
-                out.append((proc.entity, _EFFECT[dsign], dis.entity, dsign, True))
+                out.append((proc.entity, names["effect", dsign], dis.entity, dsign, True))
     else:
         for dis in claim.diseases:
             sign = multiply(dis.sign, chain)
             for a in prev:
-                out.append((a, _EFFECT[sign], dis.entity, sign, True))
+                out.append((a, names["effect", sign], dis.entity, sign, True))
     seen: set[tuple[str, str, str]] = set()
     unique = []
     for e in out:
@@ -91,8 +112,26 @@ def claim_edges(claim: Claim) -> list[tuple[str, str, str, Sign, bool]]:
     return unique
 
 
-def hierarchy_predicate(child_type: str, parent_type: str) -> str:
-    """The meaning of a ``parents`` link, from the two entity types.
+def _claim_predicates(cur: Curation) -> dict[tuple[str, Sign], str]:
+    """(role, sign) -> predicate id for the roles a claim makes edges of."""
+    return cur.derived("claim_predicates", lambda: {
+        (role, sign): schema.predicate_for(cur, role, sign).id
+        for role in ("cargo", "step", "effect")
+        for sign in ((1, -1, None) if schema.ROLES[role][1] else (0,))})
+
+
+def _sign_of(cur: Curation | None, predicate: str) -> Sign:
+    """The sign the schema gives every edge of a predicate."""
+    return schema.schema_of(cur).predicates[predicate].edge_sign
+
+
+def hierarchy_predicate(child_type: str, parent_type: str, cur: Curation | None = None) -> str:
+    """The meaning of a ``parents`` link, from the two entity types (``schema/parents.tsv``).
+
+    Raises
+    ------
+    KGError
+        When the schema has no row for the pair (``exokg check`` reports it at the entity).
 
     Examples
     --------
@@ -103,11 +142,10 @@ def hierarchy_predicate(child_type: str, parent_type: str) -> str:
     >>> hierarchy_predicate("disease", "disease")
     'is_a'
     """
-    if child_type in _MEMBER_TYPES and parent_type == "pathway":
-        return "member_of"
-    if child_type in _PART_TYPES and parent_type in _PART_TYPES:
-        return "part_of"
-    return "is_a"
+    rule = schema.parent_rule(schema.schema_of(cur), child_type, parent_type)
+    if rule is None:
+        raise KGError(f"schema/parents.tsv has no row for a {child_type} under a {parent_type}")
+    return rule.predicate
 
 
 def edges(cur: Curation) -> list[Edge]:
@@ -119,32 +157,41 @@ def edges(cur: Curation) -> list[Edge]:
 
 
 def _edges(cur: Curation) -> list[Edge]:
+    """Collect the edges of claims, trials, parent links and ``extra/`` tables, in that order.
+
+    The kind of an edge is its predicate's (``schema/predicates.tsv``); its sign is the one
+    the last claim gives it (claims agree, as ``exokg check`` warns otherwise) or the
+    predicate's; an edge is derived only when every claim behind it derives it.
+    """
+    rows = schema.schema_of(cur)
     support: dict[tuple[str, str, str], list[str]] = {}
     meta: dict[tuple[str, str, str], tuple[Sign, str, bool]] = {}
+
+    def add(key: tuple[str, str, str], record: str | None, sign: Sign, derived: bool) -> None:
+        ids = support.setdefault(key, [])
+        if record is not None:
+            ids.append(record)
+        old = meta.get(key)
+        meta[key] = (sign, rows.predicates[key[1]].kind, derived and (old[2] if old else True))
+
     for claim in cur.claims.values():
-        for s, p, o, sign, derived in claim_edges(claim):
-            support.setdefault((s, p, o), []).append(claim.id)
-            old = meta.get((s, p, o))
-            meta[(s, p, o)] = (sign, "causal" if p != "has_cargo" else "cargo",
-                               derived and (old[2] if old else True))
+        for s, p, o, sign, derived in claim_edges(claim, cur):
+            add((s, p, o), claim.id, sign, derived)
+    uses_source = schema.predicate_for(rows, "trial_source")
+    studies = schema.predicate_for(rows, "trial_disease")
     for trial in cur.trials.values():
         node = trial.node_id
-        support.setdefault((node, "uses_source", trial.source), []).append(trial.id)
-        meta[(node, "uses_source", trial.source)] = (None, "trial", False)
+        add((node, uses_source.id, trial.source), trial.id, uses_source.edge_sign, False)
         for dis in trial.diseases:
-            support.setdefault((node, "treats", dis), []).append(trial.id)
-            meta[(node, "treats", dis)] = (None, "trial", False)
+            add((node, studies.id, dis), trial.id, studies.edge_sign, False)
     for ent in cur.entities.values():
         for parent in ent.parents:
             if parent in cur.entities:
-                pred = hierarchy_predicate(ent.type, cur.entities[parent].type)
-                support.setdefault((ent.id, pred, parent), [])
-                meta[(ent.id, pred, parent)] = (None, "hierarchy", False)
+                pred = hierarchy_predicate(ent.type, cur.entities[parent].type, cur)
+                add((ent.id, pred, parent), None, rows.predicates[pred].edge_sign, False)
     for key in cur.extra_edges:
         if key not in meta:
-            support[key] = []
-            info = cur.predicates[key[1]]
-            meta[key] = ({"+": 1, "-": -1}.get(info.sign), info.kind, False)
+            add(key, None, rows.predicates[key[1]].edge_sign, False)
     return [
         Edge(s, p, o, meta[(s, p, o)][0], meta[(s, p, o)][1], tuple(sorted(set(ids))),
              meta[(s, p, o)][2], tuple(sorted(cur.extra_edges.get((s, p, o), ()))))

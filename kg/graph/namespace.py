@@ -1,16 +1,29 @@
 """The one place the project's IRIs are spelled.
 
 ``EXO`` is an rdflib ``DefinedNamespace`` with ``_fail = True``: a typo in a term raises
-instead of quietly minting a new IRI. ``TERMS`` documents every term (label, comment); the
-export writes them into the graph so a SPARQL user can discover the schema.
+instead of quietly minting a new IRI. ``TERMS`` documents every fixed term (label, comment);
+the export writes them into the graph so a SPARQL user can discover the schema.
+
+Entity classes and edge properties are rows of ``triples/schema/``: :class:`Vocabulary`
+gives their IRIs for one curation and raises :class:`~kg.errors.KGError` for a type or
+predicate the schema does not declare, so no IRI of the ``exo:`` namespace is ever made by
+joining strings (:func:`exo_term` is the one way in).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from kg.graph.terms import PREDICATE_PROPERTY, TYPE_CLASS
+from kg.data.schema import node_types, predicate_property, type_class
+from kg.errors import KGError
+from kg.graph.terms import TERMS
+
+if TYPE_CHECKING:
+    from kg.data.model import Curation
 
 BASE = "https://w3id.org/exokg/"
 
@@ -24,8 +37,8 @@ ATTR = Namespace(BASE + "attribute/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 __all__ = [
-    "ATTR", "BASE", "BIOLINK", "CLAIM", "EDGE", "EXO", "ID", "PREDICATE_PROPERTY",
-    "PROV", "REF", "REPORT", "TERMS", "TRIAL", "TYPE_CLASS",
+    "ATTR", "BASE", "BIOLINK", "CLAIM", "EDGE", "EXO", "ID",
+    "PROV", "REF", "REPORT", "TERMS", "TRIAL", "Vocabulary", "exo_term",
 ]
 
 
@@ -123,69 +136,78 @@ class EXO(DefinedNamespace):
     attributeName: URIRef
 
 
-#: Label and comment of the terms not described by the schema files.
-TERMS: dict[str, tuple[str, str]] = {
-    "Entity": ("entity", "Anything named in the curated vocabulary."),
-    "ClinicalTrial": ("clinical trial", "A registered or published clinical study of an MSC "
-                      "or MSC-exosome product."),
-    "TrialReport": ("trial report", "A clinical trial as one review reports it."),
-    "Claim": ("claim", "One curated mechanism: what one study, as read in one review, says "
-              "an exosome cargo (or the vesicles, or MSCs) from one source does."),
-    "Reference": ("reference", "A published study cited by a review."),
-    "Review": ("review", "One of the source reviews the claims were read in."),
-    "Edge": ("edge statement", "An entity-to-entity edge with its sign and supporting claims "
-             "(an rdf:Statement about the materialised edge)."),
-    "Attribute": ("attribute", "A curated fact about one entity."),
-    "Sign": ("sign", "The direction of a causal edge."),
-    "positive": ("positive", "Activates, up-regulates, promotes or worsens."),
-    "negative": ("negative", "Inhibits, down-regulates, reduces or relieves."),
-    "unknown": ("unknown", "Direction not stated."),
-    "agent": ("agent", "'exosome' (exosomes or their cargo) or 'cells' (MSC cell therapy)."),
-    "source": ("source", "The MSC tissue source of the claim."),
-    "cargo": ("cargo", "The exosome cargo the claim is about."),
-    "donor": ("donor species", "Species of the MSC donor."),
-    "mechanism": ("mechanism", "The signalling chain as curated (operators -> -| -?)."),
-    "involves": ("involves", "An entity of the claim's mechanism chain."),
-    "promotesProcess": ("promotes process", "The claim's agent increases the process."),
-    "reducesProcess": ("reduces process", "The claim's agent decreases the process."),
-    "modulatesProcess": ("modulates process", "The claim's agent changes the process, "
-                         "direction not stated."),
-    "alleviates": ("alleviates", "The claim's agent relieves the disease."),
-    "aggravates": ("aggravates", "The claim's agent worsens the disease."),
-    "modulatesDisease": ("modulates disease", "The claim's agent affects the disease, "
-                         "direction not stated."),
-    "evidence": ("evidence", "in vitro, in vivo or clinical."),
-    "model": ("model", "Experimental model (species, injury model, cells)."),
-    "dose": ("dose", "Route, dose and follow-up."),
-    "citation": ("citation", "The citation as written in the review (REVIEW:NUMBER)."),
-    "location": ("location", "Where in the review the record was read."),
-    "kind": ("edge kind", "'causal', 'cargo', 'trial' or 'hierarchy' (a parent link of the "
-             "vocabulary, which has no sign and no supporting record)."),
-    "sign": ("sign", "Sign of a causal, cargo or trial edge."),
-    "derived": ("derived sign", "True when the sign was worked out from the claim's stated "
-                "effect rather than stated for this step."),
-    "supportedBy": ("supported by", "A claim or trial report that asserts the edge."),
-    "externalSource": ("external source", "The resource an edge merged from an extra edge "
-                       "table comes from (as the table names it)."),
-    "authors": ("authors", "Author list as printed."),
-    "firstAuthor": ("first author", "First author's surname."),
-    "year": ("year", "Publication year as printed."),
-    "journal": ("journal", "Journal as printed."),
-    "volume": ("volume", "Volume as printed."),
-    "issue": ("issue", "Issue as printed."),
-    "pages": ("pages", "Pages or article number as printed."),
-    "doi": ("DOI", "DOI as printed in the review."),
-    "pmid": ("PMID", "PubMed id as printed in the review."),
-    "citedAs": ("cited as", "REVIEW:NUMBER under which a review cites the study."),
-    "trialId": ("trial id", "Registry id (NCT number) or the citation standing for it."),
-    "reportsTrial": ("reports trial", "The trial a trial report describes."),
-    "route": ("route", "Route of administration."),
-    "phase": ("phase", "Trial phase."),
-    "enrollment": ("enrollment", "Number of participants."),
-    "status": ("status", "Recruitment status."),
-    "design": ("design", "Protocol in short."),
-    "outcome": ("outcome", "Endpoints or results in short."),
-    "describes": ("describes", "The entity an attribute is about."),
-    "attributeName": ("attribute name", "obtained_from, advantage, limitation, marker or "
-                      "property."),
-}
+def exo_term(name: str, declared: Collection[str] = ()) -> URIRef:
+    """The IRI of an ``exo:`` term: one of :class:`EXO` or one the schema rows declare.
+
+    Raises
+    ------
+    KGError
+        When neither declares ``name``.
+
+    Examples
+    --------
+    >>> str(exo_term("Claim"))
+    'https://w3id.org/exokg/schema#Claim'
+    >>> exo_term("Lipid")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.KGError: exo:Lipid is not declared (not a term of ... of triples/schema/)
+    >>> str(exo_term("Lipid", declared={"Lipid"}))
+    'https://w3id.org/exokg/schema#Lipid'
+    """
+    if name in declared:
+        return URIRef(EXO._NS + name)
+    try:
+        return EXO[name]
+    except AttributeError as exc:
+        raise KGError(f"exo:{name} is not declared (not a term of kg.graph.namespace.EXO nor "
+                      "a class or property of triples/schema/)") from exc
+
+
+class Vocabulary:
+    """The IRIs of one curation's entity classes and edge properties (from its schema rows).
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> v = Vocabulary(load())
+    >>> str(v.predicate("member_of")), str(v.type_class("trial"))
+    ('https://w3id.org/exokg/schema#memberOf', 'https://w3id.org/exokg/schema#ClinicalTrial')
+    >>> v.type_class("lipid")
+    Traceback (most recent call last):
+    ...
+    kg.errors.KGError: type 'lipid' has no RDF class in schema/types.tsv
+    """
+
+    def __init__(self, cur: Curation) -> None:
+        self.cur = cur
+        declared = {type_class(cur, t) for t in node_types(cur)}
+        declared |= {predicate_property(cur, p) for p in cur.predicates}
+        #: local names the schema rows declare
+        self.declared = frozenset(declared)
+        self._classes = {t: exo_term(type_class(cur, t), self.declared) for t in node_types(cur)}
+        self._properties = {p: exo_term(predicate_property(cur, p), self.declared)
+                            for p in cur.predicates}
+
+    def type_class(self, type_id: str) -> URIRef:
+        """The class of a node type (``KGError`` when the schema has no such type)."""
+        hit = self._classes.get(type_id)
+        return hit if hit is not None else exo_term(type_class(self.cur, type_id))
+
+    def predicate(self, predicate: str) -> URIRef:
+        """The property of a predicate (``KGError`` when the schema has no such predicate)."""
+        hit = self._properties.get(predicate)
+        return hit if hit is not None else exo_term(predicate_property(self.cur, predicate))
+
+    def term(self, name: str) -> URIRef:
+        """Any ``exo:`` term: fixed or declared by this curation's schema."""
+        return exo_term(name, self.declared)
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    """The old ``TYPE_CLASS`` and ``PREDICATE_PROPERTY`` maps (see :mod:`kg.graph.terms`)."""
+    from kg.graph import terms
+
+    if name in ("TYPE_CLASS", "PREDICATE_PROPERTY"):
+        return getattr(terms, name)  # type: ignore[no-any-return]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

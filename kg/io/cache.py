@@ -159,6 +159,19 @@ def store_cached(cur: Curation, build: Any) -> Any:
     return store
 
 
+def store_for(cur: Curation, *, cache: bool = True) -> Any:
+    """The Oxigraph store of ``cur``: from the cache when allowed and the folder is unchanged.
+
+    A curation that did not come through :func:`load_cached` (a subgraph, a curation built
+    in memory) is always built afresh, never answered from a folder's entry.
+    """
+    from kg.graph.rdf import build_store
+
+    if cache and cur.cache_key:
+        return store_cached(cur, build_store)
+    return build_store(cur)
+
+
 def bytes_cached(cur: Curation, name: str, make: Any) -> bytes:
     """``make()`` (bytes, e.g. a serialization), or the copy kept for this folder."""
     base = cache_dir()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from kg.data.model import Curation
+from kg.data.model import Curation, sign_symbol
 from kg.graph.network import build_graph
 from kg.graph.terms import edge_key
 from kg.query.summary import citation_text
@@ -20,7 +20,6 @@ from kg.query.summary import citation_text
 if TYPE_CHECKING:
     import networkx as nx
 
-_SIGN = {1: "+", -1: "-", None: "?"}
 #: The GraphML 1.1 schema the output is written against.
 SCHEMA_LOCATION = ("http://graphml.graphdrawing.org/xmlns "
                    "http://graphml.graphdrawing.org/xmlns/1.1/graphml.xsd")
@@ -36,7 +35,7 @@ def graphml_graph(cur: Curation) -> nx.MultiDiGraph:
     for u, v, key, data in g.edges(keys=True, data=True):
         claims = data["claims"]
         data["edge_id"] = "e" + edge_key(u, key, v)  # all-digit ids read back as ints
-        data["sign"] = _SIGN[data["sign"]] if data["kind"] != "hierarchy" else ""
+        data["sign"] = sign_symbol(data["sign"]) if data["kind"] != "hierarchy" else ""
         data["claims"] = "|".join(claims)
         data["sources"] = "|".join(data["sources"])
         data["citations"] = "|".join(sorted({

@@ -1,7 +1,11 @@
 """Canonical form of the curated files: sorted rows, trimmed cells, LF endings.
 
 ``exokg lint`` lists files that are not in canonical form; ``exokg lint --fix`` rewrites
-them. Content is never changed: only row order, surrounding white space and line endings.
+them. Content is never changed: only row order, white space around cells, blank lines
+(dropped), a byte-order mark (dropped) and line endings (LF). A comment line (``#`` ...)
+belongs to the line after it and moves with that row when the rows are sorted; comments
+above the header stay at the top, comments after the last row stay at the end. A file
+with a line that cannot be read is never rewritten.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 
 from kg.data.curation import COLUMNS
 from kg.data.model import Problem
-from kg.data.tsv import Row, format_table, read_table
+from kg.data.tsv import Row, Table, read_table
 from kg.io.files import atomic_write
 
 _DIGITS = re.compile(r"(\d+)")
@@ -40,6 +44,7 @@ LAYOUT: list[tuple[str, str, Callable[[Row], tuple[object, ...]]]] = [
     ("schema/types.tsv", "types", lambda row: (row.line,)),  # order chosen by hand
     ("schema/predicates.tsv", "predicates", lambda row: (row.line,)),
     ("schema/prefixes.tsv", "prefixes", _by("prefix")),
+    ("schema/parents.tsv", "parents", lambda row: (row.line,)),
     ("reviews.tsv", "reviews", _by("key")),
     ("ambiguous.tsv", "ambiguous", _by("term")),
     ("unmapped.tsv", "unmapped", _by("entity")),
@@ -71,8 +76,62 @@ def _files(root: Path, entry: str) -> list[Path]:
     return []
 
 
+def _comments_by_line(data: bytes) -> tuple[list[str], dict[int, list[str]], list[str]]:
+    r"""The comment lines of a file, by the line they stand above.
+
+    Lines are read as :func:`kg.data.tsv.read_table` reads them (blank lines skipped, a
+    trailing CR and a byte-order mark removed). Returns the comments above the header, the
+    comments above each data line (by its line number), and those after the last line.
+
+    Examples
+    --------
+    >>> _comments_by_line(b"# about\nid\n\n# b's note\nb\na\n# end\n")
+    (['# about'], {5: ["# b's note"]}, ['# end'])
+    """
+    head: list[str] | None = None
+    above: dict[int, list[str]] = {}
+    pending: list[str] = []
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    for number, raw in enumerate(lines, start=1):
+        text = raw.removesuffix(b"\r").decode("utf-8").removeprefix("\ufeff")
+        if not text.strip():
+            continue
+        if text.startswith("#"):
+            pending.append(text)
+            continue
+        if head is None:
+            head = pending
+        elif pending:
+            above[number] = pending
+        pending = []
+    return head or [], above, pending
+
+
+def canonical_text(table: Table, data: bytes,
+                   key: Callable[[Row], tuple[object, ...]]) -> str:
+    """The canonical form of a file read as ``table`` from its bytes ``data``.
+
+    Rows sorted by ``key``, each with the comment lines that stood above it; the comments
+    above the header first and those after the last row last.
+    """
+    head, above, trailing = _comments_by_line(data)
+    lines = [*head, "\t".join(table.header)]
+    for row in sorted(table.rows, key=key):
+        lines.extend(above.get(row.line, []))
+        lines.append("\t".join(row[c] for c in table.header))
+    lines.extend(trailing)
+    return "\n".join(lines) + "\n"
+
+
 def lint(root: Path, *, fix: bool = False) -> LintResult:
-    """Check (and with ``fix``, rewrite) every curated file into canonical form."""
+    """Check (and with ``fix``, rewrite) every curated file into canonical form.
+
+    A file with a problem (a line that cannot be read, a wrong header) is reported in
+    ``problems`` and left as it is, even with ``fix``: rewriting it would drop the lines
+    that could not be read.
+    """
     unformatted: list[str] = []
     fixed: list[str] = []
     problems: list[Problem] = []
@@ -84,10 +143,9 @@ def lint(root: Path, *, fix: bool = False) -> LintResult:
             table = read_table(file, display, required, optional, problems)
             if table is None or len(problems) > before:
                 continue  # a file with broken lines is never rewritten
-            rows = sorted(table.rows, key=key)
-            text = format_table(table.header, [[r[c] for c in table.header] for r in rows],
-                                table.comments)
-            if file.read_bytes() != text.encode("utf-8"):
+            data = file.read_bytes()
+            text = canonical_text(table, data, key)
+            if data != text.encode("utf-8"):
                 unformatted.append(display)
                 if fix:
                     atomic_write(file, text.encode("utf-8"))

@@ -198,3 +198,16 @@ def query(server: Server, text: str, *, compact: bool = False) -> list[dict[str,
                 for b in data["results"]["bindings"]]
     except (KeyError, TypeError) as exc:
         raise RemoteError(f"the server's answer lacks SPARQL results fields ({exc})") from exc
+
+
+def push_curation(server: Server, cur: Any, graph: str = DEFAULT_GRAPH, *,
+                  replace: bool = True, cache: bool = True) -> tuple[int, int]:
+    """Push a curation's graph as Turtle (:func:`push`); return the HTTP status and triples.
+
+    The Turtle is the ``turtle`` export of :mod:`kg.io.formats` (from the cache when the
+    folder is unchanged).
+    """
+    from kg.io.formats import get
+
+    turtle, size = get("turtle").write(cur, cache and bool(cur.cache_key))
+    return push(server, turtle, graph, replace=replace), size

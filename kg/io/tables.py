@@ -7,14 +7,17 @@ supporting claims); lists are ``|``-separated.
 
 Node ids: a node with an exact cross-reference in a namespace Biolink knows gets that CURIE
 as its id, spelled with Biolink's prefix (``HGNC:3819``, ``MONDO:0004975``,
-``mirbase:MI0000477``); :data:`NODE_IDS` gives the order of preference per entity type and
-the concrete Biolink class each choice implies (an HGNC gene is a ``biolink:Gene``, a UniProt
-entry a ``biolink:Protein``); a trial with an NCT number is ``CLINICALTRIALS:NCT…`` (Biolink's
-id prefix for ``ClinicalTrial``). The local CURIE (``exokg:FOXO1``) is then kept in ``xref``.
+``mirbase:MI0000477``); the ``kgx_ids`` column of ``schema/types.tsv`` gives the order of
+preference per entity type and the concrete Biolink class each choice implies (an HGNC gene
+is a ``biolink:Gene``, a UniProt entry a ``biolink:Protein``); a trial with an NCT number
+is ``CLINICALTRIALS:NCT…`` (Biolink's id prefix for ``ClinicalTrial``). The local CURIE
+(``exokg:FOXO1``) is then kept in ``xref``.
 A node keeps its local id when it has no such xref, or when another node carries it too.
 
 Edges: causal edges use Biolink's qualified form (``affects`` with ``qualified_predicate =
-causes`` and the direction, increased/decreased, when the sign is known). Hierarchy links are
+causes`` and the direction, increased/decreased, when the sign is known). The predicate and
+its direction are columns of ``schema/predicates.tsv`` (``biolink``, ``kgx``, ``kgx_inverse``)
+and, for parent links, of ``schema/parents.tsv`` (``kgx`` per type pair). Hierarchy links are
 written as Biolink states them: ``part_of`` in its canonical direction (``parent has_part
 child``), ``is_a`` as ``subclass_of`` between ontology classes, ``derives_from`` between RNAs
 (a mature miRNA arm comes from its precursor) and ``member_of`` for genes and chemicals in a
@@ -36,11 +39,12 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from kg.data.model import Curation
+from kg.data import schema
+from kg.data.model import NCT_PREFIX, Curation, sign_symbol
 from kg.errors import ExportError
 from kg.graph.curie import entity_curie
 from kg.graph.edges import Edge, edges, trial_nodes
-from kg.graph.terms import PREDICATE_PROPERTY, edge_key
+from kg.graph.terms import edge_key
 from kg.io.files import atomic_write, check_target
 from kg.query.summary import citation_text
 
@@ -60,49 +64,23 @@ BIOLINK_PREFIX: dict[str, str] = {
     "pubmed": "PMID", "doi": "doi",
 }
 
-#: Per entity type: the xref prefixes usable as KGX id, best first, each with the Biolink
-#: class a node identified that way belongs to.
-NODE_IDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "protein": (("hgnc", "biolink:Gene"), ("ncbigene", "biolink:Gene"),
-                ("uniprot", "biolink:Protein"), ("chebi", "biolink:ChemicalEntity")),
-    "mirna": (("mirbase", "biolink:MicroRNA"), ("rnacentral", "biolink:MicroRNA"),
-              ("hgnc", "biolink:MicroRNA"), ("ncbigene", "biolink:MicroRNA")),
-    "lncrna": (("rnacentral", "biolink:NoncodingRNAProduct"),
-               ("ncbigene", "biolink:NoncodingRNAProduct"), ("hgnc", "biolink:Gene")),
-    "circrna": (("rnacentral", "biolink:NoncodingRNAProduct"),),
-    "rna": (("rnacentral", "biolink:RNAProduct"),),
-    "chemical": (("chebi", "biolink:ChemicalEntity"),),
-    "pathway": (("go", "biolink:Pathway"), ("reactome", "biolink:Pathway"),
-                ("wikipathways", "biolink:Pathway"), ("kegg.pathway", "biolink:Pathway")),
-    "process": (("go", "biolink:BiologicalProcess"), ("reactome", "biolink:BiologicalProcess"),
-                ("hp", "biolink:PhenotypicFeature"), ("mondo", "biolink:Disease"),
-                ("doid", "biolink:Disease")),
-    "hallmark": (("go", "biolink:BiologicalProcess"),),
-    "disease": (("mondo", "biolink:Disease"), ("doid", "biolink:Disease"),
-                ("hp", "biolink:PhenotypicFeature"), ("efo", "biolink:DiseaseOrPhenotypicFeature")),
-    "source": (("cl", "biolink:Cell"), ("uberon", "biolink:Cell")),
-    "cell": (("cl", "biolink:Cell"), ("uberon", "biolink:Cell")),
-}
 #: An exact xref in one of these namespaces fixes the class even when it cannot be the id.
 _CLASS_ONLY = {"fplx": "biolink:GeneFamily"}
-#: Entity types whose ``is_a`` links are not class-to-class (Biolink ``subclass_of`` holds
-#: between ontology classes only).
-_RNA_TYPES = frozenset({"mirna", "lncrna", "circrna", "rna"})
-_GROUP_TYPES = frozenset({"protein", "chemical"})
+
+
+def __getattr__(name: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``NODE_IDS``, the old map of KGX id prefixes per type, read from the shipped schema."""
+    if name == "NODE_IDS":
+        return {t.id: t.kgx_ids for t in schema.shipped_schema().types.values()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _nodes(cur: Curation) -> list[tuple[str, str, str, list[str], list[str]]]:
     """(id, type, label, synonyms, xrefs) of every node, sorted."""
     out = [(e.id, e.type, e.label, list(e.synonyms), list(e.xrefs))
            for e in cur.entities.values()]
-    out += [(t, "trial", t, [], []) for t in trial_nodes(cur)]
+    out += [(t, schema.TRIAL_TYPE, t, [], []) for t in trial_nodes(cur)]
     return sorted(out)
-
-
-def _category(cur: Curation, node_type: str) -> str:
-    if node_type == "trial":
-        return "biolink:ClinicalTrial"
-    return cur.types[node_type].biolink
 
 
 def biolink_curie(curie: str) -> str:
@@ -120,8 +98,8 @@ def biolink_curie(curie: str) -> str:
 def kgx_nodes(cur: Curation) -> dict[str, tuple[str, str]]:
     """Node id -> (KGX id, Biolink category), for every entity and trial.
 
-    The id is the node's most preferred usable xref (:data:`NODE_IDS`) that no other node
-    carries, else the local CURIE.
+    The id is the node's most preferred usable xref (``kgx_ids`` of its type's row) that no
+    other node carries, else the local CURIE.
     """
     nodes = _nodes(cur)
     uses = Counter(x for *_, xrefs in nodes for x in set(xrefs))
@@ -131,34 +109,28 @@ def kgx_nodes(cur: Curation) -> dict[str, tuple[str, str]]:
         for x in sorted(xrefs):
             if uses[x] == 1:
                 by_prefix.setdefault(x.split(":", 1)[0], x)
-        pick = next(((by_prefix[p], cat) for p, cat in NODE_IDS.get(node_type, ())
+        row = cur.types.get(node_type)
+        pick = next(((by_prefix[p], cat) for p, cat in (row.kgx_ids if row else ())
                      if p in by_prefix), None)
         if pick is not None:
             chosen[node] = (biolink_curie(pick[0]), pick[1])
-        elif node_type == "trial" and node.startswith("NCT"):
-            chosen[node] = (f"CLINICALTRIALS:{node}", "biolink:ClinicalTrial")
+        elif node_type == schema.TRIAL_TYPE and node.startswith(NCT_PREFIX):
+            chosen[node] = (f"CLINICALTRIALS:{node}", schema.TRIAL_CATEGORY)
         else:
             prefixes = {x.split(":", 1)[0] for x in xrefs}
             cat = next((c for p, c in _CLASS_ONLY.items() if p in prefixes),
-                       _category(cur, node_type))
+                       schema.category(cur, node_type))
             chosen[node] = (entity_curie(node), cat)
     return chosen
 
 
 def kgx_predicate(cur: Curation, e: Edge) -> tuple[str, bool]:
-    """The Biolink predicate of an edge, and whether it runs object -> subject."""
-    if e.predicate == "part_of":
-        return "biolink:has_part", True
-    if e.predicate == "is_a":
-        child = cur.entities[e.subject].type if e.subject in cur.entities else ""
-        if child in _RNA_TYPES:
-            return "biolink:derives_from", False
-        if child in _GROUP_TYPES:
-            return "biolink:member_of", False
-        return "biolink:subclass_of", False
-    if e.predicate == "treats":
-        return "biolink:related_to_at_instance_level", False
-    return cur.predicates[e.predicate].biolink, False
+    """The Biolink predicate of an edge, and whether it runs object -> subject.
+
+    Read from the schema rows (:func:`kg.data.schema.kgx_predicate`).
+    """
+    pred = schema.kgx_predicate(cur, e.subject, e.predicate, e.object)
+    return pred.predicate, pred.inverse
 
 
 def _publications(cur: Curation, e: Edge) -> list[str]:
@@ -203,7 +175,7 @@ def kgx_tables(cur: Curation) -> tuple[bytes, bytes]:
         rows.append([
             f"exokg.edge:{edge_key(*e.key)}", subject, predicate, obj,
             "biolink:causes" if direction else "", direction,
-            f"exo:{PREDICATE_PROPERTY[e.predicate]}",
+            f"exo:{schema.predicate_property(cur, e.predicate)}",
             "knowledge_assertion", "manual_agent", INFORES,
             "|".join(_publications(cur, e)) if e.claims else "", "|".join(e.claims)])
     rows.sort()
@@ -222,7 +194,7 @@ def neo4j_tables(cur: Curation) -> tuple[bytes, bytes]:
     for e in edges(cur):
         cites = sorted({clean(citation_text(cur, r)) for c in e.claims if c in cur.claims
                         for r in cur.claims[c].refs})
-        sign = {1: "+", -1: "-", None: "?"}[e.sign] if e.kind != "hierarchy" else ""
+        sign = sign_symbol(e.sign) if e.has_sign else ""
         rels.append([e.subject, e.object, e.predicate.upper(), sign, ";".join(e.claims),
                      ";".join(cites)])
     return (_tsv(["id:ID", "name", ":LABEL", "synonyms:string[]"], nodes, ","),

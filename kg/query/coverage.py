@@ -121,32 +121,7 @@ def xref_coverage(cur: Curation) -> dict[str, dict[str, Any]]:
 
 
 def coverage_text(data: dict[str, Any]) -> str:
-    """The coverage report as text (what ``exokg coverage`` prints)."""
-    lines = []
-    for review, places in data["claims_by_place"].items():
-        lines.append(f"{review}: {sum(places.values())} records")
-        lines += [f"  {where:<48} {n:>4}" for where, n in places.items()]
-    lines.append(f"references ({data['studies']} distinct studies):")
-    for review, ref in data["references"].items():
-        lines.append(f"  {review}: {ref['listed']} listed, {ref['cited_by_records']} cited by "
-                     "claims/trials/attributes")
-        if ref["not_cited"]:
-            lines.append(f"    not cited by any record: {ref['not_cited']}")
-    lines.append("standard identifiers (verified against the authority's file), per type:")
-    lines.append(f"  {'type':<10} {'entities':>8} {'exact':>6} {'related':>8} {'unmapped':>9} "
-                 f"{'unchecked':>9} {'share':>6}")
-    for etype, row in data["xrefs"].items():
-        lines.append(f"  {etype:<10} {row['entities']:>8} {row['exact']:>6} "
-                     f"{row['related_only']:>8} {row['unmapped']:>9} {row['unchecked']:>9} "
-                     f"{row['share']:>6.0%}")
-    lines.append("  (related: only a close, broad or narrow match; share: exact or related)")
-    if data["unmapped"]:
-        lines.append(f"entities with no standard counterpart ({len(data['unmapped'])}):")
-        lines += [f"  {ent}: {why}" for ent, why in data["unmapped"].items()]
-    if data["unchecked"]:
-        lines.append(f"entities not yet checked ({len(data['unchecked'])}): "
-                     + ", ".join(data["unchecked"]))
-    missing = data["claims_without_condition"]
-    lines.append(f"claims without a condition ({len(missing)}):")
-    lines += [f"  {cid}: {why}" for cid, why in missing.items()]
-    return "\n".join(lines) + "\n"
+    """Deprecated: the report's text is made by :func:`kg.view.text.coverage_text`."""
+    from kg.view.text import coverage_text as render
+
+    return render(data)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -26,9 +28,6 @@ from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, multiply
 from kg.errors import KGError
 from kg.graph.edges import Edge, edges
-
-if TYPE_CHECKING:
-    pass
 
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
@@ -74,8 +73,12 @@ class Hop:
 
 
 @dataclass(frozen=True)
-class Path:
-    """One path of a query result."""
+class GraphPath:
+    """One path of a query result: its entities, hops, asserting claims, studies and score.
+
+    Called ``Path`` before exokg 0.2, a name that read as :class:`pathlib.Path`; the old
+    name still imports from this module, with a DeprecationWarning, until 0.3.
+    """
 
     nodes: tuple[str, ...]
     hops: tuple[Hop, ...]
@@ -104,13 +107,27 @@ class Path:
         return "asserted" if self.asserted else "inferred"
 
 
+if TYPE_CHECKING:
+    #: Deprecated name of :class:`GraphPath`; at run time it comes from :func:`__getattr__`.
+    Path = GraphPath
+
+
+def __getattr__(name: str) -> Any:
+    """The deprecated name ``Path`` (now :class:`GraphPath`), with a DeprecationWarning."""
+    if name == "Path":
+        warnings.warn("kg.query.paths.Path is now kg.query.paths.GraphPath; the old name "
+                      "goes in exokg 0.3", DeprecationWarning, stacklevel=2)
+        return GraphPath
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @dataclass
 class PathResult:
     """Paths found by :func:`paths`, and how the search ended."""
 
     source: str
     target: str
-    paths: list[Path] = field(default_factory=list)
+    paths: list[GraphPath] = field(default_factory=list)
     found: int = 0
     capped: bool = False
     timed_out: bool = False
@@ -220,7 +237,7 @@ class _HopIndex:
         return len(frozenset().union(*(self.keys[c] for c in claims)))
 
 
-def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]) -> Path:
+def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]) -> GraphPath:
     parts = [index.hop(u, v) for u, v in pairwise(nodes)]
     hops = tuple(h for h, _, _ in parts)
     common = set(parts[0][1])
@@ -239,8 +256,8 @@ def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]
         studies = index.studies(common)
     else:
         studies = min(n for _, _, n in parts)
-    return Path(nodes, hops, tuple(sorted(common)), studies,
-                round(path_score(nodes, degrees), 12))
+    return GraphPath(nodes, hops, tuple(sorted(common)), studies,
+                     round(path_score(nodes, degrees), 12))
 
 
 def prepare(cur: Curation) -> None:
@@ -254,9 +271,144 @@ def prepare(cur: Curation) -> None:
     _HopIndex(adj, cur)  # per-claim study keys
 
 
-def rank_key(path: Path) -> tuple[Any, ...]:
+def rank_key(path: GraphPath) -> tuple[Any, ...]:
     """Sort key: asserted first, more studies, higher score, then ids (deterministic)."""
     return (not path.asserted, -path.studies, -path.score, len(path.nodes), path.nodes)
+
+
+def _endpoint_ids(cur: Curation, source: str, target: str, via: Iterable[str],
+                  avoid: Iterable[str], max_hops: int
+                  ) -> tuple[str, str, frozenset[str], frozenset[str]]:
+    """Resolve the query's names to entity ids and reject contradictory options.
+
+    Raises
+    ------
+    QueryError
+        When ``max_hops`` is below 1, source and target are one entity, an entity is both
+        in ``via`` and ``avoid``, or ``avoid`` names the source or the target.
+    """
+    source, target = entity_id(cur, source), entity_id(cur, target)
+    via_set = frozenset(entity_id(cur, v) for v in via)
+    avoid_set = frozenset(entity_id(cur, a) for a in avoid)
+    if max_hops < 1:
+        raise QueryError("--max-hops must be at least 1")
+    if source == target:
+        raise QueryError("source and target are the same entity")
+    if via_set & avoid_set:
+        both = ", ".join(sorted(via_set & avoid_set))
+        raise QueryError(f"cannot both pass through and avoid {both}")
+    if {source, target} & avoid_set:
+        raise QueryError("cannot avoid the source or the target itself")
+    return source, target, via_set, avoid_set
+
+
+def _search_graph(cur: Curation, evidence: str | None, agent: str | None
+                  ) -> tuple[dict[str, dict[str, list[Edge]]], dict[str, set[str]]]:
+    """The adjacency a query walks and its reverse: cached, or filtered by claim.
+
+    Without filters both come from the curation's cache (built once, see :func:`prepare`);
+    with ``evidence`` or ``agent`` they are built for this query from the claims that pass.
+    """
+    if evidence or agent:
+        adj = causal_adjacency(cur, select_claims(cur, evidence=evidence, agent=agent))
+        return adj, _reverse(adj)
+    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
+    return adj, cur.derived("reverse", lambda: _reverse(adj))
+
+
+def _full_degrees(cur: Curation) -> dict[str, int]:
+    """Degrees in the whole causal graph (path scores ignore the query's filters)."""
+    return cur.derived("degrees", lambda: _degrees(
+        cur.derived("adjacency", lambda: causal_adjacency(cur))))
+
+
+def _ends(cur: Curation, source: str, target: str, avoid: frozenset[str],
+          include_subtypes: bool) -> tuple[set[str], set[str]]:
+    """Where paths may start and end: the entities, with their narrower ones if asked.
+
+    An entity that is both (a source narrower than the target, say) only ends paths, and
+    avoided entities do neither.
+    """
+    ends = {target} | (descendants(cur, target) if include_subtypes else set())
+    starts = {source} | (descendants(cur, source) if include_subtypes else set())
+    ends -= avoid
+    starts -= avoid | ends
+    return starts, ends
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One depth-first walk: the graph, where it starts and ends, and its bounds."""
+
+    adj: dict[str, dict[str, list[Edge]]]
+    dist: dict[str, int]
+    starts: set[str]
+    ends: set[str]
+    avoid: frozenset[str]
+    max_hops: int
+
+
+def _walk(search: _Search, keep: Callable[[tuple[str, ...]], GraphPath | None],
+          max_paths: int, deadline: float) -> tuple[list[GraphPath], bool, bool]:
+    """Walk every simple path that can still reach an end; ``keep`` judges each one found.
+
+    Depth-first, children in sorted order so that a capped search is deterministic; a
+    branch is only followed when the breadth-first distances ``search.dist`` say an end is
+    still within the hops left. Returns the kept paths and whether the search stopped on
+    ``max_paths`` (``capped``) or on ``deadline`` (``timed_out``, checked every 1024 steps).
+    """
+    adj, dist, ends, avoid, max_hops = (search.adj, search.dist, search.ends, search.avoid,
+                                        search.max_hops)
+    far = max_hops + 1
+    found: list[GraphPath] = []
+    capped = timed_out = False
+    stack: list[tuple[str, ...]] = [
+        (s,) for s in sorted(search.starts, reverse=True) if dist.get(s, far) <= max_hops]
+    # successors worth following from a node with a given number of hops left, in the
+    # reverse-sorted order the stack needs (children come off it sorted)
+    useful: dict[tuple[str, int], list[str]] = {}
+    steps = 0
+    while stack:
+        nodes = stack.pop()
+        if len(found) >= max_paths:
+            capped = True
+            break
+        steps += 1
+        if not steps & 1023 and time.monotonic() > deadline:
+            timed_out = True
+            break
+        last = nodes[-1]
+        if last in ends:
+            path = keep(nodes)
+            if path is not None:
+                found.append(path)
+            continue
+        left = max_hops - (len(nodes) - 1)
+        nexts = useful.get((last, left))
+        if nexts is None:
+            nexts = useful[(last, left)] = sorted(
+                (v for v in adj.get(last, {})
+                 if dist.get(v, far) <= left - 1 and v not in avoid), reverse=True)
+        for nxt in nexts:
+            if nxt not in nodes:
+                stack.append((*nodes, nxt))
+    return found, capped, timed_out
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the duration of a search.
+
+    The search makes many short-lived tuples and no reference cycles: the collector would
+    only rescan the (large) loaded graph again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def paths(
@@ -319,82 +471,25 @@ def paths(
     >>> all(p.nodes[-1] in ends for p in res.paths)
     True
     """
-    source, target = entity_id(cur, source), entity_id(cur, target)
-    via_set = {entity_id(cur, v) for v in via}
-    avoid_set = {entity_id(cur, a) for a in avoid}
-    if max_hops < 1:
-        raise QueryError("--max-hops must be at least 1")
-    if source == target:
-        raise QueryError("source and target are the same entity")
-    if via_set & avoid_set:
-        both = ", ".join(sorted(via_set & avoid_set))
-        raise QueryError(f"cannot both pass through and avoid {both}")
-    if {source, target} & avoid_set:
-        raise QueryError("cannot avoid the source or the target itself")
-    if evidence or agent:
-        adj = causal_adjacency(cur, select_claims(cur, evidence=evidence, agent=agent))
-    else:
-        adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
-    degrees = cur.derived("degrees", lambda: _degrees(
-        cur.derived("adjacency", lambda: causal_adjacency(cur))))
-    ends = {target} | (descendants(cur, target) if include_subtypes else set())
-    starts = {source} | (descendants(cur, source) if include_subtypes else set())
-    ends -= avoid_set
-    starts -= avoid_set | ends
-    if evidence or agent:
-        reverse = _reverse(adj)
-    else:
-        reverse = cur.derived("reverse", lambda: _reverse(adj))
-    dist = _distances_to(reverse, ends)
-    result = PathResult(source, target, max_hops=max_hops)
-    deadline = time.monotonic() + timeout
+    source, target, via_set, avoid_set = _endpoint_ids(cur, source, target, via, avoid,
+                                                       max_hops)
+    adj, reverse = _search_graph(cur, evidence, agent)
+    degrees = _full_degrees(cur)
+    starts, ends = _ends(cur, source, target, avoid_set, include_subtypes)
+    search = _Search(adj, _distances_to(reverse, ends), starts, ends, avoid_set, max_hops)
     index = _HopIndex(adj, cur)
-    found: list[Path] = []
-    stack: list[tuple[str, ...]] = [
-        (s,) for s in sorted(starts, reverse=True) if dist.get(s, max_hops + 1) <= max_hops]
-    # the search makes many short-lived tuples and no reference cycles: the cyclic
-    # collector would only rescan the (large) loaded graph again and again
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        # successors worth following from a node with a given number of hops left, in the
-        # reverse-sorted order the stack needs (children come off it sorted)
-        useful: dict[tuple[str, int], list[str]] = {}
-        far = max_hops + 1
-        steps = 0
-        # depth-first, children in sorted order so that a capped search is deterministic
-        while stack:
-            nodes = stack.pop()
-            if len(found) >= max_paths:
-                result.capped = True
-                break
-            steps += 1
-            if not steps & 1023 and time.monotonic() > deadline:
-                result.timed_out = True
-                break
-            last = nodes[-1]
-            if last in ends:
-                if via_set <= set(nodes):
-                    path = _make_path(nodes, index, degrees)
-                    if path.asserted or not asserted_only:
-                        found.append(path)
-                continue
-            left = max_hops - (len(nodes) - 1)
-            nexts = useful.get((last, left))
-            if nexts is None:
-                nexts = useful[(last, left)] = sorted(
-                    (v for v in adj.get(last, {})
-                     if dist.get(v, far) <= left - 1 and v not in avoid_set), reverse=True)
-            for nxt in nexts:
-                if nxt not in nodes:
-                    stack.append((*nodes, nxt))
-    finally:
-        if enabled:
-            gc.enable()
+
+    def keep(nodes: tuple[str, ...]) -> GraphPath | None:
+        if not via_set <= set(nodes):
+            return None
+        path = _make_path(nodes, index, degrees)
+        return path if path.asserted or not asserted_only else None
+
+    with _no_cyclic_gc():
+        found, capped, timed_out = _walk(search, keep, max_paths,
+                                         time.monotonic() + timeout)
     found.sort(key=rank_key)
-    result.paths = found
-    result.found = len(found)
-    return result
+    return PathResult(source, target, found, len(found), capped, timed_out, max_hops)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,6 @@ Several measures side by side, each explained by plain counts:
 - ``betweenness``: share of shortest source -> disease routes through the node, on the
   causal flow graph (source -> cargo -> target/pathway -> process -> disease);
 - ``pagerank`` and ``degree`` on the same graph;
-
-The graph the user sees is networkx (:func:`flow_graph`); the measures are computed by
-python-igraph's compiled kernels on a copy of it (subset betweenness equal to networkx's
-``betweenness_centrality_subset`` to 1e-12, PageRank within networkx's own tolerance), which
-is what keeps the permutation z-score affordable on large graphs.
 - ``z``: how far the betweenness stands above what degree-preserving random rewiring of
   the same graph gives (a permutation z-score). A hub that is only popular (many edges)
   keeps its betweenness under rewiring and gets a z near 0; one that is structurally
@@ -19,6 +14,18 @@ is what keeps the permutation z-score affordable on large graphs.
 
 With ``level="family"`` every pathway is first merged into its broadest pathway ancestor
 (``PI3K/Akt/mTOR`` counts toward ``PI3K–Akt``).
+
+The graph the user sees is networkx (:func:`flow_graph`); the measures are computed by
+python-igraph's compiled kernels on a copy of it, which is what keeps the permutation
+z-score affordable on large graphs. How close they are to networkx, as
+``tests/test_paths.py`` checks on the curated graph:
+
+- the subset betweenness the kernel computes equals networkx's
+  ``betweenness_centrality_subset(normalized=False)`` to 1e-12 (absolute);
+- its PageRank is the converged value, which networkx's ``pagerank`` reaches within its
+  own tolerance (``tol=1e-6`` per node, times the number of nodes);
+- a :class:`RankRow` reports both rounded to :data:`DECIMALS` (6) decimals, so that output
+  is the same on every platform: a row's value is within 5e-7 of the unrounded one.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ if TYPE_CHECKING:
 #: Above this many nodes, betweenness is estimated from a seeded sample of sources.
 EXACT_LIMIT = 5000
 DEFAULT_PERMUTATIONS = 20
+#: Decimals of the betweenness and PageRank a :class:`RankRow` reports.
+DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,85 @@ def _betweenness(h: Any, sources: list[int], targets: list[int], sample: int | N
     return [float(x) for x in h.betweenness(directed=True, sources=sources, targets=targets)]
 
 
+def _check_rank_options(cur: Curation, entity_type: str, permutations: int) -> None:
+    """Reject an unknown entity type or a negative number of permutations."""
+    if entity_type not in cur.types:
+        raise QueryError(f"unknown type '{entity_type}' (known: {', '.join(sorted(cur.types))})")
+    if permutations < 0:
+        raise QueryError("--permutations must be 0 or more")
+
+
+def _null_betweenness(h: Any, candidates: list[int], sources: list[int], targets: list[int],
+                      sample: int | None, seed: int, permutations: int
+                      ) -> dict[int, list[float]]:
+    """Betweenness of each candidate in ``permutations`` degree-preserving rewirings of ``h``.
+
+    One chain of swaps (in/out degrees kept, no multi-edges): 10 swaps per edge to forget
+    the observed graph, then 2 per edge between samples. igraph draws from a Python RNG; a
+    seeded one makes the rewiring reproducible, and the module-level default is put back
+    afterwards.
+    """
+    igraph = _igraph()
+    null: dict[int, list[float]] = {i: [] for i in candidates}
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        perm = h.copy()
+        for k in range(permutations):
+            if perm.ecount() > 1:
+                perm.rewire(n=(10 if k == 0 else 2) * perm.ecount())
+            values = _betweenness(perm, sources, targets, sample, seed)
+            for i in candidates:
+                null[i].append(values[i])
+    finally:
+        igraph.set_random_number_generator(random)
+    return null
+
+
+def z_score(observed: float, null: list[float]) -> float | None:
+    """How many standard deviations ``observed`` lies above the mean of ``null`` (3 decimals).
+
+    None when there is no null sample or it does not vary.
+
+    Examples
+    --------
+    >>> z_score(4.0, [1.0, 3.0])  # mean 2, standard deviation 1
+    2.0
+    >>> z_score(4.0, [2.0, 2.0]) is None
+    True
+    """
+    if not null:
+        return None
+    mean = sum(null) / len(null)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in null) / len(null))
+    return round((observed - mean) / sd, 3) if sd > 0 else None
+
+
+def _members(merge: dict[str, str]) -> dict[str, list[str]]:
+    """The pathways merged into each family (``level="family"``), by family."""
+    members: dict[str, list[str]] = {}
+    for ent_id, fam in merge.items():
+        if ent_id != fam:
+            members.setdefault(fam, []).append(ent_id)
+    return members
+
+
+def _claims_by_entity(cur: Curation) -> dict[str, list[Claim]]:
+    """The claims that name each entity other than their source."""
+    by_entity: dict[str, list[Claim]] = {}
+    for claim in cur.claims.values():
+        for ent in set(claim.entities()) - {claim.source}:
+            by_entity.setdefault(ent, []).append(claim)
+    return by_entity
+
+
+def _counts(cur: Curation, involved: list[Claim]) -> tuple[int, int, int, int]:
+    """Distinct cargos, diseases, studies and claims among ``involved``."""
+    return (len({c.cargo for c in involved if c.cargo}),
+            len({d.entity for c in involved for d in c.diseases}),
+            len({k for c in involved for k in cur.study_keys(c)}),
+            len(involved))
+
+
 def rank(
     cur: Curation,
     *,
@@ -198,7 +286,8 @@ def rank(
     Returns
     -------
     RankResult
-        Rows sorted by betweenness, then PageRank, then degree, then id.
+        Rows sorted by betweenness, then PageRank, then degree, then id. Betweenness and
+        PageRank are rounded to 6 decimals (see :data:`DECIMALS`), z to 3.
 
     Examples
     --------
@@ -207,11 +296,7 @@ def rank(
     >>> res.rows[0].betweenness >= res.rows[-1].betweenness
     True
     """
-    igraph = _igraph()
-    if entity_type not in cur.types:
-        raise QueryError(f"unknown type '{entity_type}' (known: {', '.join(sorted(cur.types))})")
-    if permutations < 0:
-        raise QueryError("--permutations must be 0 or more")
+    _check_rank_options(cur, entity_type, permutations)
     pairs, merge = flow_edges(cur, level)
     h, names = _to_igraph(pairs)
     index = {n: i for i, n in enumerate(names)}
@@ -221,55 +306,24 @@ def rank(
                 if cur.entities.get(n) is not None and cur.entities[n].type == t]
 
     sources, targets = of_type("source"), of_type("disease")
-    sample = None
-    if h.vcount() > EXACT_LIMIT:
-        sample = max(10, min(len(sources), 100))
+    sample = max(10, min(len(sources), 100)) if h.vcount() > EXACT_LIMIT else None
     observed = _betweenness(h, sources, targets, sample, seed)
     pagerank = h.pagerank(directed=True) if h.vcount() else []
     candidates = sorted(of_type(entity_type))
-    null: dict[int, list[float]] = {i: [] for i in candidates}
-    # igraph draws from a Python RNG; a seeded one makes the rewiring reproducible,
-    # and the module-level default is put back afterwards
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        # one chain of degree-preserving swaps (in/out degrees kept, no multi-edges):
-        # 10 swaps per edge to forget the observed graph, then 2 per edge between samples
-        perm = h.copy()
-        for k in range(permutations):
-            if perm.ecount() > 1:
-                perm.rewire(n=(10 if k == 0 else 2) * perm.ecount())
-            values = _betweenness(perm, sources, targets, sample, seed)
-            for i in candidates:
-                null[i].append(values[i])
-    finally:
-        igraph.set_random_number_generator(random)
-    members: dict[str, list[str]] = {}
-    for ent_id, fam in merge.items():
-        if ent_id != fam:
-            members.setdefault(fam, []).append(ent_id)
-    by_entity: dict[str, list[Claim]] = {}
-    for claim in cur.claims.values():
-        for ent in set(claim.entities()) - {claim.source}:
-            by_entity.setdefault(ent, []).append(claim)
+    null = _null_betweenness(h, candidates, sources, targets, sample, seed, permutations)
+    members = _members(merge)
+    by_entity = _claims_by_entity(cur)
     rows = []
     for i in candidates:
         n = names[i]
         involved = list({c.id: c for g in (n, *members.get(n, []))
                          for c in by_entity.get(g, [])}.values())
-        z = None
-        if permutations:
-            values = null[i]
-            mean = sum(values) / len(values)
-            sd = math.sqrt(sum((x - mean) ** 2 for x in values) / len(values))
-            z = round((observed[i] - mean) / sd, 3) if sd > 0 else None
+        cargos, diseases, studies, claims = _counts(cur, involved)
         rows.append(RankRow(
-            entity=n, label=cur.label(n),
-            betweenness=round(observed[i], 6), z=z,
-            pagerank=round(pagerank[i], 6), degree=int(h.degree(i)),
-            cargos=len({c.cargo for c in involved if c.cargo}),
-            diseases=len({d.entity for c in involved for d in c.diseases}),
-            studies=len({k for c in involved for k in cur.study_keys(c)}),
-            claims=len(involved), members=tuple(sorted(members.get(n, [])))))
+            entity=n, label=cur.label(n), betweenness=round(observed[i], DECIMALS),
+            z=z_score(observed[i], null[i]), pagerank=round(pagerank[i], DECIMALS),
+            degree=int(h.degree(i)), cargos=cargos, diseases=diseases, studies=studies,
+            claims=claims, members=tuple(sorted(members.get(n, [])))))
     rows.sort(key=lambda r: (-r.betweenness, -r.pagerank, -r.degree, r.entity))
     if limit is not None:
         rows = rows[:limit]

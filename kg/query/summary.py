@@ -77,27 +77,25 @@ def claim_summary(cur: Curation, claim: Claim) -> str:
     return " : ".join(parts)
 
 
-def card(cur: Curation, entity: str) -> dict[str, Any]:
-    """Everything known about one entity (a name, synonym or id), as plain data.
-
-    Raises
-    ------
-    UnknownEntityError, AmbiguousNameError
-        When the name resolves to no entity, or to several.
-    """
-    from kg.data.curation import entity_id as resolve_id
-
-    entity_id = resolve_id(cur, entity)
-    ent = cur.entities[entity_id]
-    children = sorted(e.id for e in cur.entities.values() if entity_id in e.parents)
+def _card_claims(cur: Curation, entity_id: str, narrower: set[str]) -> list[dict[str, Any]]:
+    """The claims naming ``entity_id`` (or, marked with ``via``, one of ``narrower``)."""
     claims = []
     for claim in sorted(cur.claims.values(), key=lambda c: c.id):
         roles = claim_roles(claim, entity_id)
+        via = ""
+        if not roles:
+            for other in sorted(narrower):
+                roles = claim_roles(claim, other)
+                if roles:
+                    via = other
+                    break
         if not roles:
             continue
         claims.append({
             "id": claim.id,
             "roles": roles,
+            "via": via,
+            "via_label": cur.label(via) if via else "",
             "agent": claim.agent,
             "summary": claim_summary(cur, claim),
             "evidence": list(claim.evidence),
@@ -108,8 +106,31 @@ def card(cur: Curation, entity: str) -> dict[str, Any]:
             "flag": claim.flag,
             "note": claim.note,
         })
+    return claims
+
+
+def card(cur: Curation, entity: str, *, descendants: bool = False) -> dict[str, Any]:
+    """Everything known about one entity (a name, synonym or id), as plain data.
+
+    With ``descendants`` the claims and trials of narrower entities come too (``show
+    osteoarthritis`` then lists knee osteoarthritis's claims); each such claim names the
+    narrower entity in ``via`` (empty for the entity's own claims).
+
+    Raises
+    ------
+    UnknownEntityError, AmbiguousNameError
+        When the name resolves to no entity, or to several.
+    """
+    from kg.data.curation import entity_id as resolve_id
+    from kg.data.hierarchy import descendants as below
+
+    entity_id = resolve_id(cur, entity)
+    ent = cur.entities[entity_id]
+    narrower = below(cur, entity_id) if descendants else set()
+    children = sorted(e.id for e in cur.entities.values() if entity_id in e.parents)
+    covered = {entity_id} | narrower
     trials = sorted({t.node_id for t in cur.trials.values()
-                     if t.source == entity_id or entity_id in t.diseases})
+                     if t.source in covered or covered & set(t.diseases)})
     attributes = [{"attribute": a.attribute, "value": a.value, "review": a.review,
                    "where": a.where} for a in cur.attributes if a.entity == entity_id]
     return {
@@ -122,7 +143,7 @@ def card(cur: Curation, entity: str) -> dict[str, Any]:
         "xrefs": list(ent.xrefs),
         "note": ent.note,
         "defined_at": str(ent.where) if ent.where else "",
-        "claims": claims,
+        "claims": _card_claims(cur, entity_id, narrower),
         "trials": trials,
         "attributes": attributes,
     }

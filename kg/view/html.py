@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import KGError
-from kg.graph.edges import Edge, edges, trial_nodes
-from kg.query.paths import PathResult
+from kg.graph.edges import Edge
+from kg.query import select
+from kg.query.select import Selection
 from kg.query.summary import citation_text, claim_summary
 
 _SIGN_NAME = {1: "positive", -1: "negative", None: "unknown"}
@@ -28,16 +28,6 @@ _SIGN_NAME = {1: "positive", -1: "negative", None: "unknown"}
 
 class ViewError(KGError):
     """A view could not be made or written."""
-
-
-@dataclass
-class Selection:
-    """What a view draws: node ids, edges, and (for a path view) the paths."""
-
-    title: str
-    nodes: set[str] = field(default_factory=set)
-    edges: list[Edge] = field(default_factory=list)
-    paths: PathResult | None = None
 
 
 def load_styles(cur: Curation) -> dict[str, Any]:
@@ -55,66 +45,12 @@ def load_styles(cur: Curation) -> dict[str, Any]:
     return styles
 
 
-def whole(cur: Curation) -> Selection:
-    """Everything: every entity, trial and edge."""
-    sel = Selection("exokg: the whole curated graph")
-    sel.nodes = set(cur.entities) | set(trial_nodes(cur))
-    sel.edges = edges(cur)
-    return sel
-
-
-def neighbourhood(cur: Curation, entity: str, hops: int = 2) -> Selection:
-    """Entities within ``hops`` edges of ``entity`` (either direction), and their edges."""
-    if hops < 0:
-        raise ViewError("--hops must be 0 or more")
-    all_edges = edges(cur)
-    nbrs: dict[str, set[str]] = {}
-    for e in all_edges:
-        nbrs.setdefault(e.subject, set()).add(e.object)
-        nbrs.setdefault(e.object, set()).add(e.subject)
-    seen = {entity}
-    frontier = {entity}
-    for _ in range(hops):
-        frontier = {n for f in frontier for n in nbrs.get(f, ())} - seen
-        seen |= frontier
-    sel = Selection(f"exokg: {cur.label(entity)} and its {hops}-hop neighbourhood")
-    sel.nodes = seen
-    sel.edges = [e for e in all_edges if e.subject in seen and e.object in seen]
-    return sel
-
-
-def path_view(cur: Curation, result: PathResult) -> Selection:
-    """The nodes and edges of a path query's answer."""
-    sel = Selection(f"exokg: paths from {cur.label(result.source)} to "
-                    f"{cur.label(result.target)}")
-    keys: set[tuple[str, str, str]] = set()
-    for p in result.paths:
-        sel.nodes.update(p.nodes)
-        for hop in p.hops:
-            keys.update(e.key for e in hop.edges)
-    sel.edges = [e for e in edges(cur) if e.key in keys]
-    sel.paths = result
-    return sel
-
-
-def disease_view(cur: Curation, disease: str) -> Selection:
-    """Every claim that reaches ``disease`` (or a narrower one): their chains, drawn."""
-    from kg.data.hierarchy import descendants
-    from kg.graph.edges import claim_edges
-
-    targets = {disease} | descendants(cur, disease)
-    keys: set[tuple[str, str, str]] = set()
-    for claim in cur.claims.values():
-        if any(d.entity in targets for d in claim.diseases):
-            keys.update(e[:3] for e in claim_edges(claim))
-    for trial in cur.trials.values():
-        if targets & set(trial.diseases):
-            keys.add((trial.node_id, "uses_source", trial.source))
-            keys.update((trial.node_id, "treats", d) for d in trial.diseases if d in targets)
-    sel = Selection(f"exokg: everything reaching {cur.label(disease)}")
-    sel.edges = [e for e in edges(cur) if e.key in keys]
-    sel.nodes = {disease} | {e.subject for e in sel.edges} | {e.object for e in sel.edges}
-    return sel
+#: The selections are made in :mod:`kg.query.select` (exports use them too); the old names
+#: of this module stay.
+whole = select.whole
+neighbourhood = select.around
+path_view = select.of_paths
+disease_view = select.reaching
 
 
 def _node_title(cur: Curation, node: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kg.data.model import Curation
-from kg.query.paths import Path, PathResult
+from kg.query.paths import GraphPath, PathResult
 from kg.query.summary import citation_text, claim_summary
 
 _ARROW = {"has_cargo": "has cargo"}  # other predicates read as they are named
@@ -30,7 +30,7 @@ def sign_word(sign: int | None, *, disease: bool) -> str:
     return "increases (+)" if sign > 0 else "decreases (-)"
 
 
-def _hop_text(cur: Curation, path: Path) -> str:
+def _hop_text(cur: Curation, path: GraphPath) -> str:
     parts = [cur.label(path.nodes[0])]
     for hop in path.hops:
         preds = "/".join(sorted(_ARROW.get(e.predicate, e.predicate) for e in hop.edges))
@@ -38,11 +38,26 @@ def _hop_text(cur: Curation, path: Path) -> str:
     return " ".join(parts)
 
 
+def claim_tags(agent: str, evidence: Iterable[str], flag: str = "") -> str:
+    """The agent, evidence and flag of a claim, as every claim line shows them.
+
+    Examples
+    --------
+    >>> claim_tags("exosome", ["in vivo", "in vitro"], "")
+    '[exosome; in vivo, in vitro]'
+    >>> claim_tags("cells", [], "one study only")
+    '[cells; evidence not stated] [flag: one study only]'
+    """
+    ev = ", ".join(evidence) or "evidence not stated"
+    return f"[{agent}; {ev}]" + (f" [flag: {flag}]" if flag else "")
+
+
 def _claim_line(cur: Curation, claim_id: str) -> str:
     claim = cur.claims[claim_id]
     cites = "; ".join(citation_text(cur, c) for c in claim.refs)
     flag = f"  [flag: {claim.flag}]" if claim.flag else ""
-    return f"{claim_id}: {cites}; read in {claim.review}, {claim.where}{flag}"
+    return (f"{claim_id} {claim_tags(claim.agent, claim.evidence)}: {cites}; "
+            f"read in {claim.review}, {claim.where}{flag}")
 
 
 def flags(cur: Curation, claim_ids: Iterable[str]) -> dict[str, str]:
@@ -51,7 +66,7 @@ def flags(cur: Curation, claim_ids: Iterable[str]) -> dict[str, str]:
             if c in cur.claims and cur.claims[c].flag}
 
 
-def path_dict(cur: Curation, rank: int, path: Path) -> dict[str, Any]:
+def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
     """A path as plain data (the JSON output)."""
     target = cur.entities.get(path.nodes[-1])
     return {
@@ -79,7 +94,7 @@ def path_dict(cur: Curation, rank: int, path: Path) -> dict[str, Any]:
     }
 
 
-def paths_json(cur: Curation, result: PathResult, shown: Sequence[Path]) -> str:
+def paths_json(cur: Curation, result: PathResult, shown: Sequence[GraphPath]) -> str:
     """The JSON output of a path query."""
     return json.dumps({
         "source": result.source, "target": result.target, "max_hops": result.max_hops,
@@ -89,7 +104,7 @@ def paths_json(cur: Curation, result: PathResult, shown: Sequence[Path]) -> str:
     }, indent=2, ensure_ascii=False)
 
 
-def paths_tsv(cur: Curation, shown: Sequence[Path]) -> str:
+def paths_tsv(cur: Curation, shown: Sequence[GraphPath]) -> str:
     """The TSV output of a path query: one row per path."""
     header = ["rank", "kind", "net_effect", "conflicting", "studies", "score", "path",
               "claims"]
@@ -103,7 +118,7 @@ def paths_tsv(cur: Curation, shown: Sequence[Path]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def paths_table(cur: Curation, result: PathResult, shown: Sequence[Path], *,
+def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *,
                 explain: bool = False) -> str:
     """The human-readable output of a path query."""
     if not result.found:
@@ -129,8 +144,12 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[Path], *,
             for h in p.hops:
                 ids = sorted(h.claims)
                 sources = sorted({src for e in h.edges for src in e.sources})
+                claims = [cur.claims[c] for c in ids if c in cur.claims]
+                tags = (" " + claim_tags("/".join(sorted({c.agent for c in claims})),
+                                         sorted({e for c in claims for e in c.evidence}))
+                        if claims else "")
                 out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)}: "
-                           f"{', '.join(ids + [f'from {x}' for x in sources])}")
+                           f"{', '.join(ids + [f'from {x}' for x in sources])}{tags}")
                 out += [f"      flag {cid}: {text}" for cid, text in flags(cur, ids).items()
                         if not explain]
                 if explain:
@@ -140,8 +159,37 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[Path], *,
     return "\n".join(out) + "\n"
 
 
+#: Widest table cell; longer values end in "…" (JSON and TSV keep them whole).
+MAX_CELL = 60
+
+
+def clip(text: str, width: int = MAX_CELL) -> str:
+    """``text`` cut to ``width`` characters, ending in "…" when something was cut.
+
+    Examples
+    --------
+    >>> clip("mesenchymal stromal cells", 11), clip("short", 11)
+    ('mesenchyma…', 'short')
+    """
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+
+
 def rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> str:
-    """Rows of plain values as an aligned table, TSV or JSON."""
+    """Rows of plain values as an aligned table, TSV or JSON.
+
+    Table cells longer than :data:`MAX_CELL` end in "…"; TSV and JSON keep every value
+    whole.
+
+    Examples
+    --------
+    >>> print(rows_out([{"id": "a", "n": 1}, {"id": "bb", "n": 22}], "table"), end="")
+    id  n
+    --  --
+    a   1
+    bb  22
+    >>> rows_out([{"id": "a", "n": 1}], "tsv").split()
+    ['id', 'n', 'a', '1']
+    """
     if fmt == "json":
         return json.dumps(list(rows), indent=2, ensure_ascii=False) + "\n"
     if not rows:
@@ -151,10 +199,221 @@ def rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> str:
     if fmt == "tsv":
         return "\n".join(["\t".join(cols), *("\t".join(c) for c in cells)]) + "\n"
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    widths = [min(w, 60) for w in widths]
+    widths = [min(w, MAX_CELL) for w in widths]
 
     def fmt_row(values: Sequence[str]) -> str:
-        return "  ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(clip(v, w).ljust(w)
+                         for v, w in zip(values, widths, strict=True)).rstrip()
 
     return "\n".join([fmt_row(cols), fmt_row(["-" * w for w in widths]),
                       *(fmt_row(c) for c in cells)]) + "\n"
+
+
+# --- check, stats, cards, coverage ---------------------------------------------------------
+
+
+def check_summary(cur: Curation, folder: object) -> str:
+    """What ``exokg check`` reports after the problems: files read and records counted."""
+    out = [f"read {len(cur.files)} files from {folder}",
+           f"{len(cur.entities)} entities, {sum(len(e.synonyms) for e in cur.entities.values())} "
+           f"synonyms, {len(cur.claims)} claims, {len(cur.references)} references, "
+           f"{len(cur.trials)} trial reports, {len(cur.attributes)} attributes"]
+    if cur.extra_edges or cur.extra_rdf:
+        out.append(f"extra: {len(cur.extra_edges)} edges from edge tables, "
+                   f"{len(cur.extra_rdf)} RDF file(s)")
+    if cur.warnings:
+        out.append(f"{len(cur.warnings)} warning(s)")
+    return "\n".join(out) + "\n"
+
+
+def stats_text(data: dict[str, Any]) -> str:
+    """The text of ``exokg stats`` from :func:`kg.query.summary.stats`'s data."""
+    out = [f"entities: {data['entity_total']} ({data['synonyms']} synonyms)"]
+    out += [f"  {etype:<10} {n:>5}" for etype, n in data["entities"].items()]
+    out.append(f"claims: {data['claims']}")
+    out += [f"  {review:<10} {n:>5}" for review, n in data["claims_by_review"].items()]
+    out += [f"  agent={agent:<8} {n:>3}" for agent, n in data["claims_by_agent"].items()]
+    out.append(f"references: {data['references']} studies "
+               f"({data['references_cited_by_claims']} cited by claims), "
+               f"{data['reviews']} reviews")
+    out.append(f"trials: {data['trials']} ({data['trial_reports']} reports); "
+               f"attributes: {data['attributes']}")
+    out.append(f"edges: {data['edges']}")
+    out += [f"  {pred:<12} {n:>5}" for pred, n in data["edges_by_predicate"].items()]
+    return "\n".join(out) + "\n"
+
+
+def stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``exokg stats`` as records (group, name, count): its TSV output.
+
+    Examples
+    --------
+    >>> for row in stats_rows({"entities": {"mirna": 3}, "claims": 5}): print(row)
+    {'group': 'entities', 'name': 'mirna', 'count': 3}
+    {'group': 'claims', 'name': '', 'count': 5}
+    """
+    rows = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            rows += [{"group": key, "name": k, "count": n} for k, n in value.items()]
+        else:
+            rows.append({"group": key, "name": "", "count": value})
+    return rows
+
+
+def _card_claim(claim: dict[str, Any]) -> list[str]:
+    evidence = claim["evidence"]
+    via = f" (from {claim['via_label']})" if claim.get("via") else ""
+    return [f"  {claim['id']} [{', '.join(claim['roles'])}]{via} {claim['summary']}",
+            f"      {claim_tags(claim['agent'], evidence, claim['flag'])}",
+            f"      {'; '.join(claim['citations'])}; read in {claim['review']}, "
+            f"{claim['where']}"]
+
+
+def card_text(data: dict[str, Any], limit: int = 0) -> str:
+    """The text of ``exokg show`` from :func:`kg.query.summary.card`'s data.
+
+    ``limit`` caps the claims listed (0: all); a last line says how many were left out.
+    """
+    out = [f"{data['label']}  [{data['id']}, {data['type']}]"]
+    if data["synonyms"]:
+        out.append(f"synonyms: {', '.join(data['synonyms'])}")
+    if data["parents"]:
+        out.append("parents: " + ", ".join(p["label"] for p in data["parents"]))
+    if data["children"]:
+        out.append("children: " + ", ".join(c["label"] for c in data["children"]))
+    out.append(f"xrefs: {', '.join(data['xrefs']) or '(none verified yet)'}")
+    if data["note"]:
+        out.append(f"note: {data['note']}")
+    out += [f"{a['attribute']}: {a['value']} ({a['review']}, {a['where']})"
+            for a in data["attributes"]]
+    claims = data["claims"]
+    narrower = sum(1 for c in claims if c.get("via"))
+    out.append(f"claims: {len(claims)}" + (f" ({narrower} of narrower entities, marked "
+                                           "'from')" if narrower else ""))
+    shown = claims[:limit] if limit else claims
+    for claim in shown:
+        out += _card_claim(claim)
+    if len(shown) < len(claims):
+        out.append(f"  ... {len(claims) - len(shown)} more (--limit 0 shows all)")
+    if data["trials"]:
+        out.append(f"trials: {', '.join(data['trials'])}")
+    return "\n".join(out) + "\n"
+
+
+def card_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claims of a card as records: the TSV output of ``exokg show``."""
+    return [{"claim": c["id"], "entity": c.get("via") or data["id"],
+             "roles": ",".join(c["roles"]), "agent": c["agent"],
+             "evidence": ",".join(c["evidence"]), "summary": c["summary"],
+             "citations": "; ".join(c["citations"]), "review": c["review"],
+             "where": c["where"], "flag": c["flag"]} for c in data["claims"]]
+
+
+def coverage_text(data: dict[str, Any]) -> str:
+    """The coverage report as text (what ``exokg coverage`` prints)."""
+    lines = []
+    for review, places in data["claims_by_place"].items():
+        lines.append(f"{review}: {sum(places.values())} records")
+        lines += [f"  {where:<48} {n:>4}" for where, n in places.items()]
+    lines.append(f"references ({data['studies']} distinct studies):")
+    for review, ref in data["references"].items():
+        lines.append(f"  {review}: {ref['listed']} listed, {ref['cited_by_records']} cited by "
+                     "claims/trials/attributes")
+        if ref["not_cited"]:
+            lines.append(f"    not cited by any record: {ref['not_cited']}")
+    lines.append("standard identifiers (verified against the authority's file), per type:")
+    lines.append(f"  {'type':<10} {'entities':>8} {'exact':>6} {'related':>8} {'unmapped':>9} "
+                 f"{'unchecked':>9} {'share':>6}")
+    for etype, row in data["xrefs"].items():
+        lines.append(f"  {etype:<10} {row['entities']:>8} {row['exact']:>6} "
+                     f"{row['related_only']:>8} {row['unmapped']:>9} {row['unchecked']:>9} "
+                     f"{row['share']:>6.0%}")
+    lines.append("  (related: only a close, broad or narrow match; share: exact or related)")
+    if data["unmapped"]:
+        lines.append(f"entities with no standard counterpart ({len(data['unmapped'])}):")
+        lines += [f"  {ent}: {why}" for ent, why in data["unmapped"].items()]
+    if data["unchecked"]:
+        lines.append(f"entities not yet checked ({len(data['unchecked'])}): "
+                     + ", ".join(data["unchecked"]))
+    missing = data["claims_without_condition"]
+    lines.append(f"claims without a condition ({len(missing)}):")
+    lines += [f"  {cid}: {why}" for cid, why in missing.items()]
+    return "\n".join(lines) + "\n"
+
+
+def coverage_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Records per review and table/section: the TSV output of ``exokg coverage``."""
+    return [{"review": review, "place": place, "records": n}
+            for review, places in data["claims_by_place"].items()
+            for place, n in places.items()]
+
+
+# --- rows of the query commands -------------------------------------------------------------
+
+
+def neighbor_rows(cur: Curation, found: Iterable[Any]) -> list[dict[str, Any]]:
+    """The records of ``exokg neighbors`` from :func:`kg.query.paths.neighbors`."""
+    return [{"direction": n.direction, "entity": n.entity, "label": cur.label(n.entity),
+             "type": cur.entities[n.entity].type if n.entity in cur.entities else "trial",
+             "predicates": ",".join(n.predicates), "claims": len(n.claims)} for n in found]
+
+
+def _claim_mix(cur: Curation, claim_ids: Iterable[str]) -> dict[str, str]:
+    claims = [cur.claims[c] for c in claim_ids if c in cur.claims]
+    return {"agents": ",".join(sorted({c.agent for c in claims})),
+            "evidence": ",".join(sorted({e for c in claims for e in c.evidence})),
+            "flagged": str(sum(1 for c in claims if c.flag))}
+
+
+def upstream_rows(cur: Curation, found: Iterable[Any]) -> list[dict[str, Any]]:
+    """The records of ``exokg upstream``: with the agents, evidence and flags of the claims."""
+    return [{"role": u.role, "entity": u.entity, "label": cur.label(u.entity),
+             "studies": u.studies, "claims": len(u.claims), **_claim_mix(cur, u.claims),
+             "claim_ids": ",".join(u.claims)} for u in found]
+
+
+def rank_rows(res: Any) -> list[dict[str, Any]]:
+    """The records of ``exokg rank`` from :func:`kg.query.rank.rank`'s result."""
+    return [{"rank": i, "entity": r.entity, "label": r.label, "betweenness": r.betweenness,
+             "z": "" if r.z is None else r.z, "pagerank": r.pagerank, "degree": r.degree,
+             "cargos": r.cargos, "diseases": r.diseases, "studies": r.studies,
+             "claims": r.claims} for i, r in enumerate(res.rows, start=1)]
+
+
+def rank_header(res: Any, entity_type: str) -> str:
+    """The line above the ``exokg rank`` table: what was ranked and how."""
+    sampled = (f"sampled betweenness ({res.sample} sources)" if res.sample
+               else "exact betweenness")
+    return (f"{len(res.rows)} {entity_type} entities ranked on the source->disease flow "
+            f"({res.nodes} nodes, {res.edges} edges; {sampled}; z from "
+            f"{res.permutations} degree-preserving rewirings, seed {res.seed})\n")
+
+
+def paths_notes(cur: Curation, result: PathResult, shown: int, *, filtered: bool,
+                max_paths: int, timeout: float) -> list[str]:
+    """The notes a path query prints to standard error (caps, limits, no path)."""
+    notes = []
+    if result.capped:
+        notes.append(f"note: stopped after {max_paths} paths (--max-paths); more may exist. "
+                     "Narrow the query with --via, --avoid or --max-hops.")
+    if result.timed_out:
+        notes.append(f"note: stopped after {timeout:g} s (--timeout) with {result.found} "
+                     "paths; more may exist.")
+    if shown < result.found:
+        notes.append(f"note: showing {shown} of {result.found} paths (--limit)")
+    if not result.paths:
+        notes.append(f"no path from {cur.label(result.source)} to {cur.label(result.target)} "
+                     f"within {result.max_hops} hops"
+                     f"{' with the filters given' if filtered else ''}")
+    return notes
+
+
+def paths_out(cur: Curation, result: PathResult, shown: Sequence[GraphPath], fmt: str, *,
+              explain: bool = False) -> str:
+    """A path query's answer in ``fmt`` (table, json or tsv)."""
+    if fmt == "json":
+        return paths_json(cur, result, shown) + "\n"
+    if fmt == "tsv":
+        return paths_tsv(cur, shown)
+    return paths_table(cur, result, shown, explain=explain)

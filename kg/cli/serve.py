@@ -1,0 +1,83 @@
+"""Commands of the web explorer: ``serve`` (a local server) and ``site`` (static files)."""
+
+from __future__ import annotations
+
+import click
+
+from kg.cli.base import SECONDS, State, cli, handle_errors, pass_state
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _need_web() -> None:
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise click.ClickException("exokg serve needs the web extra: "
+                                   "pip install 'exokg[web]'") from None
+
+
+def _check_port(host: str, port: int) -> None:
+    """A clear one-line error when HOST:PORT cannot be listened on (in use, no such host)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(infos[0][4])
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: "
+                                   f"{exc.strerror or exc}") from None
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes it).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--timeout", default=10.0, show_default=True, type=SECONDS,
+              help="Seconds a SPARQL query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Rows a SPARQL query may return.")
+@pass_state
+@handle_errors
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int) -> None:
+    """Serve the web explorer and a read-only SPARQL endpoint (/sparql) on HOST:PORT.
+
+    Every page has a JSON twin (add .json to its path, or ?format=json). Stop with Ctrl-C.
+    """
+    _need_web()
+    import uvicorn
+
+    from kg.web.app import create_app
+
+    _check_port(host, port)
+    cur = state.curation()
+    allowed = [*LOOPBACK, host] if host in LOOPBACK else None
+    app = create_app(cur, state.store(), timeout=timeout, max_rows=max_rows,
+                     allowed_hosts=allowed)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                            lifespan="off")
+    server = uvicorn.Server(config)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"exokg explorer on http://{shown}:{port}/ (SPARQL endpoint: "
+               f"http://{shown}:{port}/sparql); Ctrl-C stops it")
+    server.run()
+
+
+@cli.command()
+@click.option("-o", "--output", "out", required=True, metavar="DIR",
+              help="Folder to write the site into (its parent must exist).")
+@click.option("--force", is_flag=True, help="Write into a non-empty folder that is not a site.")
+@pass_state
+@handle_errors
+def site(state: State, out: str, force: bool) -> None:
+    """Write the explorer's pages as a static site that works from file:// (DIR)."""
+    from kg.web.site import check_site_target, write_site
+
+    check_site_target(out, force=force)  # before any work
+    counts = write_site(state.curation(), out, force=force)
+    click.echo(f"wrote {out}: {counts['entity']} entity pages, {counts['claim']} claim pages, "
+               f"{counts['paths']} source x disease answers; open {out}/index.html")

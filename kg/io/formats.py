@@ -1,0 +1,293 @@
+"""Export formats as a registry: a format name maps to its writer, reader and output rules.
+
+As KGX maps format names to sources and sinks, ``exokg export`` makes one lookup here and one
+call; a new format is one module that calls :func:`register`, with no change to the CLI.
+Each :class:`Format` says
+
+- ``kind``: ``"file"`` (one file, or standard output for ``-``) or ``"folder"`` (several files
+  into the folder the output names);
+- ``signature``: the output kind :func:`kg.io.files.check_target` uses to decide whether an
+  existing file may be replaced (what an earlier export of this format looks like);
+- ``suffixes``: the file suffixes of the format (the first is the usual one);
+- ``write``: for a file format, ``write(cur, cache) -> (bytes, size)`` where ``size`` is a
+  count to report (triples, nodes ...); for a folder format, ``write(cur, folder, force)``
+  returning the paths written;
+- ``read``: ``read(path)`` -> a parsed object (an rdflib graph, a networkx graph), where a
+  reader exists.
+
+Caching of export bytes lives here too (not in the CLI): a file format marked ``cached`` keeps
+its bytes in the content-hash cache (:func:`kg.io.cache.bytes_cached`) when the curation came
+through that cache.
+
+Examples
+--------
+>>> sorted(formats())
+['graphml', 'json-ld', 'kgx', 'neo4j', 'nt', 'turtle']
+>>> get("nt").suffixes, get("kgx").kind
+(('.nt',), 'folder')
+>>> format_for_path("graph.ttl").name
+'turtle'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.data.model import Curation
+from kg.errors import ExportError
+
+#: ``write(cur, cache)`` of a file format: the bytes and a count to report.
+FileWriter = Callable[[Curation, bool], tuple[bytes, int]]
+#: ``write(cur, folder, force)`` of a folder format: the paths written.
+FolderWriter = Callable[[Curation, Path, bool], list[Path]]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: how it is written, read, recognised and checked."""
+
+    name: str
+    kind: str
+    signature: str
+    suffixes: tuple[str, ...]
+    write: Any
+    read: Callable[[str | os.PathLike[str]], Any] | None = None
+    description: str = ""
+    #: what the size returned by a file writer counts ("triples", "nodes" ...)
+    unit: str = ""
+    #: the files a folder format writes, with the start of their header line
+    files: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass
+class Written:
+    """What an export wrote: the paths (none for standard output) and a one-line summary."""
+
+    paths: list[Path]
+    summary: str
+
+
+_REGISTRY: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add (or replace) a format under its name; return it.
+
+    Raises
+    ------
+    ExportError
+        When ``kind`` is neither ``file`` nor ``folder``.
+    """
+    if fmt.kind not in ("file", "folder"):
+        raise ExportError(f"format {fmt.name}: kind must be 'file' or 'folder', not "
+                          f"'{fmt.kind}'")
+    _REGISTRY[fmt.name] = fmt
+    return fmt
+
+
+def unregister(name: str) -> None:
+    """Remove a format (tests register toy formats and remove them again)."""
+    _REGISTRY.pop(name, None)
+
+
+def formats() -> dict[str, Format]:
+    """Every registered format by name, in registration order."""
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> Format:
+    """The format called ``name``.
+
+    Raises
+    ------
+    ExportError
+        Naming the known formats when ``name`` is not one of them.
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ExportError(f"unknown format '{name}' (known: {', '.join(_REGISTRY)})") from None
+
+
+def format_for_path(path: str | os.PathLike[str]) -> Format:
+    """The file format whose suffix ``path`` has (``.ttl`` -> turtle).
+
+    Raises
+    ------
+    ExportError
+        When no registered file format uses the suffix.
+    """
+    name = str(path).lower()
+    for fmt in _REGISTRY.values():
+        if fmt.kind == "file" and name.endswith(fmt.suffixes):
+            return fmt
+    raise ExportError(f"no format for the suffix of {path} (known: "
+                      + ", ".join(s for f in _REGISTRY.values() for s in f.suffixes) + ")")
+
+
+def needs_folder(name: str, output: str | os.PathLike[str]) -> str:
+    """Why format ``name`` cannot write to ``output`` (a folder format and ``-``), else "".
+
+    Examples
+    --------
+    >>> needs_folder("kgx", "-")
+    '-f kgx writes two files: give a folder with -o'
+    >>> needs_folder("turtle", "-")
+    ''
+    """
+    fmt = get(name)
+    if fmt.kind != "folder" or str(output) != "-":
+        return ""
+    count = {1: "one file", 2: "two files", 3: "three files"}.get(len(fmt.files),
+                                                                 "several files")
+    return f"-f {name} writes {count}: give a folder with -o"
+
+
+def check_output(name: str, output: str | os.PathLike[str], *, force: bool = False) -> Format:
+    """Check, before the graph is built, that format ``name`` may be written to ``output``.
+
+    A file format writes one file (``-``: standard output) and follows
+    :func:`kg.io.files.check_target`; a folder format needs a folder (created when its parent
+    exists) whose files of other kinds are never overwritten without ``force``.
+    """
+    from kg.io.files import check_target
+
+    fmt = get(name)
+    misuse = needs_folder(name, output)
+    if misuse:
+        raise ExportError(misuse)
+    if fmt.kind == "folder":
+        _check_folder(fmt, Path(output), force=force)
+    elif str(output) != "-":
+        check_target(output, fmt.signature, force=force)
+    return fmt
+
+
+def _check_folder(fmt: Format, target: Path, *, force: bool) -> None:
+    from kg.io.files import check_target
+
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} is a file; -f {fmt.name} writes files into a folder")
+    if not target.exists():
+        check_target(target, fmt.signature)  # its parent folder must exist
+        return
+    for name, header in fmt.files:
+        check_target(target / name, fmt.signature, force=force, header=header)
+
+
+def export(cur: Curation, name: str, output: str | os.PathLike[str], *, force: bool = False,
+           cache: bool = True) -> Written:
+    """Write ``cur`` in format ``name`` to ``output`` (a file, ``-``, or a folder).
+
+    ``cache`` lets a cached format reuse bytes kept for this data folder (only when ``cur``
+    came through :mod:`kg.io.cache`, so a subgraph is never answered from the whole graph's
+    entry).
+    """
+    from kg.io.files import write_bytes
+
+    fmt = check_output(name, output, force=force)
+    if fmt.kind == "folder":
+        paths = list(fmt.write(cur, Path(output), force))
+        return Written(paths, "\n".join(f"wrote {p}" for p in paths))
+    data, size = fmt.write(cur, cache and bool(cur.cache_key))
+    path = write_bytes(data, output)
+    unit = f"{size} {fmt.unit}, " if fmt.unit else ""
+    return Written([] if path is None else [path],
+                   "" if path is None else f"wrote {path} ({unit}{fmt.name})")
+
+
+# --- the shipped formats ------------------------------------------------------------------
+
+
+def _store_writer(rdf_format: str) -> FileWriter:
+    """Turtle or N-Triples through Oxigraph: the store is built (or read) at most once."""
+
+    def write(cur: Curation, cache: bool) -> tuple[bytes, int]:
+        from kg.io.cache import bytes_cached, store_for
+        from kg.io.files import serialize_store
+
+        built: list[Any] = []
+
+        def store() -> Any:
+            if not built:
+                built.append(store_for(cur, cache=cache))
+            return built[0]
+
+        if not cache:
+            data = serialize_store(store(), rdf_format)
+            return data, len(store())
+        data = bytes_cached(cur, f"export.{rdf_format}",
+                            lambda: serialize_store(store(), rdf_format))
+        size = bytes_cached(cur, "triples.count", lambda: str(len(store())).encode())
+        return data, int(size)
+
+    return write
+
+
+def _rdflib_writer(rdf_format: str) -> FileWriter:
+    def write(cur: Curation, cache: bool) -> tuple[bytes, int]:
+        from kg.graph.rdf import build_rdf
+        from kg.io.files import serialize
+
+        del cache
+        graph = build_rdf(cur)
+        return serialize(graph, rdf_format), len(graph)
+
+    return write
+
+
+def _rdf_reader(rdf_format: str) -> Callable[[str | os.PathLike[str]], Any]:
+    def read(path: str | os.PathLike[str]) -> Any:
+        from rdflib import Graph
+
+        return Graph().parse(str(path), format=rdf_format)
+
+    return read
+
+
+def _graphml(cur: Curation, cache: bool) -> tuple[bytes, int]:
+    from kg.io.graphml import graphml_bytes
+
+    del cache
+    data = graphml_bytes(cur)
+    return data, data.count(b"<edge ")
+
+
+def _read_graphml(path: str | os.PathLike[str]) -> Any:
+    import networkx as nx
+
+    return nx.read_graphml(str(path))
+
+
+def _table_writer(name: str) -> FolderWriter:
+    def write(cur: Curation, folder: Path, force: bool) -> list[Path]:
+        from kg.io.tables import write_tables
+
+        return write_tables(cur, name, folder, force=force)
+
+    return write
+
+
+def _register_shipped() -> None:
+    from kg.io.tables import TABLE_FILES
+
+    register(Format("turtle", "file", "turtle", (".ttl",), _store_writer("turtle"),
+                    _rdf_reader("turtle"), "RDF Turtle", "triples"))
+    register(Format("nt", "file", "nt", (".nt",), _store_writer("nt"), _rdf_reader("nt"),
+                    "RDF N-Triples", "triples"))
+    register(Format("json-ld", "file", "json-ld", (".jsonld", ".json"), _rdflib_writer("json-ld"),
+                    _rdf_reader("json-ld"), "RDF JSON-LD", "triples"))
+    register(Format("graphml", "file", "graphml", (".graphml",), _graphml, _read_graphml,
+                    "GraphML (yEd, Gephi, Cytoscape)", "edges"))
+    for name, description in (("kgx", "KGX TSV (nodes.tsv, edges.tsv)"),
+                              ("neo4j", "Neo4j admin-import CSV")):
+        register(Format(name, "folder", "tsv", tuple(Path(f).suffix for f, _ in
+                                                     TABLE_FILES[name][:1]),
+                        _table_writer(name), None, description, "", TABLE_FILES[name]))
+
+
+_register_shipped()

@@ -1,0 +1,375 @@
+"""The explorer as an ASGI application (Starlette): pages, their JSON twins, ``/sparql``.
+
+Each page is a function that returns its data (a dict from :mod:`kg.web.data`) and its
+template; one wrapper renders it as HTML, or as JSON when the URL ends in ``.json`` or has
+``?format=json`` (datasette's rule). Library work runs in Starlette's thread pool, so a slow
+path query or SPARQL query never blocks the event loop and other requests keep being served.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from kg.data.model import Curation
+from kg.errors import AmbiguousNameError, KGError, UnknownEntityError
+from kg.query.sparql import SparqlError, SparqlTimeoutError, example_queries
+from kg.web import data as pages
+from kg.web.render import Links, render
+from kg.web.sparql import MEDIA, RefusedError, Runner, negotiate, serialize, table
+
+#: Security headers of every HTML page: nothing is loaded from another origin.
+HTML_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self' 'unsafe-inline'; img-src 'self' data:",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+#: Pages whose data are kept in memory (the most recently used).
+CACHE_PAGES = 512
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type, Accept"}
+
+Page = tuple[str, dict[str, Any], dict[str, Any]]
+
+
+
+def _status(exc: Exception) -> int:
+    if isinstance(exc, UnknownEntityError | pages.NotFoundError):
+        return 404
+    if isinstance(exc, SparqlTimeoutError | RefusedError):
+        return 503
+    return 400
+
+
+def _wants_json(request: Request) -> bool:
+    return (request.url.path.endswith(".json")
+            or request.query_params.get("format", "").lower() == "json")
+
+
+def _ids(values: list[str]) -> tuple[str, ...]:
+    return tuple(v.strip() for raw in values for v in raw.split(",") if v.strip())
+
+
+def _int(request: Request, name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise pages.PageError(f"{name} must be a whole number, not '{raw}'") from None
+    if value < low or (high is not None and value > high):
+        allowed = f"{low} to {high}" if high is not None else f"{low} or more"
+        raise pages.PageError(f"{name} must be {allowed}, not {value}")
+    return value
+
+
+def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str | None:
+    value = request.query_params.get(name) or None
+    if value is not None and value not in allowed:
+        raise pages.PageError(f"{name} must be one of {', '.join(allowed)}, not '{value}'")
+    return value
+
+
+def _agent(request: Request) -> str | None:
+    return _choice(request, "agent", ("exosome", "cells"))
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in ("1", "true", "on", "yes")
+
+
+class Explorer:
+    """The pages over one curation and its store; :meth:`app` gives the ASGI app."""
+
+    def __init__(self, cur: Curation, store: Any, *, timeout: float = 10.0,
+                 max_rows: int = 10_000) -> None:
+        self.cur = cur
+        self.runner = Runner(store, timeout=timeout, max_rows=max_rows)
+        self.links = Links()
+        self._cache: OrderedDict[tuple[str, str], Page] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ pages
+    def home(self, request: Request) -> Page:
+        """``/``: counts, the path form, the sources."""
+        d = pages.home_page(self.cur)
+        return "index.html", d, {"choices": d["choices"]}
+
+    def search(self, request: Request) -> Page:
+        """``/search?q=``: resolve a name (any synonym), else list fuzzy matches."""
+        return "search.html", pages.search_page(self.cur, request.query_params.get("q", "")), {}
+
+    def entity(self, request: Request) -> Page:
+        """``/entity/{id}``: the entity's card, claims, neighbours and trials."""
+        name = request.path_params["name"].removesuffix(".json")
+        return "entity.html", pages.entity_page(self.cur, name), {}
+
+    def claim(self, request: Request) -> Page:
+        """``/claim/{id}``: one claim with its citations."""
+        name = request.path_params["name"].removesuffix(".json")
+        return "claim.html", pages.claim_page(self.cur, name), {}
+
+    def paths(self, request: Request) -> Page:
+        """``/paths?source=&disease=&...``: the answer of ``exokg paths`` with its filters."""
+        p = request.query_params
+        q = pages.PathQuery(
+            source=p.get("source", ""), disease=p.get("disease", p.get("target", "")),
+            max_hops=_int(request, "max_hops", 6, 1, 10),
+            via=_ids(p.getlist("via")), avoid=_ids(p.getlist("avoid")),
+            asserted_only=_flag(request, "asserted_only"),
+            evidence=_choice(request, "evidence", ("in-vivo", "in-vitro", "clinical")),
+            agent=_choice(request, "agent", ("exosome", "cells")),
+            limit=_int(request, "limit", 20, 0), exact=_flag(request, "exact"))
+        form = {"max_hops": q.max_hops, "via": list(q.via), "avoid": list(q.avoid),
+                "evidence": q.evidence, "agent": q.agent, "asserted_only": q.asserted_only,
+                "exact": q.exact, "limit": q.limit}
+        extra = {"choices": pages.choices(self.cur), "form": form}
+        if not q.source and not q.disease:
+            return "paths.html", {}, extra
+        if not q.source or not q.disease:
+            raise pages.PageError("a path query needs both a source and a disease")
+        d = pages.paths_page(self.cur, q)
+        return "paths.html", d, {**extra, "sel_source": d["source"], "sel_disease": d["target"]}
+
+    def rank(self, request: Request) -> Page:
+        """``/rank?type=&level=&disease=&agent=&evidence=``: hub ranking."""
+        p = request.query_params
+        d = pages.rank_page(self.cur, entity_type=p.get("type", "pathway"),
+                            level=_choice(request, "level", ("pathway", "family")) or "pathway",
+                            disease=p.get("disease") or None, agent=_agent(request),
+                            evidence=p.get("evidence") or None,
+                            limit=_int(request, "limit", 20, 0))
+        return "rank.html", d, {}
+
+    def trials(self, request: Request) -> Page:
+        """``/trials?disease=&source=&agent=&phase=&status=``: trial reports."""
+        p = request.query_params
+        filters = {k: p.get(k) or None for k in ("source", "phase", "status")}
+        d = pages.trials_page(self.cur, p.get("disease") or None, agent=_agent(request),
+                              exact=_flag(request, "exact"), **filters)
+        return "trials.html", d, {}
+
+    def claims(self, request: Request) -> Page:
+        """``/claims?source=&cargo=&target=&pathway=&process=&disease=&...``: claims."""
+        p = request.query_params
+        names = ("source", "cargo", "target", "pathway", "process", "disease", "review",
+                 "evidence", "study")
+        filters = {k: p.get(k) or None for k in names}
+        d = pages.claims_page(self.cur, agent=_agent(request), exact=_flag(request, "exact"),
+                              **filters)
+        return "claims.html", d, {}
+
+    def matrix(self, request: Request) -> Page:
+        """``/matrix?rows=source|cargo&cols=disease|hallmark``: studies per cell."""
+        d = pages.matrix_page(
+            self.cur, _choice(request, "rows", ("source", "cargo")) or "source",
+            _choice(request, "cols", ("disease", "hallmark")) or "disease",
+            agent=_agent(request), evidence=request.query_params.get("evidence") or None)
+        return "matrix.html", d, {}
+
+    def hallmarks(self, request: Request) -> Page:
+        """``/hallmarks``: claims rolled up by hallmark of ageing."""
+        d = pages.hallmarks_page(self.cur, agent=_agent(request),
+                                 evidence=request.query_params.get("evidence") or None)
+        return "hallmarks.html", d, {}
+
+    def query(self, request: Request) -> Page:
+        """``/query?query=`` or ``?example=``: the SPARQL page, results as a table."""
+        from kg.query.sparql import load_query
+
+        examples = example_queries()
+        name = request.query_params.get("example", "")
+        if name and name not in examples:
+            raise pages.NotFoundError(f"no example query '{name}' ({', '.join(examples)})")
+        text = load_query(name) if name else request.query_params.get("query", "")
+        d: dict[str, Any] = {
+            "examples": [(n, title) for n, (_, title) in examples.items()],
+            "query": text or load_query("hub-pathways"), "result": None,
+            "endpoint": str(request.url_for("sparql")), "timeout": self.runner.timeout,
+            "max_rows": self.runner.max_rows}
+        extra: dict[str, Any] = {}
+        if text.strip():
+            try:
+                d["result"] = table(self.runner.run(text))
+            except SparqlError as exc:
+                d["error"] = str(exc)
+                extra["error"] = str(exc)
+                extra["status"] = _status(exc)
+        return "query.html", d, extra
+
+    # -------------------------------------------------------------- plumbing
+    def cached(self, handler: Callable[[Request], Page], request: Request) -> Page:
+        """``handler(request)``, remembered for the same path and query (LRU, bounded).
+
+        The curation never changes while the server runs, so a page's data does not either;
+        the SPARQL page is not cached (its queries have their own limits).
+        """
+        if handler == self.query:
+            return handler(request)
+        path = request.url.path.removesuffix(".json")
+        key = (path.rstrip("/") or "/", "&".join(sorted(
+            f"{k}={v}" for k, v in request.query_params.multi_items() if k != "format")))
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                template, data, extra = self._cache[key]
+                return template, data, dict(extra)
+        page = handler(request)
+        with self._cache_lock:
+            self._cache[key] = (page[0], page[1], dict(page[2]))
+            while len(self._cache) > CACHE_PAGES:
+                self._cache.popitem(last=False)
+        return page
+
+    def respond(self, handler: Callable[[Request], Page]
+                ) -> Callable[[Request], Awaitable[Response]]:
+        """An endpoint that runs ``handler`` off the event loop and renders HTML or JSON."""
+        async def endpoint(request: Request) -> Response:
+            as_json = _wants_json(request)
+            try:
+                template, data, extra = await run_in_threadpool(self.cached, handler, request)
+            except (KGError, ValueError) as exc:
+                status = _status(exc)
+                body = {"error": str(exc), "status": status}
+                if isinstance(exc, AmbiguousNameError):
+                    body["candidates"] = list(exc.candidates)
+                if as_json:
+                    return JSONResponse(body, status_code=status)
+                return self.html("error.html", body, status)
+            status = extra.pop("status", 200)
+            if as_json:
+                return JSONResponse(data, status_code=status)
+            extra.setdefault("json_url", self.links.json(str(request.url.path)) +
+                             (f"?{request.url.query}" if request.url.query else ""))
+            if template == "search.html" and data.get("match") and not data.get("ambiguous"):
+                return RedirectResponse(self.links.entity(data["match"]["id"]), 303)
+            from kg.web.draw import decorate
+
+            extra.update(decorate(self.cur, template, data, self.links))
+            return self.html(template, data, status, **extra)
+        return endpoint
+
+    def html(self, template: str, data: dict[str, Any], status: int = 200, **extra: Any
+             ) -> HTMLResponse:
+        """A rendered page with the security headers."""
+        extra.setdefault("q", "")
+        body = render(template, data, self.links, **extra)
+        return HTMLResponse(body, status_code=status, headers=HTML_HEADERS)
+
+    async def sparql(self, request: Request) -> Response:
+        """``/sparql``: the SPARQL 1.1 Protocol endpoint (query only)."""
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=CORS)
+        try:
+            text = await _protocol_query(request)
+        except SparqlError as exc:
+            return _plain(str(exc), 415 if "content type" in str(exc) else 400)
+        accept = request.headers.get("accept", "")
+        if text is None:
+            if "text/html" in accept:
+                return RedirectResponse("/query", 303)
+            return _plain("missing 'query' parameter (SPARQL 1.1 Protocol)", 400)
+        try:
+            result = await run_in_threadpool(self.runner.run, text)
+            fmt = negotiate(accept, request.query_params.get("format"),
+                            graph=result.kind == "graph")
+        except SparqlError as exc:
+            return _plain(str(exc), _status(exc))
+        if fmt == "html":
+            return RedirectResponse(str(request.url_for("query").include_query_params(
+                query=text)), 303)
+        headers = dict(CORS)
+        if result.truncated:
+            headers["X-Exokg-Truncated"] = f"results cut at {self.runner.max_rows} rows"
+        return Response(serialize(result, fmt), media_type=MEDIA[fmt], headers=headers)
+
+    def app(self, *, allowed_hosts: list[str] | None = None) -> Starlette:
+        """The ASGI application; ``allowed_hosts`` guards a loopback server from rebinding."""
+        routes = [Route("/sparql", self.sparql, methods=["GET", "POST", "OPTIONS"],
+                        name="sparql")]
+        for path, handler, name in [
+                ("/", self.home, "home"), ("/index.json", self.home, "home_json"),
+                ("/search", self.search, "search"), ("/search.json", self.search, None),
+                ("/entity/{name}", self.entity, "entity"),
+                ("/claim/{name}", self.claim, "claim"),
+                ("/paths", self.paths, "paths"), ("/paths.json", self.paths, None),
+                ("/rank", self.rank, "rank"), ("/rank.json", self.rank, None),
+                ("/trials", self.trials, "trials"), ("/trials.json", self.trials, None),
+                ("/claims", self.claims, "claims"), ("/claims.json", self.claims, None),
+                ("/matrix", self.matrix, "matrix"), ("/matrix.json", self.matrix, None),
+                ("/hallmarks", self.hallmarks, "hallmarks"),
+                ("/hallmarks.json", self.hallmarks, None),
+                ("/query", self.query, "query"), ("/query.json", self.query, None)]:
+            routes.append(Route(path, self.respond(handler), name=name))
+        middleware = ([Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)]
+                      if allowed_hosts else [])
+        return Starlette(routes=routes, middleware=middleware)
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8",
+                    headers=CORS)
+
+
+async def _protocol_query(request: Request) -> str | None:
+    """The query text of a protocol request; an Update request is refused."""
+    params: dict[str, list[str]] = {k: request.query_params.getlist(k)
+                                    for k in request.query_params}
+    if request.method == "POST":
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = (await request.body()).decode("utf-8", errors="replace")
+        if ctype == "application/sparql-query":
+            return body
+        if ctype == "application/sparql-update":
+            raise SparqlError("the graph is read-only: SPARQL Update is refused")
+        if ctype == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(body, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        else:
+            raise SparqlError(f"unsupported content type '{ctype}': send "
+                              "application/sparql-query or a form with 'query'")
+    if "update" in params:
+        raise SparqlError("the graph is read-only: SPARQL Update is refused")
+    queries = params.get("query", [])
+    if len(queries) > 1:
+        raise SparqlError("give one 'query' parameter, not several")
+    return queries[0] if queries else None
+
+
+def create_app(cur: Curation, store: Any, *, timeout: float = 10.0, max_rows: int = 10_000,
+               allowed_hosts: list[str] | None = None) -> Starlette:
+    """The explorer's ASGI app over a curation and its Oxigraph store.
+
+    Parameters
+    ----------
+    cur : Curation
+        The loaded curation (:func:`kg.load`).
+    store : pyoxigraph.Store
+        Its RDF store (:func:`kg.graph.rdf.build_store`), queried by ``/sparql``.
+    timeout, max_rows : float, int
+        Limits of every SPARQL query.
+    allowed_hosts : list of str, optional
+        Host names the server answers to (guards a loopback server against DNS rebinding).
+    """
+    from kg.query.paths import prepare
+
+    prepare(cur)
+    return Explorer(cur, store, timeout=timeout, max_rows=max_rows).app(
+        allowed_hosts=allowed_hosts)
+
+
+__all__ = ["Explorer", "create_app"]

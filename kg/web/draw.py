@@ -1,0 +1,173 @@
+"""Small drawings for the explorer's pages: SVG laid out in layers by role.
+
+Nodes sit in columns by the role their type plays in a claim (source -> cargo ->
+target/pathway -> process -> disease), so a path reads left to right; within a column they
+are ordered by the mean row of their predecessors (one barycentre pass: few crossings). The
+focus entity is drawn larger and outlined; edges take the colour of their sign from
+``triples/schema/styles.json``; the legend lists only the signs drawn. Every label goes
+through :func:`html.escape`; each node links to its page and each edge has a ``<title>``
+(a tooltip that wraps) with its predicate and claims. Plain SVG: no script, works from disk.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from kg.data.model import Curation
+
+#: Column of each entity type (by its role in a claim).
+COLUMN = {"source": 0, "mirna": 1, "lncrna": 1, "circrna": 1, "rna": 1, "protein": 2,
+          "chemical": 2, "cell": 2, "pathway": 2, "process": 3, "hallmark": 3, "disease": 4}
+#: Most nodes drawn; the caller says when the cap cuts.
+MAX_NODES = 150
+COL_W, ROW_H, PAD, LABEL = 230, 24, 12, 12
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """An SVG drawing and how many nodes were left out by the cap."""
+
+    svg: str
+    nodes: int
+    left_out: int
+
+
+def _styles(cur: Curation) -> dict[str, Any]:
+    path = Path(cur.root) / "schema" / "styles.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {"nodes": {}, "signs": {}}
+
+
+def _sign_key(sign: int | None) -> str:
+    """``positive``, ``negative``, ``none`` (0: a link with no sign) or ``unknown``."""
+    return {1: "positive", -1: "negative", 0: "none"}.get(sign, "unknown") \
+        if sign is not None else "unknown"
+
+
+def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | None, str]],
+            *, focus: str | None = None, link: Any = None) -> Drawing:
+    """Draw ``nodes`` (entity ids, most important first) and ``edges`` (u, v, sign, title).
+
+    At most :data:`MAX_NODES` nodes are drawn (the first ones); edges to nodes left out are
+    dropped. ``link`` (a :class:`kg.web.render.Links`) makes each node a link to its page.
+    One function on purpose: layout, edges, nodes and legend share the positions and the
+    styles, and read top to bottom as the SVG is written.
+    """
+    kept = list(dict.fromkeys(nodes))[:MAX_NODES]
+    left_out = len(dict.fromkeys(nodes)) - len(kept)
+    shown = set(kept)
+    edges = [e for e in edges if e[0] in shown and e[1] in shown and e[0] != e[1]]
+    styles = _styles(cur)
+    cols: dict[int, list[str]] = {}
+    for n in kept:
+        ent = cur.entities.get(n)
+        cols.setdefault(COLUMN.get(ent.type if ent else "", 2), []).append(n)
+    order = sorted(cols)
+    row: dict[str, float] = {}
+    preds: dict[str, list[str]] = {}
+    for u, v, _, _ in edges:
+        preds.setdefault(v, []).append(u)
+    for c in order:
+        def bary(n: str) -> tuple[float, str]:
+            rows = [row[p] for p in preds.get(n, []) if p in row]
+            return (sum(rows) / len(rows) if rows else 1e9, cur.label(n).lower())
+        cols[c].sort(key=bary)
+        for i, n in enumerate(cols[c]):
+            row[n] = i
+    pos = {n: (PAD + 8 + order.index(c) * COL_W, PAD + 10 + i * ROW_H)
+           for c in order for i, n in enumerate(cols[c])}
+    width = PAD * 2 + max(0, len(order) - 1) * COL_W + 250
+    height = PAD + max(len(v) for v in cols.values()) * ROW_H if cols else 40
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="drawing" width="{width}" '
+             f'height="{height + 24}" viewBox="0 0 {width} {height + 24}" '
+             f'font-size="{LABEL}" font-family="system-ui,sans-serif">']
+    drawn_signs: set[str] = set()
+    for u, v, sign, title in edges:
+        key = _sign_key(sign)
+        drawn_signs.add(key)
+        color = styles.get("signs", {}).get(key, {}).get("color", "#888")
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        mid = (x1 + x2) / 2 if x1 != x2 else x1 + 60
+        parts.append(f'<path class="edge" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" '
+                     f'fill="none" stroke="{escape(color)}" stroke-width="1.6" '
+                     f'opacity="0.75"><title>{escape(title)}</title></path>')
+    for n in kept:
+        x, y = pos[n]
+        ent = cur.entities.get(n)
+        color = styles.get("nodes", {}).get(ent.type if ent else "", {}).get("color", "#444")
+        big = n == focus
+        ring = ' stroke="#000" stroke-width="2.5"' if big else ""
+        bold = ' font-weight="700"' if big else ""
+        node = (f'<circle cx="{x}" cy="{y}" r="{8 if big else 5}" fill="{escape(color)}"'
+                f'{ring}/><text x="{x + 10}" y="{y + 4}"{bold}>'
+                f'{escape(cur.label(n)[:34])}</text>'
+                f'<title>{escape(cur.label(n))} ({escape(ent.type if ent else "")})</title>')
+        href = link.entity(n) if link is not None else ""
+        parts.append(f'<a class="node" href="{escape(href)}">{node}</a>' if href else
+                     f'<g class="node">{node}</g>')
+    x = PAD
+    for key in ("positive", "negative", "unknown", "none"):
+        if key in drawn_signs:
+            sign = styles.get("signs", {}).get(key, {})
+            parts.append(f'<line x1="{x}" y1="{height + 12}" x2="{x + 24}" y2="{height + 12}" '
+                         f'stroke="{escape(sign.get("color", "#888"))}" stroke-width="3"/>'
+                         f'<text x="{x + 30}" y="{height + 16}">'
+                         f'{escape(sign.get("label", key))}</text>')
+            x += 220
+    parts.append("</svg>")
+    return Drawing("".join(parts), len(kept), left_out)
+
+
+def paths_drawing(cur: Curation, data: dict[str, Any], link: Any = None) -> Drawing:
+    """The paths of a path page (:func:`kg.web.data.paths_page`), drawn in layers."""
+    nodes = [n["id"] for p in data.get("paths", []) for n in p["nodes"]]
+    edges = {}
+    for p in data.get("paths", []):
+        for hop in p["hops"]:
+            signs = {e["sign"] for e in hop["edges"]}
+            sign = next(iter(signs)) if len(signs) == 1 else None
+            if all(e["predicate"] == "has_cargo" for e in hop["edges"]):
+                sign = 0
+            preds = "/".join(sorted({e["predicate"] for e in hop["edges"]}))
+            claims = sorted({c for e in hop["edges"] for c in e["claims"]})
+            edges[(hop["from"], hop["to"])] = (
+                hop["from"], hop["to"], sign,
+                f"{cur.label(hop['from'])} {preds} {cur.label(hop['to'])}: "
+                f"{', '.join(claims)}")
+    return layered(cur, nodes, list(edges.values()), focus=data.get("source"), link=link)
+
+
+def neighbourhood_drawing(cur: Curation, data: dict[str, Any], link: Any = None,
+                          cap: int = 40) -> Drawing:
+    """An entity page's 1-hop neighbourhood (:func:`kg.web.data.entity_page`), capped."""
+    from kg.graph.edges import edges as all_edges
+
+    neighbours = [n["id"] for n in data.get("neighbours", [])]
+    kept = [data["id"], *neighbours[:cap]]
+    shown = set(kept)
+    found: dict[tuple[str, str], tuple[str, str, int | None, str]] = {}
+    for e in cur.derived("web_edges", lambda: all_edges(cur)):
+        if data["id"] in (e.subject, e.object) and e.subject in shown and e.object in shown:
+            found.setdefault((e.subject, e.object), (
+                e.subject, e.object, e.sign if e.kind == "causal" else 0,
+                f"{cur.label(e.subject)} {e.predicate} {cur.label(e.object)}: "
+                f"{', '.join(e.claims)}"))
+    drawing = layered(cur, kept, list(found.values()), focus=data["id"], link=link)
+    return Drawing(drawing.svg, drawing.nodes, max(0, len(neighbours) - cap))
+
+
+def decorate(cur: Curation, template: str, data: dict[str, Any], link: Any) -> dict[str, Any]:
+    """What an HTML page adds to its data: the drawing of an entity or path page."""
+    if template == "entity.html":
+        drawing = neighbourhood_drawing(cur, data, link)
+    elif template == "paths.html" and data.get("paths"):
+        drawing = paths_drawing(cur, data, link)
+    else:
+        return {}
+    return {"drawing": drawing}

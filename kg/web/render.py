@@ -1,0 +1,114 @@
+r"""HTML for the explorer's pages: Jinja2 templates with autoescaping, and the links between pages.
+
+Every name and literal reaches the page through Jinja2's autoescape (``{{ }}`` escapes
+``<``, ``>``, ``&`` and both quotes) or, inside a ``<script>``, through ``tojson`` (which
+escapes ``<``, ``>``, ``&`` and ``'`` as ``\\u`` sequences), so a label such as
+``<script>alert("x")</script>`` shows as text. Links are made by a :class:`Links` object:
+the server's absolute URLs, or relative file names for the static site, so the same
+templates serve both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def file_name(entity_id: str) -> str:
+    """A safe file name for an id (percent-encoded, so any id maps to one file).
+
+    Examples
+    --------
+    >>> file_name("BM-MSC")
+    'BM-MSC'
+    >>> file_name("a/b")
+    'a%2Fb'
+    """
+    return quote(entity_id, safe="")
+
+
+class Links:
+    """URLs of the pages, for the server (``site=False``) or for files on disk.
+
+    Parameters
+    ----------
+    site : bool
+        Write relative links to ``.html`` files (the static site).
+    depth : int
+        How many folders below the site's root the page being written is.
+    """
+
+    def __init__(self, *, site: bool = False, depth: int = 0) -> None:
+        self.site = site
+        self.root = "../" * depth if site else "/"
+
+    def home(self) -> str:
+        """The front page."""
+        return self.root + ("index.html" if self.site else "")
+
+    def page(self, name: str, **params: Any) -> str:
+        """A top-level page (``search``, ``rank``, ``query`` ...), with query parameters."""
+        if self.site:
+            return f"{self.root}{name}.html"
+        query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)},
+                          doseq=True)
+        return f"/{name}" + (f"?{query}" if query else "")
+
+    def entity(self, entity_id: str) -> str:
+        """An entity's page."""
+        if self.site:
+            return f"{self.root}entity/{quote(file_name(entity_id))}.html"
+        return f"/entity/{quote(entity_id, safe='')}"
+
+    def claim(self, claim_id: str) -> str:
+        """A claim's page."""
+        if self.site:
+            return f"{self.root}claim/{quote(file_name(claim_id))}.html"
+        return f"/claim/{quote(claim_id, safe='')}"
+
+    def paths(self, source: str, disease: str, **filters: Any) -> str:
+        """A path query's page (on the static site: the default filters only)."""
+        if self.site:
+            return f"{self.root}paths/{quote(file_name(source))}--{quote(file_name(disease))}.html"
+        return self.page("paths", source=source, disease=disease, **filters)
+
+    def json(self, url: str) -> str:
+        """The JSON twin of a page's URL."""
+        if self.site:
+            return url[: -len(".html")] + ".json" if url.endswith(".html") else url
+        path, sep, query = url.partition("?")
+        return (path.rstrip("/") or "/index") + ".json" + sep + query
+
+
+def environment() -> Environment:
+    """The Jinja2 environment: templates from ``kg/web/templates``, escaping always on."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(extra_nav=EXTRA_NAV, q="", json_url="", error="", sel_source="",
+                       sel_disease="", form=DEFAULT_FORM, drawing=None)
+    env.filters["num"] = lambda x, d=4: "" if x is None else f"{x:.{d}g}" \
+        if isinstance(x, float) else str(x)
+    return env
+
+
+_ENV: Environment | None = None
+#: Question pages in the header, after paths and hubs.
+EXTRA_NAV = [("trials", "trials"), ("matrix", "matrix"), ("hallmarks", "hallmarks"),
+             ("claims", "claims")]
+#: The path form's values when a page gives none (the defaults of ``exokg paths``).
+DEFAULT_FORM = {"max_hops": 6, "via": [], "avoid": [], "evidence": None, "agent": None,
+                "asserted_only": False, "exact": False, "limit": 20}
+
+
+def render(template: str, data: dict[str, Any], links: Links, **extra: Any) -> str:
+    """A page: ``template`` filled with the page's ``data`` and its links."""
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV.get_template(template).render(d=data, link=links, **extra)

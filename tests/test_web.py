@@ -1,0 +1,564 @@
+"""The web explorer (exokg serve), its SPARQL endpoint and the static site (exokg site)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.data.curation import load
+from kg.graph.rdf import build_store
+
+from .conftest import TRIPLES
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+with warnings.catch_warnings():  # starlette 1.x suggests httpx2; httpx works the same
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from starlette.testclient import TestClient
+
+from kg.web.app import Explorer, create_app
+from kg.web.site import write_site
+
+HUB = "hub-pathways"
+EVIL = '<script>alert("x")</script> O\'Brien & "quoted" MSC'
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[Any, Any]:
+    cur = load(TRIPLES)
+    return cur, build_store(cur)
+
+
+@pytest.fixture(scope="module")
+def client(world: tuple[Any, Any]) -> Iterator[TestClient]:
+    with TestClient(create_app(*world)) as c:
+        yield c
+
+
+def cli_json(*args: str) -> Any:
+    result = CliRunner().invoke(cli, ["--data", str(TRIPLES), "--no-cache", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# ---------------------------------------------------------------- pages and twins
+@pytest.mark.parametrize("url", [
+    "/", "/entity/BM-MSC", "/claim/wei2024-s4.1-01",
+    "/paths?source=BMSC&disease=osteoarthritis", "/rank", "/query?example=hub-pathways",
+    "/search?q=alzheimer", "/trials?disease=osteoarthritis", "/claims?source=BMSC",
+    "/matrix", "/hallmarks", "/rank?disease=osteoarthritis"])
+def test_every_page_has_a_json_twin(client: TestClient, url: str) -> None:
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Content-Security-Policy" in page.headers
+    path, _, query = url.partition("?")
+    twin = client.get((path.rstrip("/") or "/index") + ".json" + ("?" + query if query else ""))
+    assert twin.status_code == 200
+    assert twin.headers["content-type"] == "application/json"
+    sep = "&" if query else "?"
+    assert client.get(url + sep + "format=json").json() == twin.json()
+    assert 'class="json"' in page.text  # the page links its twin
+
+
+def test_entity_page_shows_card_xrefs_claims_and_citation_links(client: TestClient,
+                                                                world: Any) -> None:
+    cur, _ = world
+    page = client.get("/entity/miR-146a-5p").text
+    data = client.get("/entity/miR-146a-5p.json").json()
+    assert data["label"] == "miR-146a-5p" and data["type"] == "mirna"
+    assert data["claims"] and data["neighbours"]
+    for x in data["xrefs"]:
+        assert x["url"] == "https://bioregistry.io/" + x["curie"]
+        assert f'href="{x["url"]}"' in page
+    claim = next(c for c in sorted(cur.claims.values(), key=lambda c: c.id)
+                 if any(cur.reference(r).doi for r in c.refs))
+    doi = next(cur.reference(r).doi for r in claim.refs if cur.reference(r).doi)
+    page = client.get(f"/entity/{claim.source}").text
+    assert f'href="https://doi.org/{doi}"' in page
+    assert f'href="/claim/{claim.id}"' in page
+    flagged = client.get("/entity/BM-MSC.json").json()["flags"]
+    assert flagged and all(cur.claims[c].flag == f for c, f in flagged.items())
+    assert "flag: " in client.get("/entity/BM-MSC").text
+
+
+def test_entity_page_lists_trials(client: TestClient, world: Any) -> None:
+    cur, _ = world
+    trial = next(iter(cur.trials.values()))
+    data = client.get(f"/entity/{trial.source}.json").json()
+    assert trial.trial in {t["trial"] for t in data["trials"]}
+
+
+def test_search_resolves_synonyms_and_fuzzy_matches(client: TestClient) -> None:
+    hop = client.get("/search?q=hucMSC", follow_redirects=False)
+    assert hop.status_code == 303 and hop.headers["location"] == "/entity/UC-MSC"
+    assert client.get("/search.json?q=hucMSC").json()["match"]["id"] == "UC-MSC"
+    fuzzy = client.get("/search.json?q=alzhiemer").json()
+    assert fuzzy["match"] is None
+    assert "Alzheimers-disease" in [r["id"] for r in fuzzy["results"]]
+    ambiguous = client.get("/search?q=AD", follow_redirects=False)
+    assert ambiguous.status_code == 200
+    assert "/entity/AD-MSC" in ambiguous.text and "/entity/Alzheimers-disease" in ambiguous.text
+
+
+def test_unknown_and_bad_input_are_clear_errors(client: TestClient) -> None:
+    missing = client.get("/entity/no-such-thing.json")
+    assert missing.status_code == 404 and "unknown entity" in missing.json()["error"]
+    assert client.get("/entity/no-such-thing").status_code == 404
+    bad = client.get("/paths.json?source=BMSC&disease=osteoarthritis&max_hops=0")
+    assert bad.status_code == 400 and "max_hops must be 1 to 10" in bad.json()["error"]
+    amb = client.get("/paths.json?source=AD&disease=osteoarthritis").json()
+    assert set(amb["candidates"]) == {"AD-MSC", "Alzheimers-disease"}
+
+
+def test_paths_twin_gives_the_first_20_paths_of_exokg_paths(client: TestClient) -> None:
+    web = client.get("/paths.json?source=BM-MSC&disease=osteoarthritis").json()
+    cli_out = cli_json("paths", "BM-MSC", "osteoarthritis", "--format", "json")
+    assert web["found"] == cli_out["found"] and web["shown"] == 20
+    assert [[n["id"] for n in p["nodes"]] for p in web["paths"]] == \
+        [[n["id"] for n in p["nodes"]] for p in cli_out["paths"]]
+    assert [p["kind"] for p in web["paths"]] == [p["kind"] for p in cli_out["paths"]]
+    hop = web["paths"][0]["hops"][0]
+    assert hop["claim_records"] and hop["claim_records"][0]["citations"]
+
+
+def test_paths_filters_match_the_cli(client: TestClient) -> None:
+    url = ("/paths.json?source=BMSC&disease=osteoarthritis&asserted_only=1&evidence=in-vivo"
+           "&limit=5&max_hops=5")
+    web = client.get(url).json()
+    cli_out = cli_json("paths", "BMSC", "osteoarthritis", "--asserted-only", "--evidence",
+                       "in-vivo", "--limit", "5", "--max-hops", "5", "--format", "json")
+    assert [p["nodes"] for p in web["paths"]] == [p["nodes"] for p in cli_out["paths"]]
+    assert all(p["kind"] == "asserted" for p in web["paths"])
+
+
+def test_rank_twin_matches_exokg_rank(client: TestClient) -> None:
+    web = client.get("/rank.json?level=family&limit=5").json()
+    cli_rows = cli_json("rank", "--level", "family", "--limit", "5", "--format", "json")
+    assert [r["entity"] for r in web["rows"]] == [r["entity"] for r in cli_rows]
+
+
+def test_question_pages_use_the_question_functions(client: TestClient, world: Any) -> None:
+    from kg.query.claims import claims
+    from kg.query.hubs import hubs
+    from kg.query.matrix import hallmarks, matrix
+    from kg.query.trials import trials
+
+    cur, _ = world
+    web = client.get("/trials.json?disease=osteoarthritis").json()["rows"]
+    assert [r["id"] for r in web] == [r.id for r in trials(cur, "osteoarthritis")]
+    web = client.get("/claims.json?source=BMSC&disease=osteoarthritis&agent=exosome").json()
+    assert [r["id"] for r in web["rows"]] == \
+        [r.id for r in claims(cur, source="BMSC", disease="osteoarthritis", agent="exosome")]
+    assert all(r["citation_records"] for r in web["rows"])
+    ranked = client.get("/rank.json?disease=osteoarthritis&limit=5").json()["rows"]
+    assert [r["entity"] for r in ranked] == \
+        [r.entity for r in hubs(cur, "osteoarthritis", limit=5).rows]
+    marks = client.get("/hallmarks.json").json()["rows"]
+    assert [h["hallmark"] for h in marks] == [h.hallmark for h in hallmarks(cur)]
+    grid = client.get("/matrix.json").json()
+    res = matrix(cur)
+    assert [r["id"] for r in grid["rows"]] == list(res.rows)
+    cell = res.cells[0]
+    assert grid["cells"][f"{cell.row}|{cell.col}"]["claims"] == list(cell.claims)
+
+
+def test_a_matrix_cell_opens_its_claims(client: TestClient) -> None:
+    page = client.get("/matrix").text
+    grid = client.get("/matrix.json").json()
+    key, cell = next(iter(grid["cells"].items()))
+    row, col = key.split("|")
+    link = f'href="/claims?source={row}&amp;disease={col}"'
+    assert link in page
+    opened = client.get(f"/claims.json?source={row}&disease={col}").json()
+    assert set(cell["claims"]) <= {r["id"] for r in opened["rows"]}
+
+
+# ---------------------------------------------------------------- SPARQL endpoint
+def example_text(name: str) -> str:
+    from kg.query.sparql import load_query
+
+    return load_query(name)
+
+
+def bindings_rows(data: dict[str, Any]) -> list[dict[str, str]]:
+    names = data["head"]["vars"]
+    return [{n: b[n]["value"] if n in b else "" for n in names}
+            for b in data["results"]["bindings"]]
+
+
+def test_sparql_rows_equal_exokg_sparql(client: TestClient) -> None:
+    expected = cli_json("sparql", HUB, "--format", "json")
+    got = client.get("/sparql", params={"query": example_text(HUB)},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith("application/sparql-results+json")
+    assert got.headers["access-control-allow-origin"] == "*"
+    rows = bindings_rows(got.json())
+    assert rows == [{k: str(v) for k, v in r.items()} for r in expected]
+
+
+def test_sparql_post_form_and_body(client: TestClient) -> None:
+    text = example_text(HUB)
+    by_get = client.get("/sparql", params={"query": text}).json()
+    form = client.post("/sparql", data={"query": text})
+    body = client.post("/sparql", content=text.encode(),
+                       headers={"Content-Type": "application/sparql-query"})
+    assert form.status_code == body.status_code == 200
+    assert form.json() == body.json() == by_get
+    odd = client.post("/sparql", content=b"x", headers={"Content-Type": "image/png"})
+    assert odd.status_code == 415
+
+
+def test_sparql_content_negotiation(client: TestClient) -> None:
+    text = example_text(HUB)
+    rows = bindings_rows(client.get("/sparql", params={"query": text}).json())
+    as_csv = client.get("/sparql", params={"query": text}, headers={"Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    parsed = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert parsed == rows
+    as_tsv = client.get("/sparql", params={"query": text},
+                        headers={"Accept": "text/tab-separated-values"})
+    lines = as_tsv.text.splitlines()
+    assert lines[0].split("\t") == [f"?{v}" for v in rows[0]]
+    assert lines[1].split("\t")[0] == f"<{rows[0]['pathway']}>"
+    as_xml = client.get("/sparql", params={"query": text},
+                        headers={"Accept": "text/csv;q=0.5, application/sparql-results+xml"})
+    assert as_xml.headers["content-type"].startswith("application/sparql-results+xml")
+    ns = {"s": "http://www.w3.org/2005/sparql-results#"}
+    results = ET.fromstring(as_xml.text).findall("s:results/s:result", ns)
+    assert len(results) == len(rows)
+    ask = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()
+    assert ask == {"head": {}, "boolean": True}
+    graph = client.get("/sparql", params={
+        "query": "CONSTRUCT { id:BM-MSC rdfs:label ?l } WHERE { id:BM-MSC rdfs:label ?l }"})
+    assert graph.headers["content-type"].startswith("application/n-triples")
+    assert '"bone marrow MSC"' in graph.text
+
+
+@pytest.mark.parametrize(("request_kwargs", "message"), [
+    ({"method": "GET", "url": "/sparql", "params": {"query": "DELETE WHERE { ?s ?p ?o }"}},
+     "read-only"),
+    ({"method": "GET", "url": "/sparql", "params": {"update": "DROP ALL"}}, "read-only"),
+    ({"method": "POST", "url": "/sparql", "content": b"INSERT DATA { <a:a> <a:b> <a:c> }",
+      "headers": {"Content-Type": "application/sparql-update"}}, "read-only"),
+    ({"method": "POST", "url": "/sparql", "data": {"update": "CLEAR ALL"}}, "read-only"),
+    ({"method": "GET", "url": "/sparql", "params": {
+        "query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}},
+     "SERVICE is refused"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "SELECT WHERE {"}},
+     "syntax error"),
+    ({"method": "GET", "url": "/sparql"}, "missing 'query'"),
+])
+def test_sparql_refuses_update_service_and_bad_queries(client: TestClient, world: Any,
+                                                       request_kwargs: dict[str, Any],
+                                                       message: str) -> None:
+    _, store = world
+    before = len(store)
+    got = client.request(**request_kwargs)
+    assert got.status_code == 400
+    assert message in got.text
+    assert len(store) == before
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?t . ?b ?q ?t }"  # seconds, but finite
+
+
+def test_sparql_time_limit_stops_a_runaway_query(world: Any) -> None:
+    cur, store = world
+    explorer = Explorer(cur, store, timeout=0.2)
+    with TestClient(explorer.app()) as c:
+        started = time.monotonic()
+        slow = c.get("/sparql", params={"query": SLOW})
+        assert slow.status_code == 503
+        assert "stopped after 0.2 s" in slow.text
+        assert time.monotonic() - started < 30
+        assert c.get("/entity/BM-MSC.json").status_code == 200  # others still served
+        page = c.get("/query", params={"query": SLOW.replace("?t }", "?t . }")})
+        assert page.status_code == 503 and "stopped after" in page.text
+        if explorer.runner.abandoned() == 2:  # both still running: no third one piles up
+            busy = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            assert busy.status_code == 503 and "try again shortly" in busy.text
+        deadline = time.monotonic() + 300
+        while explorer.runner.abandoned():  # the given-up workers end with their step
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        again = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert again.status_code == 200 and again.json()["boolean"] is True
+
+
+def test_sparql_result_limit(world: Any) -> None:
+    cur, store = world
+    with TestClient(Explorer(cur, store, max_rows=7).app()) as c:
+        got = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert got.status_code == 200
+        assert len(got.json()["results"]["bindings"]) == 7
+        assert "7 rows" in got.headers["x-exokg-truncated"]
+
+
+def test_sparql_page_runs_examples(client: TestClient) -> None:
+    page = client.get("/query?example=hub-pathways")
+    assert 'href="/entity/NF-kB"' in page.text
+    twin = client.get("/query.json?example=hub-pathways").json()
+    assert twin["result"]["rows"][0]["pathway"] == "id:NF-kB"
+    refused = client.get("/query.json", params={"query": "DELETE WHERE { ?s ?p ?o }"})
+    assert refused.status_code == 400 and "read-only" in refused.json()["error"]
+
+
+# ---------------------------------------------------------------- escaping
+@pytest.fixture()
+def evil(mini: Path) -> Path:
+    table = mini / "entities" / "all.tsv"
+    text = table.read_text(encoding="utf-8")
+    assert "\tbone marrow MSC\t" in text
+    table.write_text(text.replace("\tbone marrow MSC\t", f"\t{EVIL}\t"), encoding="utf-8")
+    return mini
+
+
+def test_names_and_literals_are_escaped(evil: Path) -> None:
+    cur = load(evil)
+    assert cur.entities["BM-MSC"].label == EVIL
+    with TestClient(create_app(cur, build_store(cur))) as c:
+        for url in ["/entity/BM-MSC", "/", "/paths?source=BM-MSC&disease=osteoarthritis",
+                    "/search?q=quoted", "/claim/toy2024-t1-01"]:
+            page = c.get(url).text
+            assert "<script>alert" not in page, url
+            assert '"quoted"' not in page, url
+            assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page, url
+        assert c.get("/entity/BM-MSC.json").json()["label"] == EVIL
+        rows = c.get("/query.json", params={
+            "query": "SELECT ?l WHERE { id:BM-MSC rdfs:label ?l }"}).json()
+        assert rows["result"]["rows"] == [{"l": EVIL}]
+        page = c.get("/query", params={"query": "SELECT ?l WHERE { id:BM-MSC rdfs:label ?l }"})
+        assert "<script>alert" not in page.text
+
+
+def test_site_escapes_too(evil: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(load(evil), out)
+    for file in [out / "entity" / "BM-MSC.html", out / "index.html"]:
+        assert "<script>alert" not in file.read_text(encoding="utf-8")
+    index = (out / "search-index.js").read_text(encoding="utf-8")
+    assert "<script>" not in index and "\\u003cscript>" in index
+
+
+# ---------------------------------------------------------------- static site
+def test_site_writes_pages_twins_and_index(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "entity pages" in result.output
+    cur = load(mini)
+    for ent in cur.entities:
+        assert (out / "entity" / f"{ent}.html").is_file()
+        assert json.loads((out / "entity" / f"{ent}.json").read_text())["id"] == ent
+    answer = out / "paths" / "BM-MSC--osteoarthritis.json"
+    data = json.loads(answer.read_text())
+    assert data["paths"] and data["source"] == "BM-MSC"
+    index = json.loads((out / "search-index.json").read_text())
+    assert {e["id"] for e in index} == set(cur.entities)
+    html = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert set(re.findall(r'src="([^"]*)"', html)) == {"search-index.js"}  # nothing remote
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    assert 'href="/' not in html  # every link is relative: the site works from file://
+    again = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)])
+    assert again.exit_code == 0, again.output  # an earlier site may be rewritten
+
+
+def test_site_follows_the_write_rule(mini: Path, tmp_path: Path) -> None:
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("keep me")
+    refused = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(busy)])
+    assert refused.exit_code == 1 and "not empty and is not an earlier site" in refused.output
+    assert not (busy / "index.html").exists()
+    forced = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(busy), "--force"])
+    assert forced.exit_code == 0 and (busy / "notes.txt").read_text() == "keep me"
+    missing = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o",
+                                       str(tmp_path / "no" / "site")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+# ---------------------------------------------------------------- a real server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(world: tuple[Any, Any]) -> Iterator[str]:
+    import uvicorn
+
+    port = free_port()
+    app = create_app(*world, allowed_hosts=["127.0.0.1", "localhost"])
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                        lifespan="off"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not srv.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=30)
+
+
+def test_real_server_answers_a_plain_http_client(server: str) -> None:
+    expected = cli_json("sparql", HUB, "--format", "json")
+    url = server + "/sparql?" + urllib.parse.urlencode({"query": example_text(HUB)})
+    req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        rows = bindings_rows(json.load(resp))
+    assert rows == [{k: str(v) for k, v in r.items()} for r in expected]
+    post = urllib.request.Request(server + "/sparql", data=example_text(HUB).encode(),
+                                  headers={"Content-Type": "application/sparql-query",
+                                           "Accept": "text/csv"})
+    with urllib.request.urlopen(post, timeout=60) as resp:
+        assert len(list(csv.DictReader(io.TextIOWrapper(resp, "utf-8")))) == len(rows)
+    with urllib.request.urlopen(server + "/entity/UC-MSC.json", timeout=60) as resp:
+        assert json.load(resp)["id"] == "UC-MSC"
+
+
+def test_real_server_refuses_other_host_names(server: str) -> None:
+    req = urllib.request.Request(server + "/", headers={"Host": "evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req, timeout=60)
+    assert info.value.code == 400
+
+
+def test_serve_refuses_a_busy_port_in_one_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_command_is_documented() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0 and "127.0.0.1" in result.output
+    assert "SPARQL" in result.output
+
+
+# ---------------------------------------------------------------- in a browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; 'make test' installs it")
+        pytest.skip("Chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser: Any, allowed: str) -> tuple[Any, list[str]]:
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.set_default_timeout(120_000)
+    outside: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith((allowed, "data:", "blob:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return page, outside
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_search_claim_and_sparql(browser: Any, server: str) -> None:
+    page, outside = open_page(browser, server)
+    page.goto(server + "/")
+    page.fill("#q", "hucMSC")
+    page.click("header button[type=submit]")
+    page.wait_for_url(server + "/entity/UC-MSC")
+    assert page.text_content("#label").startswith("umbilical cord MSC")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-entity.png"))
+    claim = page.locator("details.claim").first
+    citation = claim.locator(".citation").first
+    assert not citation.is_visible()
+    claim.locator("summary").click(position={"x": 5, "y": 5})
+    citation.wait_for(state="visible")
+    assert citation.text_content()
+    page.goto(server + "/paths")
+    page.select_option("#source", "BM-MSC")
+    page.select_option("#disease", "osteoarthritis")
+    page.click("#go")
+    page.wait_for_selector(".path")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-paths.png"))
+    shown = [" → ".join(t.split(" → ")) for t in page.locator(".path .nodes").all_inner_texts()]
+    cli_paths = cli_json("paths", "BM-MSC", "osteoarthritis", "--format", "json")["paths"]
+    assert shown == [" → ".join(n["label"] for n in p["nodes"]) for p in cli_paths]
+    page.locator("svg.drawing a.node").first.click()
+    page.wait_for_url(server + "/entity/**")
+    page.goto(server + "/query")
+    page.fill("#query", example_text(HUB))
+    page.click("#run")
+    page.wait_for_selector("#results")
+    cells = page.locator("#results tr td:first-child").all_text_contents()
+    expected = cli_json("sparql", HUB, "--format", "json")
+    assert len(cells) == len(expected) and cells[0] == "id:NF-kB"
+    assert outside == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_static_site_search_from_disk(browser: Any, mini: Path, tmp_path: Path
+                                              ) -> None:
+    out = tmp_path / "site"
+    write_site(load(mini), out)
+    page, outside = open_page(browser, "file:")
+    page.goto((out / "index.html").as_uri())
+    page.fill("#q", "BMSC")
+    page.click("header button[type=submit]")
+    page.wait_for_url("**/entity/BM-MSC.html")
+    assert page.text_content("#label").startswith("bone marrow MSC")
+    claim = page.locator("details.claim").first
+    claim.locator("summary").click(position={"x": 5, "y": 5})
+    claim.locator(".citation").first.wait_for(state="visible")
+    page.goto((out / "paths.html").as_uri())
+    page.select_option("#source", "BM-MSC")
+    page.select_option("#disease", "osteoarthritis")
+    page.click("#go")
+    page.wait_for_url("**/paths/BM-MSC--osteoarthritis.html")
+    assert page.locator(".path").count() > 0
+    assert outside == []
