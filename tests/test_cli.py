@@ -242,6 +242,36 @@ def test_paths_table_and_explain() -> None:
     assert "#1 asserted" in out and "read in wei2024" in out
 
 
+def test_paths_show_and_filter_on_evidence() -> None:
+    code, out = run("paths", "BMSC", "osteoarthritis", "--format", "json", "--limit", "0",
+                    "--min-evidence", "in-vivo", "--min-studies", "2")
+    assert code == 0
+    data = json.loads(out)
+    assert data["paths"] and data["found"] == len(data["paths"])
+    for path in data["paths"]:
+        assert path["evidence"] in ("clinical", "in vivo") and path["studies"] >= 2
+        assert all(hop["studies"] >= 1 and hop["evidence"] for hop in path["hops"])
+    code, table = run("paths", "BMSC", "osteoarthritis", "--limit", "2", "--sort", "evidence")
+    assert code == 0 and "#1 asserted" in table and "evidence: clinical" in table
+    code, tsv = run("paths", "BMSC", "osteoarthritis", "--format", "tsv", "--limit", "1")
+    assert tsv.splitlines()[0].split("\t")[4:6] == ["studies", "evidence"]
+
+
+def test_paths_timeout_counts_from_the_start_of_the_command(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a command that has already used its 2 s before the search (a slow load) stops at once
+    original = State.__init__
+
+    def late(self: State, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.started -= 2.0
+
+    monkeypatch.setattr(State, "__init__", late)
+    code, out = run("paths", "BMSC", "Alzheimer's disease", "--max-hops", "8", "--timeout", "2",
+                    "--max-paths", "10000000")
+    assert code == 0 and "stopped after 2 s (--timeout)" in out
+
+
 def test_paths_no_path_is_exit_3() -> None:
     code, out = run("paths", "BMSC", "osteoarthritis", "--max-hops", "1")
     assert code == 3

@@ -21,6 +21,7 @@ from kg.query.paths import (
     neighbors,
     path_score,
     paths,
+    rank_key,
     upstream,
 )
 from kg.query.rank import (
@@ -281,24 +282,46 @@ def _every(nodes: tuple[str, ...]) -> Any:
     return nodes
 
 
+class _All:
+    """Collects what :func:`_walk` finds, in the order found (stands in for ``_Best``)."""
+
+    def __init__(self) -> None:
+        self.paths: list[Any] = []
+
+    @property
+    def seen(self) -> int:
+        return len(self.paths)
+
+    def add(self, path: Any) -> None:
+        self.paths.append(path)
+
+
+def _run(adj: dict[str, dict[str, list[Edge]]], max_hops: int, max_paths: int,
+         deadline: float) -> tuple[list[Any], bool, bool]:
+    found = _All()
+    capped, timed_out = _walk(_search(adj, max_hops), _every, found, max_paths,  # type: ignore[arg-type]
+                              deadline)
+    return found.paths, capped, timed_out
+
+
 def test_walk_finds_every_path_in_sorted_order() -> None:
     adj = _layers(3, 2)
-    found, capped, timed_out = _walk(_search(adj, 3), _every, 100, float("inf"))
+    found, capped, timed_out = _run(adj, 3, 100, float("inf"))
     assert found == sorted(found) and len(found) == 9 and not capped and not timed_out
     assert found[0] == ("s", "n0-0", "n1-0", "t")
-    assert _walk(_search(adj, 2), _every, 100, float("inf"))[0] == []  # too few hops
+    assert _run(adj, 2, 100, float("inf"))[0] == []  # too few hops
 
 
 def test_walk_reports_cap_only_when_paths_are_left() -> None:
     adj = _layers(3, 2)
-    assert _walk(_search(adj, 3), _every, 9, float("inf"))[1:] == (False, False)
-    found, capped, _ = _walk(_search(adj, 3), _every, 4, float("inf"))
+    assert _run(adj, 3, 9, float("inf"))[1:] == (False, False)
+    found, capped, _ = _run(adj, 3, 4, float("inf"))
     assert capped and len(found) == 4
 
 
 def test_walk_stops_at_the_deadline() -> None:
     # 4 ** 5 = 1024 paths: the clock is read every 1024 steps, and the deadline has passed
-    found, capped, timed_out = _walk(_search(_layers(4, 5), 6), _every, 10_000, 0.0)
+    found, capped, timed_out = _run(_layers(4, 5), 6, 10_000, 0.0)
     assert timed_out and not capped and 0 < len(found) < 4 ** 5
 
 
@@ -330,3 +353,81 @@ def test_old_name_of_the_path_record_still_works() -> None:
     assert type(paths(toy(), "S", "D").paths[0]) is GraphPath
     with pytest.raises(AttributeError, match="has no attribute 'Paths'"):
         module.Paths  # noqa: B018
+
+
+def test_path_evidence_by_hand() -> None:
+    # only claim E (S3 > c3, reduces X, alleviates D) states evidence: in vivo
+    cur = toy()
+    assert {p.strength for p in paths(cur, "S", "D").paths} == {"not stated"}
+    assert [(p.nodes, p.strength) for p in paths(cur, "S3", "D").paths] == [
+        (("S3", "c3", "X", "D"), "in vivo")]
+    # the inferred S > c1 > T2 > X > D is as weak as its weakest hop, whatever X -> D has
+    assert paths(cur, "S", "D", min_evidence="in-vivo").found == 0
+    assert paths(cur, "S3", "D", min_evidence="in-vivo").found == 1
+    assert paths(cur, "S3", "D", min_evidence="in-vitro").found == 1  # at least in vitro
+    assert paths(cur, "S3", "D", min_evidence="clinical").found == 0
+    assert paths(cur, "S", "D", min_studies=2).found == 0
+    assert paths(cur, "S", "D", min_studies=1).found == 3
+
+
+def test_path_evidence_follows_the_written_rule(cur: Curation) -> None:
+    from kg.query.evidence import path_evidence
+
+    res = paths(cur, "BM-MSC", "osteoarthritis")
+    assert res.found > 100
+    for p in res.paths:
+        ev = path_evidence(cur, p)
+        assert (p.studies, p.strength) == (ev.studies, ev.strength), p.nodes
+
+
+@pytest.mark.parametrize("sort", ["studies", "evidence", "score"])
+def test_keeping_the_best_k_gives_the_same_top_k(cur: Curation, sort: str) -> None:
+    full = paths(cur, "BM-MSC", "osteoarthritis", sort=sort)
+    for k in (1, 5, 40):
+        top = paths(cur, "BM-MSC", "osteoarthritis", sort=sort, keep=k)
+        assert top.paths == full.paths[:k]
+        assert (top.found, top.asserted) == (full.found, sum(p.asserted for p in full.paths))
+
+
+def test_sort_orders(cur: Curation) -> None:
+    from kg.query.evidence import strength_rank
+
+    by_evidence = paths(cur, "BM-MSC", "osteoarthritis", sort="evidence").paths
+    for group in (True, False):
+        ranks = [strength_rank(p.strength) for p in by_evidence if p.asserted is group]
+        assert ranks == sorted(ranks)
+    by_studies = [p for p in paths(cur, "BM-MSC", "osteoarthritis").paths if not p.asserted]
+    assert [p.studies for p in by_studies] == sorted((p.studies for p in by_studies),
+                                                     reverse=True)
+    by_score = [p for p in paths(cur, "BM-MSC", "osteoarthritis", sort="score").paths
+                if not p.asserted]
+    assert [p.score for p in by_score] == sorted((p.score for p in by_score), reverse=True)
+
+
+def test_the_search_holds_at_most_twice_keep_paths() -> None:
+    from kg.query.paths import GraphPath, _Best
+
+    best = _Best(3, rank_key)
+    peak = 0
+    for i in range(500):
+        best.add(GraphPath(("s", f"x{i:03d}", "d"), (), (), i % 7, 1.0 / (i + 1)))
+        peak = max(peak, len(best.paths))
+    assert peak <= 2 * 3 + 16 and best.seen == 500
+    assert [p.studies for p in best.ranked()] == [6, 6, 6]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"sort": "citations"}, "unknown sort"),
+    ({"min_studies": -1}, "--min-studies"),
+    ({"min_evidence": "anecdote"}, "unknown evidence"),
+    ({"keep": 0}, "keep must be"),
+])
+def test_ranking_options_are_checked(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        paths(toy(), "S", "D", **kwargs)
+
+
+def test_a_deadline_already_past_stops_the_search(cur: Curation) -> None:
+    res = paths(cur, "BM-MSC", "Alzheimer's disease", max_hops=8, deadline=0.0)
+    assert res.timed_out and res.found < paths(cur, "BM-MSC", "Alzheimer's disease",
+                                               max_hops=8, max_paths=10**7).found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -493,3 +494,26 @@ def test_claims_by_pmid_and_doi_real(cur: Curation) -> None:
     assert {"li2025-t2-03", "li2025-sPOF-05"} <= by_pmid
     by_doi = {r.id for r in claims(cur, study="10.1093/abbs/gmab102.P102")}
     assert by_doi == {"li2025-sAS-02", "li2025-t2-14"}
+
+
+class _NoScan(dict):  # type: ignore[type-arg]
+    """Entities that may be looked up one by one but not scanned (a scan per claim made
+    every card and tooltip O(claims x entities) on large graphs)."""
+
+    def items(self) -> Any:
+        raise AssertionError("scanned every entity")
+
+    values = keys = __iter__ = items
+
+
+def test_claim_summary_looks_up_only_its_own_entities(cur: Curation) -> None:
+    import copy
+
+    from kg.query.summary import claim_summary
+
+    claim = cur.claims["wei2024-t1-07"]
+    expected = claim_summary(cur, claim)
+    guarded = copy.copy(cur)
+    guarded.entities = _NoScan(cur.entities)
+    assert claim_summary(guarded, claim) == expected
+    assert "IRAK1 & TRAF6" in expected

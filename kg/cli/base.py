@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -85,6 +86,8 @@ class State:
 
         self.data_dir = Path(data).expanduser() if data else default_data_dir()
         self.cache = cache
+        #: When the command started (its ``--timeout`` counts from here).
+        self.started = time.monotonic()
         self._cur: Any = None
 
     def curation(self) -> Any:
@@ -176,7 +179,7 @@ def path_options(fn: F) -> F:
 
     Defaults are the library's (:mod:`kg.query.paths`), never copied here.
     """
-    from kg.query.paths import DEFAULT_MAX_HOPS, DEFAULT_MAX_PATHS, DEFAULT_TIMEOUT
+    from kg.query.paths import DEFAULT_MAX_HOPS, DEFAULT_MAX_PATHS, DEFAULT_TIMEOUT, SORTS
 
     options = [
         click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=HOPS,
@@ -198,6 +201,14 @@ def path_options(fn: F) -> F:
         click.option("--exact", is_flag=True,
                      help="Do not include narrower sources or diseases (such as knee "
                           "osteoarthritis under osteoarthritis)."),
+        click.option("--min-studies", default=0, show_default=True, type=COUNT,
+                     help="Only paths backed by at least this many distinct studies."),
+        click.option("--min-evidence", type=click.Choice(["clinical", "in-vivo", "in-vitro"]),
+                     help="Only paths whose weakest hop has at least this evidence."),
+        click.option("--sort", type=click.Choice(list(SORTS)), default="studies",
+                     show_default=True,
+                     help="Rank asserted paths first, then by studies (then evidence), by "
+                          "evidence (then studies) or by the degree-damped score."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -205,13 +216,22 @@ def path_options(fn: F) -> F:
 
 
 def find_paths(state: State, source: str, target: str, *, via: tuple[str, ...] = (),
-               avoid: tuple[str, ...] = (), exact: bool = False, **filters: Any) -> Any:
-    """Run :func:`kg.query.paths.paths` on names (ids, labels or synonyms)."""
+               avoid: tuple[str, ...] = (), exact: bool = False, keep: int | None = None,
+               **filters: Any) -> Any:
+    """Run :func:`kg.query.paths.paths` on names (ids, labels or synonyms).
+
+    ``--timeout`` bounds the whole command: the search stops at the command's start plus
+    the timeout (less a margin to print the answer), however long loading took. ``keep``
+    (the command's ``--limit``; None for all) bounds the paths held in memory.
+    """
     from kg.query.paths import paths as find
 
     src, dst = resolve_names(state, (source, target))
+    timeout = filters.get("timeout")
+    deadline = None if timeout is None else state.started + timeout * 0.95
     return find(state.curation(), src, dst, via=resolve_names(state, via),
-                avoid=resolve_names(state, avoid), include_subtypes=not exact, **filters)
+                avoid=resolve_names(state, avoid), include_subtypes=not exact, keep=keep,
+                deadline=deadline, **filters)
 
 
 def resolve_names(state: State, names: tuple[str, ...]) -> list[str]:

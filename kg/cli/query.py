@@ -56,10 +56,11 @@ def paths(state: State, /, source: str, target: str, limit: int, fmt: str, expla
     from kg.view.text import paths_notes, paths_out
 
     cur = state.curation()
-    result = find_paths(state, source, target, **filters)
+    result = find_paths(state, source, target, keep=limit or None, **filters)
     shown = result.paths if limit == 0 else result.paths[:limit]
     click.echo(paths_out(cur, result, shown, fmt, explain=explain), nl=False)
-    filtered = any(filters[k] for k in ("via", "avoid", "evidence", "agent", "asserted_only"))
+    filtered = any(filters[k] for k in ("via", "avoid", "evidence", "agent", "asserted_only",
+                                        "min_studies", "min_evidence"))
     for note in paths_notes(cur, result, len(shown), filtered=filtered,
                             max_paths=filters["max_paths"], timeout=filters["timeout"]):
         click.echo(note, err=True)

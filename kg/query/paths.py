@@ -7,9 +7,16 @@ one or more causal edges of the graph, each edge by the claims that assert it. A
 the path (inhibits x inhibits = activates); a hop backed by edges of opposite sign marks
 the path as conflicting.
 
-Paths are ranked: asserted first, then by evidence (distinct studies behind the weakest
-hop), then by a degree-damped path score (Hetionet's DWPC idea), then by the entity ids,
-so a query always prints the same order.
+Each path carries its evidence by the rule of :mod:`kg.query.evidence`: its distinct
+studies and its strength (the weakest hop's strongest evidence). Paths are ranked: asserted
+first, then by studies, then by strength (``sort="studies"``, the default; ``"evidence"``
+puts strength before studies; ``"score"`` ranks on the score alone), then by a degree-damped
+path score (Hetionet's DWPC idea), then by the entity ids, so a query always prints the same
+order.
+
+Memory is bounded whatever the graph: the search keeps only the best ``keep`` paths it has
+seen (at most twice that many between two trims), counts the rest, and stops at
+``max_paths`` found or at its deadline.
 """
 
 from __future__ import annotations
@@ -28,12 +35,15 @@ from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, multiply
 from kg.errors import KGError
 from kg.graph.edges import Edge, edges
+from kg.query.evidence import NOT_STATED, strength_rank, strongest, weakest
 
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
 DEFAULT_MAX_HOPS = 6
 DEFAULT_MAX_PATHS = 5000
 DEFAULT_TIMEOUT = 10.0
+#: Orders a query can rank its paths in (see :func:`rank_key`).
+SORTS = ("studies", "evidence", "score")
 #: Damping exponent of the degree-weighted path score.
 DAMPING = 0.4
 
@@ -85,6 +95,7 @@ class GraphPath:
     asserted_by: tuple[str, ...]
     studies: int
     score: float
+    strength: str = NOT_STATED
 
     @property
     def asserted(self) -> bool:
@@ -132,6 +143,8 @@ class PathResult:
     capped: bool = False
     timed_out: bool = False
     max_hops: int = DEFAULT_MAX_HOPS
+    #: How many of the ``found`` paths are asserted (``paths`` may hold only the best).
+    asserted: int = 0
 
 
 def causal_adjacency(cur: Curation, claim_filter: Iterable[str] | None = None
@@ -215,21 +228,28 @@ def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPI
 
 
 class _HopIndex:
-    """Per-query memo of hops: their edges, claims and distinct studies."""
+    """Per-query memo of hops: their edges, claims, distinct studies and strength."""
 
     def __init__(self, adj: dict[str, dict[str, list[Edge]]], cur: Curation) -> None:
         self.adj = adj
+        self.cur = cur
         self.keys = cur.derived("claim_studies", lambda: {
             c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
-        self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], int]] = {}
+        self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], int, str]] = {}
 
-    def hop(self, u: str, v: str) -> tuple[Hop, frozenset[str], int]:
+    def hop(self, u: str, v: str) -> tuple[Hop, frozenset[str], int, str]:
         hit = self.hops.get((u, v))
         if hit is None:
             hop = Hop(u, v, tuple(self.adj[u][v]))
             claims = hop.claims
-            hit = self.hops[(u, v)] = (hop, claims, self.studies(claims))
+            hit = self.hops[(u, v)] = (hop, claims, self.studies(claims),
+                                       self.strength(claims))
         return hit
+
+    def strength(self, claims: Iterable[str]) -> str:
+        """The strongest evidence of the claims (rule 2; non-claim ids are ignored)."""
+        found = self.cur.claims
+        return strongest(k for c in claims if c in found for k in found[c].evidence)
 
     def studies(self, claims: frozenset[str] | set[str]) -> int:
         if len(claims) == 1:
@@ -239,9 +259,9 @@ class _HopIndex:
 
 def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]) -> GraphPath:
     parts = [index.hop(u, v) for u, v in pairwise(nodes)]
-    hops = tuple(h for h, _, _ in parts)
+    hops = tuple(h for h, _, _, _ in parts)
     common = set(parts[0][1])
-    for _, claims, _ in parts[1:]:
+    for _, claims, _, _ in parts[1:]:
         common &= claims
         if not common:
             break
@@ -254,10 +274,12 @@ def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]
                 for e in h.edges if common & set(e.claims)))
             for h in hops)
         studies = index.studies(common)
+        strength = index.strength(common)
     else:
-        studies = min(n for _, _, n in parts)
+        studies = min(n for _, _, n, _ in parts)
+        strength = weakest(s for _, _, _, s in parts)
     return GraphPath(nodes, hops, tuple(sorted(common)), studies,
-                     round(path_score(nodes, degrees), 12))
+                     round(path_score(nodes, degrees), 12), strength)
 
 
 def prepare(cur: Curation) -> None:
@@ -271,9 +293,57 @@ def prepare(cur: Curation) -> None:
     _HopIndex(adj, cur)  # per-claim study keys
 
 
-def rank_key(path: GraphPath) -> tuple[Any, ...]:
-    """Sort key: asserted first, more studies, higher score, then ids (deterministic)."""
-    return (not path.asserted, -path.studies, -path.score, len(path.nodes), path.nodes)
+def rank_key(path: GraphPath, sort: str = "studies") -> tuple[Any, ...]:
+    """Sort key of a path; every order ends in the length and the ids (deterministic).
+
+    ``studies`` (default): asserted first, more studies, stronger evidence, higher score.
+    ``evidence``: asserted first, stronger evidence, more studies, higher score.
+    ``score``: asserted first, higher degree-damped score.
+
+    Examples
+    --------
+    >>> a = GraphPath(("s", "x", "d"), (), (), 2, 0.1, "in vitro")
+    >>> b = GraphPath(("s", "y", "d"), (), (), 1, 0.2, "in vivo")
+    >>> [p.nodes[1] for p in sorted([a, b], key=rank_key)]
+    ['x', 'y']
+    >>> [p.nodes[1] for p in sorted([a, b], key=lambda p: rank_key(p, "evidence"))]
+    ['y', 'x']
+    """
+    tail = (len(path.nodes), path.nodes)
+    strength = strength_rank(path.strength)
+    if sort == "evidence":
+        return (not path.asserted, strength, -path.studies, -path.score, *tail)
+    if sort == "score":
+        return (not path.asserted, -path.score, -path.studies, strength, *tail)
+    return (not path.asserted, -path.studies, strength, -path.score, *tail)
+
+
+class _Best:
+    """The best ``keep`` paths seen so far (all of them when ``keep`` is None).
+
+    Paths are added in bulk and the buffer is sorted and cut back to ``keep`` whenever it
+    holds twice that many, so memory stays proportional to ``keep`` however many paths the
+    search walks; :attr:`seen` counts every path added.
+    """
+
+    def __init__(self, keep: int | None, key: Callable[[GraphPath], tuple[Any, ...]]) -> None:
+        self.keep, self.key = keep, key
+        self.paths: list[GraphPath] = []
+        self.seen = self.asserted = 0
+
+    def add(self, path: GraphPath) -> None:
+        self.seen += 1
+        self.asserted += path.asserted
+        self.paths.append(path)
+        if self.keep is not None and len(self.paths) >= 2 * self.keep + 16:
+            self.paths.sort(key=self.key)
+            del self.paths[self.keep:]
+
+    def ranked(self) -> list[GraphPath]:
+        self.paths.sort(key=self.key)
+        if self.keep is not None:
+            del self.paths[self.keep:]
+        return self.paths
 
 
 def _endpoint_ids(cur: Curation, source: str, target: str, via: Iterable[str],
@@ -349,18 +419,18 @@ class _Search:
 
 
 def _walk(search: _Search, keep: Callable[[tuple[str, ...]], GraphPath | None],
-          max_paths: int, deadline: float) -> tuple[list[GraphPath], bool, bool]:
+          found: _Best, max_paths: int, deadline: float) -> tuple[bool, bool]:
     """Walk every simple path that can still reach an end; ``keep`` judges each one found.
 
     Depth-first, children in sorted order so that a capped search is deterministic; a
     branch is only followed when the breadth-first distances ``search.dist`` say an end is
-    still within the hops left. Returns the kept paths and whether the search stopped on
-    ``max_paths`` (``capped``) or on ``deadline`` (``timed_out``, checked every 1024 steps).
+    still within the hops left. The paths kept go to ``found``; returns whether the search
+    stopped on ``max_paths`` (``capped``) or on ``deadline`` (``timed_out``, checked every
+    1024 steps).
     """
     adj, dist, ends, avoid, max_hops = (search.adj, search.dist, search.ends, search.avoid,
                                         search.max_hops)
     far = max_hops + 1
-    found: list[GraphPath] = []
     capped = timed_out = False
     stack: list[tuple[str, ...]] = [
         (s,) for s in sorted(search.starts, reverse=True) if dist.get(s, far) <= max_hops]
@@ -370,7 +440,7 @@ def _walk(search: _Search, keep: Callable[[tuple[str, ...]], GraphPath | None],
     steps = 0
     while stack:
         nodes = stack.pop()
-        if len(found) >= max_paths:
+        if found.seen >= max_paths:
             capped = True
             break
         steps += 1
@@ -381,7 +451,7 @@ def _walk(search: _Search, keep: Callable[[tuple[str, ...]], GraphPath | None],
         if last in ends:
             path = keep(nodes)
             if path is not None:
-                found.append(path)
+                found.add(path)
             continue
         left = max_hops - (len(nodes) - 1)
         nexts = useful.get((last, left))
@@ -392,7 +462,7 @@ def _walk(search: _Search, keep: Callable[[tuple[str, ...]], GraphPath | None],
         for nxt in nexts:
             if nxt not in nodes:
                 stack.append((*nodes, nxt))
-    return found, capped, timed_out
+    return capped, timed_out
 
 
 @contextmanager
@@ -425,6 +495,11 @@ def paths(
     max_paths: int = DEFAULT_MAX_PATHS,
     timeout: float = DEFAULT_TIMEOUT,
     include_subtypes: bool = True,
+    min_studies: int = 0,
+    min_evidence: str | None = None,
+    sort: str = "studies",
+    keep: int | None = None,
+    deadline: float | None = None,
 ) -> PathResult:
     """Every path from ``source`` to ``target`` (entity ids) up to ``max_hops`` edges, ranked.
 
@@ -449,6 +524,20 @@ def paths(
     include_subtypes : bool
         Also start from narrower sources (Wharton's jelly MSC for umbilical cord MSC) and
         end at narrower diseases (knee osteoarthritis for osteoarthritis).
+    min_studies : int
+        Keep only paths backed by at least this many distinct studies (rule 3 of
+        :mod:`kg.query.evidence`).
+    min_evidence : str, optional
+        ``clinical``, ``in-vivo`` or ``in-vitro``: keep only paths whose strength (their
+        weakest hop's) is at least this.
+    sort : str
+        ``studies`` (default), ``evidence`` or ``score``: see :func:`rank_key`.
+    keep : int, optional
+        Hold only the best ``keep`` paths while searching (memory proportional to it);
+        ``found`` still counts every path. None keeps all (up to ``max_paths``).
+    deadline : float, optional
+        A :func:`time.monotonic` instant the search must stop by, when it comes before
+        ``timeout`` seconds from now (a command passes its own start plus its timeout).
 
     Returns
     -------
@@ -473,23 +562,46 @@ def paths(
     """
     source, target, via_set, avoid_set = _endpoint_ids(cur, source, target, via, avoid,
                                                        max_hops)
+    weakest_allowed = _check_ranking(sort, min_studies, min_evidence, keep)
     adj, reverse = _search_graph(cur, evidence, agent)
     degrees = _full_degrees(cur)
     starts, ends = _ends(cur, source, target, avoid_set, include_subtypes)
     search = _Search(adj, _distances_to(reverse, ends), starts, ends, avoid_set, max_hops)
     index = _HopIndex(adj, cur)
 
-    def keep(nodes: tuple[str, ...]) -> GraphPath | None:
+    def judge(nodes: tuple[str, ...]) -> GraphPath | None:
         if not via_set <= set(nodes):
             return None
         path = _make_path(nodes, index, degrees)
-        return path if path.asserted or not asserted_only else None
+        if (asserted_only and not path.asserted) or path.studies < min_studies:
+            return None
+        return path if strength_rank(path.strength) <= weakest_allowed else None
 
+    best = _Best(keep, lambda p: rank_key(p, sort))
+    stop = time.monotonic() + timeout
     with _no_cyclic_gc():
-        found, capped, timed_out = _walk(search, keep, max_paths,
-                                         time.monotonic() + timeout)
-    found.sort(key=rank_key)
-    return PathResult(source, target, found, len(found), capped, timed_out, max_hops)
+        capped, timed_out = _walk(search, judge, best, max_paths,
+                                  stop if deadline is None else min(stop, deadline))
+    return PathResult(source, target, best.ranked(), best.seen, capped, timed_out, max_hops,
+                      best.asserted)
+
+
+def _check_ranking(sort: str, min_studies: int, min_evidence: str | None,
+                   keep: int | None) -> int:
+    """Reject unknown ranking options; the weakest strength rank a path may have."""
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort '{sort}' (known: {', '.join(SORTS)})")
+    if min_studies < 0:
+        raise QueryError("--min-studies must be 0 or more")
+    if keep is not None and keep < 1:
+        raise QueryError("keep must be 1 or more (None keeps every path)")
+    if min_evidence is None:
+        return strength_rank(NOT_STATED)
+    wanted = min_evidence.replace("-", " ").strip()
+    if wanted not in ("clinical", "in vivo", "in vitro"):
+        raise QueryError(f"unknown evidence '{min_evidence}' (known: clinical, in-vivo, "
+                         "in-vitro)")
+    return strength_rank(wanted)
 
 
 @dataclass(frozen=True)

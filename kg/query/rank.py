@@ -33,6 +33,8 @@ from __future__ import annotations
 import math
 import random
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +137,25 @@ def flow_graph(cur: Curation, level: str = "pathway") -> tuple[nx.DiGraph, dict[
     return g, merge
 
 
+@contextmanager
+def _hidden(*names: str) -> Iterator[None]:
+    """Make ``import name`` fail for modules not yet loaded, for the duration of a block.
+
+    A module set to ``None`` in :data:`sys.modules` raises ImportError on import; modules
+    already loaded are left alone (something else uses them), and the entries are removed
+    afterwards so that later imports work as usual.
+    """
+    hidden = [n for n in names if n not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
 def _igraph() -> Any:
     """python-igraph, imported without pulling in matplotlib.
 
@@ -144,17 +165,15 @@ def _igraph() -> Any:
     duration of the import; igraph then uses its stand-ins for drawing, which exokg never
     asks igraph to do.
     """
-    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+    with _hidden("matplotlib"):
         import igraph
-
-        return igraph
-    sys.modules["matplotlib"] = None  # type: ignore[assignment]
-    try:
-        import igraph
-    finally:
-        if sys.modules.get("matplotlib", 0) is None:
-            del sys.modules["matplotlib"]
     return igraph
+
+
+#: What igraph imports only to test whether an argument is one of its types (``Graph()``
+#: checks for NumPy arrays on every construction and copy, 0.1 s of NumPy import for
+#: nothing): hidden while a ranking runs, since exokg passes lists.
+_OPTIONAL = ("numpy", "pandas", "scipy", "matplotlib")
 
 
 def _to_igraph(pairs: list[tuple[str, str]]) -> tuple[Any, list[str]]:
@@ -298,6 +317,14 @@ def rank(
     """
     _check_rank_options(cur, entity_type, permutations)
     pairs, merge = flow_edges(cur, level)
+    with _hidden(*_OPTIONAL):
+        return _rank_flow(cur, pairs, merge, entity_type, level, permutations, seed, limit)
+
+
+def _rank_flow(cur: Curation, pairs: list[tuple[str, str]], merge: dict[str, str],
+               entity_type: str, level: str, permutations: int, seed: int,
+               limit: int | None) -> RankResult:
+    """The measures of :func:`rank` on the flow edges ``pairs`` (merged by ``merge``)."""
     h, names = _to_igraph(pairs)
     index = {n: i for i, n in enumerate(names)}
 
@@ -307,6 +334,8 @@ def rank(
 
     sources, targets = of_type("source"), of_type("disease")
     sample = max(10, min(len(sources), 100)) if h.vcount() > EXACT_LIMIT else None
+    if sample is not None and sample >= len(sources):
+        sample = None  # every source is used: the betweenness is exact, and says so
     observed = _betweenness(h, sources, targets, sample, seed)
     pagerank = h.pagerank(directed=True) if h.vcount() else []
     candidates = sorted(of_type(entity_type))

@@ -68,7 +68,9 @@ def claim_summary(cur: Curation, claim: Claim) -> str:
     if claim.cargo:
         head += f" > {cur.label(claim.cargo)}"
     parts = [head]
-    mech = claim.mechanism_text({k: e.label for k, e in cur.entities.items()})
+    # labels of this claim's own entities only: a map of every entity per call made each
+    # card O(claims x entities) on large graphs
+    mech = claim.mechanism_text({e: cur.label(e) for s in claim.mechanism for e in s.entities})
     if mech:
         parts[0] += f" {mech}"
     effects = [f"{e.verb} {cur.label(e.entity)}" for e in (*claim.processes, *claim.diseases)]

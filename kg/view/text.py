@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kg.data.model import Curation
+from kg.query.evidence import edge_evidence
 from kg.query.paths import GraphPath, PathResult
 from kg.query.summary import citation_text, claim_summary
 
@@ -66,8 +67,13 @@ def flags(cur: Curation, claim_ids: Iterable[str]) -> dict[str, str]:
             if c in cur.claims and cur.claims[c].flag}
 
 
+def _studies_text(n: int) -> str:
+    """``1 study``, ``3 studies``."""
+    return f"{n} stud{'y' if n == 1 else 'ies'}"
+
+
 def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
-    """A path as plain data (the JSON output)."""
+    """A path as plain data (the JSON output), with its evidence and each hop's."""
     target = cur.entities.get(path.nodes[-1])
     return {
         "rank": rank,
@@ -76,6 +82,7 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
         "net_effect": sign_word(path.net_sign, disease=bool(target and target.type == "disease")),
         "conflicting_signs": path.conflicting,
         "studies": path.studies,
+        "evidence": path.strength,
         "score": path.score,
         "asserted_by": list(path.asserted_by),
         "nodes": [{"id": n, "label": cur.label(n),
@@ -83,6 +90,7 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
                   for n in path.nodes],
         "hops": [{
             "from": h.source, "to": h.target,
+            **_hop_evidence(cur, h.claims),
             "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
                        "claims": list(e.claims), "sources": list(e.sources)}
                       for e in h.edges],
@@ -92,6 +100,12 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
         } for h in path.hops],
         "flags": flags(cur, [c for h in path.hops for c in h.claims]),
     }
+
+
+def _hop_evidence(cur: Curation, claim_ids: Iterable[str]) -> dict[str, Any]:
+    """A hop's support as plain data: its distinct studies and evidence (rule 2)."""
+    ev = edge_evidence(cur, claim_ids)
+    return {"studies": ev.studies, "evidence": ev.strength, "evidence_kinds": list(ev.kinds)}
 
 
 def paths_json(cur: Curation, result: PathResult, shown: Sequence[GraphPath]) -> str:
@@ -106,14 +120,15 @@ def paths_json(cur: Curation, result: PathResult, shown: Sequence[GraphPath]) ->
 
 def paths_tsv(cur: Curation, shown: Sequence[GraphPath]) -> str:
     """The TSV output of a path query: one row per path."""
-    header = ["rank", "kind", "net_effect", "conflicting", "studies", "score", "path",
-              "claims"]
+    header = ["rank", "kind", "net_effect", "conflicting", "studies", "evidence", "score",
+              "path", "claims"]
     lines = ["\t".join(header)]
     for i, p in enumerate(shown, start=1):
         d = path_dict(cur, i, p)
         claims = sorted({c for h in p.hops for c in h.claims})
         lines.append("\t".join(str(x) for x in (
-            i, p.kind, d["net_effect"], str(p.conflicting).lower(), p.studies, p.score,
+            i, p.kind, d["net_effect"], str(p.conflicting).lower(), p.studies, p.strength,
+            p.score,
             " > ".join(cur.label(n) for n in p.nodes), ",".join(claims))))
     return "\n".join(lines) + "\n"
 
@@ -123,7 +138,7 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
     """The human-readable output of a path query."""
     if not result.found:
         return ""
-    asserted = sum(1 for p in result.paths if p.asserted)
+    asserted = result.asserted
     out = [f"{result.found} path(s) from {cur.label(result.source)} to "
            f"{cur.label(result.target)} within {result.max_hops} hops: {asserted} asserted, "
            f"{result.found - asserted} inferred"]
@@ -133,7 +148,7 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
         if d["flags"]:
             flag += f"  FLAGGED ({len(d['flags'])} claim(s))"
         out.append(f"#{i} {p.kind}  net: {d['net_effect']}  studies: {p.studies}  "
-                   f"score: {p.score:.4g}{flag}")
+                   f"evidence: {p.strength}  score: {p.score:.4g}{flag}")
         out.append(f"   {_hop_text(cur, p)}")
         if p.asserted:
             for cid in p.asserted_by:
@@ -148,8 +163,10 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
                 tags = (" " + claim_tags("/".join(sorted({c.agent for c in claims})),
                                          sorted({e for c in claims for e in c.evidence}))
                         if claims else "")
+                hop_ev = edge_evidence(cur, ids)
                 out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)}: "
-                           f"{', '.join(ids + [f'from {x}' for x in sources])}{tags}")
+                           f"{', '.join(ids + [f'from {x}' for x in sources])}{tags}"
+                           f" ({_studies_text(hop_ev.studies)})")
                 out += [f"      flag {cid}: {text}" for cid, text in flags(cur, ids).items()
                         if not explain]
                 if explain:
