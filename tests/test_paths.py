@@ -431,3 +431,15 @@ def test_a_deadline_already_past_stops_the_search(cur: Curation) -> None:
     res = paths(cur, "BM-MSC", "Alzheimer's disease", max_hops=8, deadline=0.0)
     assert res.timed_out and res.found < paths(cur, "BM-MSC", "Alzheimer's disease",
                                                max_hops=8, max_paths=10**7).found
+
+
+def test_ranking_says_exact_when_every_source_is_used(cur: Curation,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.query.rank as rank_module
+    from kg.view.text import rank_header
+
+    # a graph above the sampling size with fewer sources than a sample: all are used
+    monkeypatch.setattr(rank_module, "EXACT_LIMIT", 10)
+    res = rank(cur, permutations=0)
+    assert res.sample is None
+    assert "exact betweenness" in rank_header(res, "pathway")
