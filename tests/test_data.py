@@ -72,3 +72,37 @@ def test_no_cord_blood_confusion(cur: Curation) -> None:
     uc, ucb = cur.entities["UC-MSC"], cur.entities["UCB-MSC"]
     assert not {s.casefold() for s in uc.synonyms} & {s.casefold() for s in ucb.synonyms}
     assert "UCB-MSC" not in uc.parents and "UC-MSC" not in ucb.parents
+
+
+def test_derived_data_follows_every_kind_of_change() -> None:
+    import pickle
+
+    from kg.data.model import Curation, Entity, Records
+
+    cur = Curation(root="toy")
+    assert isinstance(cur.entities, Records)
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(cur.entities)
+
+    assert cur.derived("n", count) == 0 and cur.derived("n", count) == 0 and len(calls) == 1
+    changes = [
+        lambda: cur.entities.__setitem__("a", Entity("a", "source", "a")),
+        lambda: cur.entities.update(b=Entity("b", "source", "b")),
+        lambda: cur.entities.setdefault("c", Entity("c", "source", "c")),
+        lambda: cur.entities.pop("c"),
+        lambda: cur.entities.__delitem__("b"),
+        lambda: cur.entities.__ior__({"d": Entity("d", "source", "d")}),
+        lambda: cur.entities.popitem(),
+        lambda: cur.entities.clear(),
+        lambda: setattr(cur, "entities", {"e": Entity("e", "source", "e")}),
+    ]
+    for change in changes:
+        change()
+        assert cur.derived("n", count) == len(cur.entities)
+    assert len(calls) == 1 + len(changes)
+    assert isinstance(cur.entities, Records)  # a plain dict assigned became Records
+    again = pickle.loads(pickle.dumps(cur))
+    assert isinstance(again.entities, Records) and list(again.entities) == ["e"]
