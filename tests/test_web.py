@@ -151,6 +151,22 @@ def test_paths_filters_match_the_cli(client: TestClient) -> None:
     assert all(p["kind"] == "asserted" for p in web["paths"])
 
 
+def test_paths_evidence_filters_and_sort_match_the_cli(client: TestClient) -> None:
+    url = ("/paths.json?source=BMSC&disease=osteoarthritis&min_studies=2"
+           "&min_evidence=in-vivo&sort=evidence&limit=0")
+    web = client.get(url).json()
+    cli_out = cli_json("paths", "BMSC", "osteoarthritis", "--min-studies", "2",
+                       "--min-evidence", "in-vivo", "--sort", "evidence", "--limit", "0",
+                       "--format", "json")
+    assert web["paths"] and [p["nodes"] for p in web["paths"]] == \
+        [p["nodes"] for p in cli_out["paths"]]
+    assert all(p["studies"] >= 2 and p["evidence"] in ("clinical", "in vivo")
+               for p in web["paths"])
+    page = client.get(url.replace("/paths.json", "/paths")).text
+    assert f"evidence: {web['paths'][0]['evidence']}" in page
+    assert 'name="min_studies"' in page and 'name="sort"' in page
+
+
 def test_rank_twin_matches_exokg_rank(client: TestClient) -> None:
     web = client.get("/rank.json?level=family&limit=5").json()
     cli_rows = cli_json("rank", "--level", "family", "--limit", "5", "--format", "json")

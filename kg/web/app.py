@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from kg.data.model import Curation
 from kg.errors import AmbiguousNameError, KGError, UnknownEntityError
+from kg.query.paths import SORTS
 from kg.query.sparql import SparqlError, SparqlTimeoutError, example_queries
 from kg.web import data as pages
 from kg.web.render import Links, render
@@ -133,10 +134,14 @@ class Explorer:
             asserted_only=_flag(request, "asserted_only"),
             evidence=_choice(request, "evidence", ("in-vivo", "in-vitro", "clinical")),
             agent=_choice(request, "agent", ("exosome", "cells")),
-            limit=_int(request, "limit", 20, 0), exact=_flag(request, "exact"))
+            limit=_int(request, "limit", 20, 0), exact=_flag(request, "exact"),
+            min_studies=_int(request, "min_studies", 0, 0),
+            min_evidence=_choice(request, "min_evidence", ("clinical", "in-vivo", "in-vitro")),
+            sort=_choice(request, "sort", SORTS) or "studies")
         form = {"max_hops": q.max_hops, "via": list(q.via), "avoid": list(q.avoid),
                 "evidence": q.evidence, "agent": q.agent, "asserted_only": q.asserted_only,
-                "exact": q.exact, "limit": q.limit}
+                "exact": q.exact, "limit": q.limit, "min_studies": q.min_studies,
+                "min_evidence": q.min_evidence, "sort": q.sort}
         extra = {"choices": pages.choices(self.cur), "form": form}
         if not q.source and not q.disease:
             return "paths.html", {}, extra

@@ -43,6 +43,9 @@ class PathQuery:
     agent: str | None = None
     limit: int = 20
     exact: bool = False
+    min_studies: int = 0
+    min_evidence: str | None = None
+    sort: str = "studies"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -175,7 +178,9 @@ def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
     result = paths(cur, src, dst, max_hops=q.max_hops,
                    via=[entity_id(cur, v) for v in q.via],
                    avoid=[entity_id(cur, a) for a in q.avoid], asserted_only=q.asserted_only,
-                   evidence=q.evidence, agent=q.agent, include_subtypes=not q.exact)
+                   evidence=q.evidence, agent=q.agent, include_subtypes=not q.exact,
+                   min_studies=q.min_studies, min_evidence=q.min_evidence, sort=q.sort,
+                   keep=q.limit or None)
     shown = result.paths if q.limit == 0 else result.paths[: q.limit]
     listed = [path_dict(cur, i, p) for i, p in enumerate(shown, start=1)]
     for p in listed:
@@ -194,7 +199,9 @@ def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
         "query": {"source": q.source, "disease": q.disease, "max_hops": q.max_hops,
                   "via": list(q.via), "avoid": list(q.avoid),
                   "asserted_only": q.asserted_only, "evidence": q.evidence,
-                  "agent": q.agent, "limit": q.limit, "exact": q.exact},
+                  "agent": q.agent, "limit": q.limit, "exact": q.exact,
+                  "min_studies": q.min_studies, "min_evidence": q.min_evidence,
+                  "sort": q.sort},
         "paths": listed,
     }
 

@@ -103,7 +103,8 @@ EXTRA_NAV = [("trials", "trials"), ("matrix", "matrix"), ("hallmarks", "hallmark
              ("claims", "claims")]
 #: The path form's values when a page gives none (the defaults of ``exokg paths``).
 DEFAULT_FORM = {"max_hops": 6, "via": [], "avoid": [], "evidence": None, "agent": None,
-                "asserted_only": False, "exact": False, "limit": 20}
+                "asserted_only": False, "exact": False, "limit": 20, "min_studies": 0,
+                "min_evidence": None, "sort": "studies"}
 
 
 def render(template: str, data: dict[str, Any], links: Links, **extra: Any) -> str:
