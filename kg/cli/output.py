@@ -80,41 +80,49 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
 @cli.command()
 @click.argument("entity", required=False)
 @click.option("-o", "--output", required=True, metavar="FILE.html", help="Page to write.")
-@click.option("--hops", default=DEFAULT_HOPS, show_default=True, type=HOPS,
+@click.option("--hops", default=1, show_default=True, type=HOPS,
               help="Neighbourhood radius of ENTITY (1 to 10).")
+@click.option("--max-nodes", default=150, show_default=True, type=click.IntRange(min=1),
+              help="Most nodes of ENTITY's neighbourhood drawn (the nearest); says so "
+                   "when it cuts.")
 @click.option("--paths", "path_ends", nargs=2, metavar="SOURCE DISEASE",
               help="Draw the answer of a path query (with the filters of 'exokg paths').")
 @click.option("--disease", metavar="DISEASE", help="Draw every claim reaching a disease.")
 @path_options
 @limit_option(50, "With --paths: paths", verb="draw")
 @click.option("--seed", default=0, show_default=True, type=SEED,
-              help="Layout seed (same seed, same page).")
+              help="Kept for old scripts: the layered layout is the same every time.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file that is not a page.")
 @pass_state
 @handle_errors
-def view(state: State, /, entity: str | None, output: str, hops: int,
+def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes: int,
          path_ends: tuple[str, str] | None, disease: str | None, limit: int, seed: int,
          force: bool, **filters: Any) -> None:
     """Write an interactive HTML view that works offline.
 
-    Draws the whole curated graph, or the neighbourhood of ENTITY, the answer of --paths
-    (which takes the filters of 'exokg paths': --via, --avoid, --evidence, --agent, --exact,
-    --max-paths, --timeout ...) or every claim reaching --disease.
+    Draws the neighbourhood of ENTITY, the answer of --paths (which takes the filters of
+    'exokg paths': --via, --avoid, --evidence, --agent, --exact, --max-paths, --timeout ...)
+    or every claim reaching --disease in columns by role (source, cargo, target/pathway,
+    process, disease), or without any of them an overview of the whole graph grouped by
+    type. Click a node or an edge for its card and claims.
     """
     from kg.io.files import check_target
     from kg.query import select
     from kg.query.paths import QueryError
-    from kg.view.html import write_view
+    from kg.view.html import check_kind, hubs, nearest, write_view
 
     check_target(output, "html", force=force)
     cur = state.curation()
     if sum(bool(x) for x in (entity, path_ends, disease)) > 1:
         raise QueryError("give only one of ENTITY, --paths or --disease")
+    focus, cap, groups = None, "", None
     if entity:
-        (ent,) = resolve_names(state, (entity,))
-        sel = select.around(cur, ent, hops)
+        (focus,) = resolve_names(state, (entity,))
+        cut = nearest(cur, select.around(cur, focus, hops), focus, max_nodes)
+        sel, cap = cut.selection, cut.message(f"the {hops}-hop neighbourhood of "
+                                              f"{cur.label(focus)}")
     elif path_ends:
-        result = find_paths(state, *path_ends, **filters)
+        result = find_paths(state, *path_ends, keep=limit or None, **filters)
         if not result.paths:
             click.echo(f"no path from {cur.label(result.source)} to {cur.label(result.target)} "
                        f"within {result.max_hops} hops: nothing to draw", err=True)
@@ -122,11 +130,16 @@ def view(state: State, /, entity: str | None, output: str, hops: int,
         result.paths = result.paths[:limit] if limit else result.paths
         sel = select.of_paths(cur, result)
     elif disease:
-        (dis,) = resolve_names(state, (disease,))
-        sel = select.reaching(cur, dis)
+        (focus,) = resolve_names(state, (disease,))
+        check_kind(cur, disease, focus, "disease")
+        sel = select.reaching(cur, focus)
     else:
-        sel = select.whole(cur)
-    path, n_nodes, n_edges = write_view(cur, sel, output, seed=seed, force=force)
+        cut = hubs(cur, select.whole(cur))
+        sel, cap, groups = cut.selection, cut.message("the whole graph"), cut.groups
+    if cap:
+        click.echo(cap, err=True)
+    path, n_nodes, n_edges = write_view(cur, sel, output, seed=seed, force=force, focus=focus,
+                                        cap=cap, groups=groups)
     click.echo(f"wrote {path} ({n_nodes} nodes, {n_edges} edges)")
 
 

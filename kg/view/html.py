@@ -1,18 +1,34 @@
-"""Interactive HTML views (pyvis / vis-network) that work offline in one self-contained file.
+"""Interactive HTML views that work offline in one self-contained file (``exokg view``).
 
-pyvis builds the node and edge records; the page is written from this module's own template
-with the vis-network script and stylesheet that pyvis ships *inlined*, because pyvis' own
-templates load vis-network (``cdn_resources="remote"``) or Bootstrap (``"in_line"``) from a
-CDN, or write a ``lib/`` folder (``"local"``) — none of which renders offline as one file.
-Colours and shapes come from ``triples/schema/styles.json``.
+A view is the layered drawing of the explorer (:func:`kg.web.draw.layout`: columns by role,
+source -> cargo -> target/pathway -> process -> disease, so a path reads left to right) as
+inline SVG, with a small inline script (``assets/view.js``) for pan, zoom, find, a type
+filter and a side panel: clicking a node or an edge shows its card and its claims with
+their evidence, flags and citations. The page makes no request: script, style and data are
+in the file. Colours and shapes come from ``triples/schema/styles.json``; the legend lists
+only the node types, edge signs and path kinds drawn.
 
-pyvis is imported here only, so other commands do not pay for it.
+A neighbourhood is cut to its ``max_nodes`` nearest nodes (:func:`nearest`; the page and
+``exokg view`` say so). The whole graph is drawn as an overview (:func:`hubs`): the best
+connected entities of each type under a heading per type that lists every member. Any other
+selection of more than :data:`MAX_NODES` nodes is drawn whole, its labels appearing as one
+zooms in and its edges faint until a node is picked. The layout is deterministic; no
+plotting library is imported (pyvis, and with it IPython and jinja2, stay unloaded).
+
+Examples
+--------
+>>> from kg.data.curation import load
+>>> cur = load()
+>>> page = render(cur, neighbourhood(cur, "miR-146a-5p", hops=1), focus="miR-146a-5p")
+>>> 'data-id="IRAK1"' in page and "<script src" not in page
+True
 """
 
 from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +36,17 @@ from kg.data.model import Curation
 from kg.errors import KGError
 from kg.graph.edges import Edge
 from kg.query import select
+from kg.query.paths import QueryError
 from kg.query.select import Selection
-from kg.query.summary import citation_text, claim_summary
+from kg.view import svg
+
+#: Radius of an ENTITY neighbourhood drawn by ``exokg view`` unless --hops says otherwise.
+VIEW_HOPS = 1
+#: Most nodes of a neighbourhood drawn unless --max-nodes says otherwise.
+MAX_NODES = 150
 
 _SIGN_NAME = {1: "positive", -1: "negative", None: "unknown"}
+_ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 class ViewError(KGError):
@@ -53,117 +76,243 @@ path_view = select.of_paths
 disease_view = select.reaching
 
 
-def _node_title(cur: Curation, node: str) -> str:
-    ent = cur.entities.get(node)
-    if ent is None:
-        reports = [t for t in cur.trials.values() if t.node_id == node]
-        lines = [f"{node} (clinical trial)"]
-        for t in reports:
-            lines.append(f"{t.agent}, {cur.label(t.source)} -> "
-                         f"{', '.join(cur.label(d) for d in t.diseases)}; {t.route}")
-            lines.append(f"  read in {t.review}, {t.where}")
-        return "\n".join(lines)
-    lines = [f"{ent.label} ({ent.type})", f"id: {ent.id}"]
-    if ent.synonyms:
-        lines.append("synonyms: " + ", ".join(ent.synonyms))
-    if ent.xrefs:
-        lines.append("xrefs: " + ", ".join(ent.xrefs))
-    if ent.parents:
-        lines.append("parents: " + ", ".join(cur.label(p) for p in ent.parents))
-    return "\n".join(lines)
+def check_kind(cur: Curation, name: str, entity: str, kind: str) -> None:
+    """Refuse an entity of the wrong type, as the other commands do.
+
+    Raises
+    ------
+    QueryError
+        ``'BMSC' is a source (bone marrow MSC), not a disease``.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> check_kind(load(), "BMSC", "BM-MSC", "disease")
+    Traceback (most recent call last):
+    ...
+    kg.query.paths.QueryError: 'BMSC' is a source (bone marrow MSC), not a disease
+    """
+    etype = cur.entities[entity].type
+    if etype != kind:
+        raise QueryError(f"'{name}' is a {etype} ({cur.label(entity)}), not a {kind}")
 
 
-def _edge_title(cur: Curation, e: Edge) -> str:
-    lines = [f"{cur.label(e.subject)} {e.predicate} {cur.label(e.object)}"
-             f" (sign: {_SIGN_NAME[e.sign] if e.kind != 'hierarchy' else 'n/a'}"
-             f"{', derived' if e.derived else ''})"]
-    for rid in e.claims:
-        claim = cur.claims.get(rid)
-        if claim is None:
-            trial = cur.trials[rid]
-            lines.append(f"- trial report {rid}: read in {trial.review}, {trial.where}")
-            continue
-        lines.append(f"- {rid}: {claim_summary(cur, claim)}")
-        if claim.flag:
-            lines.append(f"    flag: {claim.flag}")
-        for ref in claim.refs:
-            lines.append(f"    {citation_text(cur, ref)}")
-        lines.append(f"    read in {claim.review}, {claim.where}")
-    for source in e.sources:
-        lines.append(f"- from {source} (extra edge table)")
-    return "\n".join(lines)
+#: Entities of each type an overview of the whole graph draws (the best connected).
+PER_TYPE = 12
 
 
-def _studies(cur: Curation, e: Edge) -> int:
-    return len({k for c in e.claims if c in cur.claims for k in cur.study_keys(cur.claims[c])})
+@dataclass
+class Cut:
+    """A selection cut to its nearest nodes, and how many were left out.
+
+    ``groups`` (overviews only): every node of the uncut selection by type, best connected
+    first, for the page's type headings.
+    """
+
+    selection: Selection
+    total: int
+    left_out: int
+    groups: dict[str, list[str]] | None = None
+    per_type: int = 0
+
+    def message(self, name: str) -> str:
+        """The line that says what the cap cut ('' when nothing was cut)."""
+        if self.groups is not None:
+            return (f"overview of {name} ({self.total} nodes): the {self.per_type} best "
+                    "connected of each type are drawn; click a type heading for all of them")
+        if not self.left_out:
+            return ""
+        kept = self.total - self.left_out
+        return (f"{name} has {self.total} nodes: drawing the {kept} nearest, "
+                f"{self.left_out} left out (raise --max-nodes or lower --hops)")
+
+
+def nearest(cur: Curation, sel: Selection, focus: str, max_nodes: int = MAX_NODES) -> Cut:
+    """Cut a selection to the ``max_nodes`` nodes nearest ``focus`` (then best connected).
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> cur = load()
+    >>> cut = nearest(cur, neighbourhood(cur, "BM-MSC", hops=2), "BM-MSC", 40)
+    >>> len(cut.selection.nodes), cut.left_out > 0, "BM-MSC" in cut.selection.nodes
+    (40, True, True)
+    """
+    order = _by_distance(sel, focus)
+    if len(order) <= max_nodes:
+        return Cut(sel, len(order), 0)
+    keep = set(order[:max_nodes])
+    cut = Selection(sel.title, keep, [e for e in sel.edges
+                                      if e.subject in keep and e.object in keep], sel.paths)
+    return Cut(cut, len(order), len(order) - max_nodes)
+
+
+def hubs(cur: Curation, sel: Selection, per_type: int = PER_TYPE) -> Cut:
+    """An overview: the ``per_type`` best-connected nodes of each type, and their edges.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> cur = load()
+    >>> cut = hubs(cur, whole(cur), 5)
+    >>> cut.groups is not None and len(cut.groups["source"]) == 13
+    True
+    >>> sum(min(5, len(v)) for v in cut.groups.values()) == len(cut.selection.nodes)
+    True
+    """
+    degree: dict[str, int] = {}
+    for e in sel.edges:
+        for end in (e.subject, e.object):
+            degree[end] = degree.get(end, 0) + 1
+    trial_ids = {t.node_id for t in cur.trials.values()}
+    groups: dict[str, list[str]] = {}
+    for n in sorted(sel.nodes, key=lambda n: (-degree.get(n, 0), cur.label(n).lower())):
+        groups.setdefault("trial" if n in trial_ids else cur.entities[n].type, []).append(n)
+    keep = {n for members in groups.values() for n in members[:per_type]}
+    cut = Selection(sel.title, keep, [e for e in sel.edges
+                                      if e.subject in keep and e.object in keep], sel.paths)
+    return Cut(cut, len(sel.nodes), len(sel.nodes) - len(keep), groups, per_type)
+
+
+def _by_distance(sel: Selection, focus: str) -> list[str]:
+    """The nodes of a selection by hops from ``focus``, then degree, then id."""
+    nbrs: dict[str, set[str]] = {}
+    for e in sel.edges:
+        nbrs.setdefault(e.subject, set()).add(e.object)
+        nbrs.setdefault(e.object, set()).add(e.subject)
+    dist = {focus: 0}
+    frontier = [focus]
+    while frontier:
+        nxt = []
+        for f in frontier:
+            for n in sorted(nbrs.get(f, ())):
+                if n not in dist:
+                    dist[n] = dist[f] + 1
+                    nxt.append(n)
+        frontier = nxt
+    far = max(dist.values(), default=0) + 1
+    return sorted(sel.nodes, key=lambda n: (dist.get(n, far), -len(nbrs.get(n, ())), n))
 
 
 def network_data(cur: Curation, sel: Selection, styles: dict[str, Any]
                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Node and edge records for vis-network, built with pyvis."""
-    from pyvis.network import Network
+    """Node and edge records of a selection (id, label, type, colour; edge sign, claims).
 
-    net = Network(directed=True)
-    types = {n: (cur.entities[n].type if n in cur.entities else "trial") for n in sel.nodes}
+    No plotting library is involved any more: the records are plain dicts, as before.
+    """
+    trial_ids = {t.node_id for t in cur.trials.values()}
+    nodes = []
     for node in sorted(sel.nodes):
-        style = styles["nodes"][types[node]]
-        net.add_node(node, label=cur.label(node), title=_node_title(cur, node),
-                     color=style["color"], shape=style["shape"], ntype=types[node])
-    on_path: dict[tuple[str, str], str] = {}
-    if sel.paths is not None:
-        for p in sel.paths.paths:
-            for hop in p.hops:
-                key = (hop.source, hop.target)
-                if on_path.get(key) != "asserted":
-                    on_path[key] = p.kind
-    width = styles["edge_width"]
+        ntype = "trial" if node in trial_ids else cur.entities[node].type
+        nodes.append({"id": node, "label": cur.label(node), "ntype": ntype,
+                      "color": styles["nodes"][ntype]["color"],
+                      "shape": styles["nodes"][ntype]["shape"]})
+    edges = []
     for i, e in enumerate(sorted(sel.edges, key=lambda x: x.key)):
-        sign = "none" if e.kind in ("cargo", "hierarchy", "trial") else _SIGN_NAME[e.sign]
-        sstyle = styles["signs"][sign]
-        options: dict[str, Any] = {
-            "id": f"e{i}", "title": _edge_title(cur, e), "color": sstyle["color"],
-            "arrows": {"to": {"enabled": True, "type": sstyle["arrow"]}},
-            "width": min(width["max"], width["base"] + width["per_study"] * _studies(cur, e)),
-            "predicate": e.predicate, "sign": sign, "kind": e.kind,
-            "claims": list(e.claims),
-        }
-        kind = on_path.get((e.subject, e.object))
-        if kind:
-            options["color"] = styles["paths"][kind]["color"]
-            options["dashes"] = styles["paths"][kind]["dashes"]
-            options["path"] = kind
-        net.add_edge(e.subject, e.object, **options)
-    return list(net.nodes), list(net.edges)
+        edges.append({"id": f"e{i}", "from": e.subject, "to": e.object, "kind": e.kind,
+                      "predicate": e.predicate, "sign": sign_key(e),
+                      "claims": list(e.claims)})
+    return nodes, edges
+
+
+def sign_key(e: Edge) -> str:
+    """The styles key of an edge's sign: ``none`` for cargo, hierarchy and trial links."""
+    return "none" if e.kind in ("cargo", "hierarchy", "trial") else _SIGN_NAME[e.sign]
 
 
 def _asset(name: str) -> str:
-    import pyvis
-
-    path = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2" / name
-    return path.read_text(encoding="utf-8")
+    return (_ASSETS / name).read_text(encoding="utf-8")
 
 
-def _legend(styles: dict[str, Any], types: set[str], paths: bool) -> str:
-    items = []
-    for t, st in styles["nodes"].items():
-        if t in types:
-            items.append(f'<li><span class="sw" style="background:{st["color"]}"></span>'
-                         f'{html.escape(st["label"])} <small>({st["shape"]})</small></li>')
-    for st in styles["signs"].values():
-        bar = "&#x22A3;" if st["arrow"] == "bar" else "&rarr;"
-        items.append(f'<li><span class="ln" style="background:{st["color"]}"></span>{bar} '
-                     f'{html.escape(st["label"])}</li>')
-    items.append("<li>edge width: number of distinct studies</li>")
-    if paths:
-        for kind, st in styles["paths"].items():
-            dash = "dashed" if st["dashes"] else "solid"
-            items.append(f'<li><span class="ln" style="border-top:3px {dash} {st["color"]};'
-                         f'height:0"></span>{kind} path (one claim says it all)</li>'
-                         if kind == "asserted" else
-                         f'<li><span class="ln" style="border-top:3px {dash} {st["color"]};'
-                         f'height:0"></span>{kind} path (stitched from claims: a hypothesis)'
-                         "</li>")
-    return '<ul id="legend-items">' + "".join(items) + "</ul>"
+def _js(value: Any) -> str:
+    """JSON to put inside ``<script>``: no ``<`` at all, so no tag can open or close."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>__TITLE__</title>
+<style>__CSS__</style></head>
+<body class="__MODE__">
+<header>
+<h1>__TITLE__</h1>
+<p class="tools"><span id="counts">__NNODES__ nodes, __NEDGES__ edges</span> &middot;
+click a node or an edge for its claims &middot; scroll to zoom, drag to pan
+<button id="zoom-in" title="zoom in">+</button>
+<button id="zoom-out" title="zoom out">&minus;</button>
+<button id="fit">fit</button>
+<input id="find" list="names" placeholder="find a name" size="16">
+<datalist id="names">__NAMES__</datalist>
+<select id="type-filter"><option value="">all types</option>__TYPEOPTIONS__</select>
+__PATHSBUTTON__</p>
+__CAP__
+<ul id="legend">__LEGEND__</ul>
+</header>
+<main id="graph">
+__SVG__
+<aside id="panel" hidden><button id="close" title="close">&times;</button>
+<div id="panel-body"></div></aside>
+<div id="tip" hidden></div>
+</main>
+<template id="paths-list">__PATHS__</template>
+<script type="application/json" id="exokg-data">__DATA__</script>
+<script>__JS__</script>
+</body></html>
+"""
+
+
+def render(cur: Curation, sel: Selection, *, seed: int = 0, focus: str | None = None,
+           cap: str = "", groups: dict[str, list[str]] | None = None,
+           box: tuple[float, float] = (1380, 770)) -> str:
+    """The HTML page of a selection: one file, no external request of any kind.
+
+    ``focus`` is highlighted (for paths: the source and the disease); ``cap`` is the line
+    saying what a node cap cut; ``groups`` (from :func:`hubs`) makes an overview with a
+    heading per type that lists all its members; ``box`` is the drawing area the layout is
+    made for (that of a 1400x900 window). ``seed`` is kept for old callers: the layered
+    layout is deterministic. A selection of more than :data:`MAX_NODES` nodes drawn whole
+    shows its labels as one zooms in.
+    """
+    del seed
+    styles = load_styles(cur)
+    nodes, edge_rows = network_data(cur, sel, styles)
+    focus_ids = _focus(sel, focus)
+    overview = len(nodes) > MAX_NODES and groups is None
+    drawing = svg.drawing(cur, sel, nodes, edge_rows, styles, focus=focus_ids,
+                          overview=overview, groups=groups, box=box)
+    types = {n["ntype"] for n in nodes}
+    page = _TEMPLATE
+    for key, value in (
+        ("__CSS__", _asset("view.css")),
+        ("__MODE__", "overview" if overview else "summary" if groups else "layered"),
+        ("__NNODES__", str(len(nodes))),
+        ("__NEDGES__", str(len(edge_rows))),
+        ("__NAMES__", "".join(f'<option value="{html.escape(n["label"])}">' for n in nodes)),
+        ("__TYPEOPTIONS__", "".join(
+            f'<option value="{t}">{html.escape(styles["nodes"][t]["label"])}</option>'
+            for t in sorted(types))),
+        ("__PATHSBUTTON__", f'<button id="show-paths">list the {len(sel.paths.paths)} '
+                            'path(s)</button>' if sel.paths is not None else ""),
+        ("__CAP__", f'<p id="cap">{html.escape(cap)}</p>' if cap else ""),
+        ("__LEGEND__", svg.legend(styles, types, drawing.signs, drawing.dashed,
+                                  bool(focus_ids))),
+        ("__SVG__", drawing.svg),
+        ("__PATHS__", _path_list(cur, sel)),
+        ("__DATA__", _js(svg.panel_data(cur, sel, nodes, edge_rows, groups, styles))),
+        ("__JS__", _asset("view.js")),
+        ("__TITLE__", html.escape(sel.title)),
+    ):
+        page = page.replace(key, value)
+    return page
+
+
+def _focus(sel: Selection, focus: str | None) -> set[str]:
+    if focus:
+        return {focus} & sel.nodes
+    if sel.paths is not None:
+        return {sel.paths.source, sel.paths.target} & sel.nodes
+    return set()
 
 
 def _path_list(cur: Curation, sel: Selection) -> str:
@@ -175,121 +324,12 @@ def _path_list(cur: Curation, sel: Selection) -> str:
         rows.append(f'<li class="{p.kind}"><b>#{i} {p.kind}</b> '
                     f'({p.studies} stud{"y" if p.studies == 1 else "ies"}): {labels}</li>')
     return (f'<div id="paths"><h2>{sel.paths.found} path(s), {len(sel.paths.paths)} drawn'
-            '</h2><ol>'
-            + "".join(rows) + "</ol></div>")
-
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>__TITLE__</title>
-<style>__VISCSS__</style>
-<style>
-body{font-family:sans-serif;margin:0;display:flex;height:100vh}
-#side{width:300px;overflow:auto;padding:8px;border-right:1px solid #ccc;font-size:13px}
-#graph{flex:1;height:100vh}
-#legend-items{list-style:none;padding:0}
-.sw{display:inline-block;width:12px;height:12px;margin-right:6px;border-radius:3px}
-.ln{display:inline-block;width:18px;height:3px;margin-right:6px;vertical-align:middle}
-#paths li.inferred{color:#6a3d9a} #paths li{margin-bottom:4px}
-.vis-tooltip{white-space:pre-wrap;max-width:480px;font-size:12px}
-</style></head>
-<body>
-<div id="side">
-<h1 style="font-size:16px">__TITLE__</h1>
-<p id="counts">__NNODES__ nodes, __NEDGES__ edges</p>
-<label>Find: <input id="find" list="names" placeholder="name"></label>
-<datalist id="names"></datalist>
-<p><label>Type: <select id="type-filter"><option value="">all types</option>
-__TYPEOPTIONS__</select></label></p>
-<h2 style="font-size:14px">Legend</h2>
-<div id="legend">__LEGEND__</div>
-__PATHS__
-</div>
-<div id="graph"></div>
-<script>__VISJS__</script>
-<script>
-(function () {
-  var nodeData = __NODES__;
-  var edgeData = __EDGES__;
-  function tip(text) {
-    var d = document.createElement("div");
-    d.textContent = text;
-    return d;
-  }
-  nodeData.forEach(function (n) { n.titleText = n.title; n.title = tip(n.title); });
-  edgeData.forEach(function (e) { e.titleText = e.title; e.title = tip(e.title); });
-  var nodes = new vis.DataSet(nodeData);
-  var edges = new vis.DataSet(edgeData);
-  var options = __OPTIONS__;
-  var network = new vis.Network(document.getElementById("graph"),
-                                {nodes: nodes, edges: edges}, options);
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({physics: false});
-    network.fit();
-    document.body.setAttribute("data-stabilized", "true");
-  });
-  window.exokg = {network: network, nodes: nodes, edges: edges};
-  var list = document.getElementById("names");
-  nodeData.forEach(function (n) {
-    var o = document.createElement("option"); o.value = n.label; list.appendChild(o);
-  });
-  document.getElementById("find").addEventListener("change", function (ev) {
-    var hit = nodes.get({filter: function (n) { return n.label === ev.target.value; }});
-    if (hit.length) { network.selectNodes([hit[0].id]); network.focus(hit[0].id, {scale: 1.2}); }
-  });
-  document.getElementById("type-filter").addEventListener("change", function (ev) {
-    var t = ev.target.value;
-    nodes.update(nodes.get().map(function (n) {
-      return {id: n.id, hidden: !!t && n.ntype !== t};
-    }));
-  });
-})();
-</script>
-</body></html>
-"""
-
-
-def render(cur: Curation, sel: Selection, *, seed: int = 0) -> str:
-    """The HTML page of a selection: one file, no external request of any kind."""
-    styles = load_styles(cur)
-    nodes, edge_rows = network_data(cur, sel, styles)
-    types = {n["ntype"] for n in nodes}
-    n = len(nodes)
-    options = {
-        "layout": {"randomSeed": seed, "improvedLayout": n <= 300},
-        "physics": {"solver": "forceAtlas2Based", "stabilization": {
-            "enabled": True, "iterations": 400 if n <= 300 else 150, "fit": True}},
-        "interaction": {"hover": True, "tooltipDelay": 100, "navigationButtons": False},
-        "edges": {"smooth": False if n > 300 else {"type": "dynamic"}},
-        "nodes": {"font": {"size": 12}},
-    }
-    type_options = "".join(
-        f'<option value="{t}">{html.escape(styles["nodes"][t]["label"])}</option>'
-        for t in sorted(types))
-
-    def js(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
-
-    page = _TEMPLATE
-    for key, value in (
-        ("__VISCSS__", _asset("vis-network.css")),
-        ("__TITLE__", html.escape(sel.title)),
-        ("__NNODES__", str(n)),
-        ("__NEDGES__", str(len(edge_rows))),
-        ("__TYPEOPTIONS__", type_options),
-        ("__LEGEND__", _legend(styles, types, sel.paths is not None)),
-        ("__PATHS__", _path_list(cur, sel)),
-        ("__NODES__", js(nodes)),
-        ("__EDGES__", js(edge_rows)),
-        ("__OPTIONS__", js(options)),
-        ("__VISJS__", _asset("vis-network.min.js")),
-    ):
-        page = page.replace(key, value)
-    return page
+            '</h2><ol>' + "".join(rows) + "</ol></div>")
 
 
 def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int = 0,
-               force: bool = False) -> tuple[Path, int, int]:
+               force: bool = False, focus: str | None = None, cap: str = "",
+               groups: dict[str, list[str]] | None = None) -> tuple[Path, int, int]:
     """Render and write a view atomically; refuse to overwrite a non-HTML file unless forced.
 
     Returns the path and the numbers of nodes and edges drawn.
@@ -299,13 +339,15 @@ def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int =
     target = check_target(output, "html", force=force)
     if not sel.nodes:
         raise ViewError("nothing to draw: the selection is empty")
-    page = render(cur, sel, seed=seed)
+    page = render(cur, sel, seed=seed, focus=focus, cap=cap, groups=groups)
     atomic_write(target, page.encode("utf-8"))
     return target, len(sel.nodes), len(sel.edges)
 
 
-def iframe(cur: Curation, sel: Selection, *, seed: int = 0, height: int = 600) -> str:
+def iframe(cur: Curation, sel: Selection, *, seed: int = 0, height: int = 600,
+           focus: str | None = None) -> str:
     """The page of a selection inside an ``<iframe srcdoc>``: for showing it in a notebook."""
-    page = render(cur, sel, seed=seed)
+    page = render(cur, sel, seed=seed, focus=focus, box=(1000, height - 120))
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" '
             f'style="width:100%;height:{height}px;border:1px solid #ccc"></iframe>')
+

@@ -50,40 +50,164 @@ def _sign_key(sign: int | None) -> str:
         if sign is not None else "unknown"
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each node of a layered drawing sits (see :func:`layout`).
+
+    ``kept`` are the nodes drawn (at most the cap), ``left_out`` how many were cut,
+    ``edges`` the edges between kept nodes (no loops), ``pos`` the centre of each node's
+    dot, ``widths`` the width of each drawn column (x of its dots, width), ``width`` and
+    ``height`` the size of the drawing.
+    """
+
+    kept: list[str]
+    left_out: int
+    edges: list[tuple[str, str, int | None, str]]
+    pos: dict[str, tuple[float, float]]
+    columns: list[tuple[float, float]]
+    width: float
+    height: float
+
+
+def _num(value: float) -> float:
+    """A coordinate as it is written: whole numbers without ``.0``, others to 0.1."""
+    return int(value) if float(value).is_integer() else round(value, 1)
+
+
+def role_column(cur: Curation, node: str) -> int:
+    """The column of a node by its type's role in a claim (unknown types: the middle).
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> cur = load()
+    >>> role_column(cur, "BM-MSC"), role_column(cur, "osteoarthritis")
+    (0, 4)
+    """
+    ent = cur.entities.get(node)
+    return COLUMN.get(ent.type, 2) if ent else 2
+
+
+def label_width(text: str, size: float = LABEL) -> float:
+    """A generous estimate of the width of a label in a sans-serif font of ``size`` px."""
+    return len(text) * size * 0.62
+
+
+def fit_rows(counts: list[int], widths: list[float], box: tuple[float, float],
+             row_h: float = ROW_H) -> int:
+    """The most rows per column that make the drawing largest inside ``box`` (w, h).
+
+    A column of ``n`` nodes wider than ``rows`` is wrapped into ``ceil(n / rows)`` columns
+    of width ``widths[i]``; the drawing is scaled to fit the box, so fewer rows make it
+    wider and more rows taller: the best is where both limits meet.
+
+    Examples
+    --------
+    >>> fit_rows([1, 80, 1], [100, 200, 100], (1400, 800), row_h=18)
+    27
+    """
+    best, best_scale = max(counts, default=1), 0.0
+    for rows in range(1, max(counts, default=1) + 1):
+        wide = sum(-(-n // rows) * w for n, w in zip(counts, widths, strict=True)) + 2 * PAD
+        scale = min(box[0] / wide, box[1] / (rows * row_h + 2 * PAD + 10))
+        if scale > best_scale + 1e-9:
+            best, best_scale = rows, scale
+    return best
+
+
+def layout(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | None, str]],
+           *, max_nodes: int = MAX_NODES, column: Any = None, rows: int | None = None,
+           box: tuple[float, float] | None = None, row_h: float = ROW_H,
+           col_w: float | None = COL_W, chars: int = 34, sort: bool = True,
+           label: Any = None, zoom: float = 0.0) -> Layout:
+    """Place ``nodes`` (most important first) in columns by role; ``edges`` are (u, v, ...).
+
+    ``column(cur, node)`` gives a node's column (default :func:`role_column`); within a
+    column nodes are ordered by the mean row of their predecessors (one barycentre pass, few
+    crossings) unless ``sort`` is false (then they keep the order given). A column taller
+    than ``rows`` (or than what fits ``box`` best, see :func:`fit_rows`) is dealt out
+    round-robin into side-by-side columns, so the order still reads top to bottom. Columns
+    are ``col_w`` wide, or (``col_w=None``) as wide as their longest label of ``chars``
+    characters (``label(node)``, default the entity's label). A drawing that would be shown
+    at more than ``zoom`` times its size in ``box`` has its columns widened to fill the box
+    at that zoom instead (room for the edges between them).
+    """
+    column = column or role_column
+    label = label or cur.label
+    kept = list(dict.fromkeys(nodes))[:max_nodes]
+    left_out = len(dict.fromkeys(nodes)) - len(kept)
+    shown = set(kept)
+    edges = [e for e in edges if e[0] in shown and e[1] in shown and e[0] != e[1]]
+    cols: dict[int, list[str]] = {}
+    for n in kept:
+        cols.setdefault(column(cur, n), []).append(n)
+    order = sorted(cols)
+    preds: dict[str, list[str]] = {}
+    for u, v, _, _ in edges:
+        preds.setdefault(v, []).append(u)
+    widths = [col_w or 34 + max(label_width(label(n)[:chars]) for n in cols[c])
+              for c in order]
+    if rows is None and box is not None:
+        rows = fit_rows([len(cols[c]) for c in order], widths, box, row_h)
+    rows = rows or max((len(v) for v in cols.values()), default=1)
+    if box is not None and zoom:  # room for the edges between columns
+        widths = _widen(widths, [-(-len(cols[c]) // rows) for c in order], rows * row_h,
+                        box, zoom)
+    row: dict[str, float] = {}
+    pos: dict[str, tuple[float, float]] = {}
+    columns: list[tuple[float, float]] = []
+    x = PAD + 8.0
+    for c, w in zip(order, widths, strict=True):
+        if sort:
+            def bary(n: str) -> tuple[float, str]:
+                got = [row[p] for p in preds.get(n, []) if p in row]
+                return (sum(got) / len(got) if got else 1e9, label(n).lower())
+            cols[c].sort(key=bary)
+        wrap = -(-len(cols[c]) // rows)
+        for i, n in enumerate(cols[c]):
+            row[n] = i // wrap
+            pos[n] = (_num(x + (i % wrap) * w), _num(PAD + 10 + (i // wrap) * row_h))
+        columns.extend((x + k * w, w) for k in range(wrap))
+        x += wrap * w
+    height = PAD + max((len(v) for v in cols.values()), default=1) * row_h if cols else 40
+    height = min(height, PAD + 10 + rows * row_h) if cols else height
+    return Layout(kept, left_out, edges, pos, columns, x + PAD, height)
+
+
+def _widen(widths: list[float], wraps: list[int], height: float, box: tuple[float, float],
+           zoom: float) -> list[float]:
+    """Column widths grown (at most 160 each) to fill the width ``box`` leaves unused.
+
+    The drawing is shown at ``zoom`` or at the scale its height allows, whichever is less;
+    at that scale its width may fall short of the box: the columns share what is left.
+
+    Examples
+    --------
+    >>> _widen([100.0, 100.0], [1, 1], 100, (800, 600), 2.0)
+    [188.0, 188.0]
+    """
+    used = sum(w * k for w, k in zip(widths, wraps, strict=True)) + 2 * PAD
+    room = box[0] / min(zoom, box[1] / (height + 2 * PAD)) - used
+    if room <= 0:
+        return widths
+    extra = min(160.0, room / max(1, sum(wraps)))
+    return [w + extra for w in widths]
+
+
 def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | None, str]],
             *, focus: str | None = None, link: Any = None) -> Drawing:
     """Draw ``nodes`` (entity ids, most important first) and ``edges`` (u, v, sign, title).
 
     At most :data:`MAX_NODES` nodes are drawn (the first ones); edges to nodes left out are
     dropped. ``link`` (a :class:`kg.web.render.Links`) makes each node a link to its page.
-    One function on purpose: layout, edges, nodes and legend share the positions and the
-    styles, and read top to bottom as the SVG is written.
+    Positions come from :func:`layout`; edges, nodes and legend share them and the styles,
+    and read top to bottom as the SVG is written.
     """
-    kept = list(dict.fromkeys(nodes))[:MAX_NODES]
-    left_out = len(dict.fromkeys(nodes)) - len(kept)
-    shown = set(kept)
-    edges = [e for e in edges if e[0] in shown and e[1] in shown and e[0] != e[1]]
+    lay = layout(cur, nodes, edges)
     styles = _styles(cur)
-    cols: dict[int, list[str]] = {}
-    for n in kept:
-        ent = cur.entities.get(n)
-        cols.setdefault(COLUMN.get(ent.type if ent else "", 2), []).append(n)
-    order = sorted(cols)
-    row: dict[str, float] = {}
-    preds: dict[str, list[str]] = {}
-    for u, v, _, _ in edges:
-        preds.setdefault(v, []).append(u)
-    for c in order:
-        def bary(n: str) -> tuple[float, str]:
-            rows = [row[p] for p in preds.get(n, []) if p in row]
-            return (sum(rows) / len(rows) if rows else 1e9, cur.label(n).lower())
-        cols[c].sort(key=bary)
-        for i, n in enumerate(cols[c]):
-            row[n] = i
-    pos = {n: (PAD + 8 + order.index(c) * COL_W, PAD + 10 + i * ROW_H)
-           for c in order for i, n in enumerate(cols[c])}
-    width = PAD * 2 + max(0, len(order) - 1) * COL_W + 250
-    height = PAD + max(len(v) for v in cols.values()) * ROW_H if cols else 40
+    pos, edges = lay.pos, lay.edges
+    width = PAD * 2 + max(0, len(lay.columns) - 1) * COL_W + 250
+    height = lay.height
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="drawing" width="{width}" '
              f'height="{height + 24}" viewBox="0 0 {width} {height + 24}" '
              f'font-size="{LABEL}" font-family="system-ui,sans-serif">']
@@ -97,7 +221,7 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
         parts.append(f'<path class="edge" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" '
                      f'fill="none" stroke="{escape(color)}" stroke-width="1.6" '
                      f'opacity="0.75"><title>{escape(title)}</title></path>')
-    for n in kept:
+    for n in lay.kept:
         x, y = pos[n]
         ent = cur.entities.get(n)
         color = styles.get("nodes", {}).get(ent.type if ent else "", {}).get("color", "#444")
@@ -121,7 +245,7 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
                          f'{escape(sign.get("label", key))}</text>')
             x += 220
     parts.append("</svg>")
-    return Drawing("".join(parts), len(kept), left_out)
+    return Drawing("".join(parts), len(lay.kept), lay.left_out)
 
 
 def paths_drawing(cur: Curation, data: dict[str, Any], link: Any = None) -> Drawing:
