@@ -41,14 +41,25 @@ def _check_port(host: str, port: int) -> None:
               help="Seconds a SPARQL query may run.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
               help="Rows a SPARQL query may return.")
+@click.option("--sparql-workers", default=2, show_default=True, type=click.IntRange(1, 16),
+              help="SPARQL queries run at once, each in a process holding a copy of the "
+                   "graph (about 40 MB); a query past --timeout is stopped by killing its "
+                   "process.")
+@click.option("--sparql-memory", default=1024, show_default=True, metavar="MB",
+              type=click.IntRange(min=512),
+              help="Memory one SPARQL worker may use (MB); a query needing more fails.")
 @pass_state
 @handle_errors
-def serve(state: State, host: str, port: int, timeout: float, max_rows: int) -> None:
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int,
+          sparql_workers: int, sparql_memory: int) -> None:
     """Serve the web explorer and a read-only SPARQL endpoint (/sparql) on HOST:PORT.
 
     Every page has a JSON twin (add .json to its path, or ?format=json). Stop with Ctrl-C.
     """
     _need_web()
+    import signal
+    import threading
+
     import uvicorn
 
     from kg.web.app import create_app
@@ -57,14 +68,31 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int) -> 
     cur = state.curation()
     allowed = [*LOOPBACK, host] if host in LOOPBACK else None
     app = create_app(cur, state.store(), timeout=timeout, max_rows=max_rows,
-                     allowed_hosts=allowed)
+                     allowed_hosts=allowed, workers=sparql_workers,
+                     memory_mb=sparql_memory)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                             lifespan="off")
     server = uvicorn.Server(config)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"exokg explorer on http://{shown}:{port}/ (SPARQL endpoint: "
-               f"http://{shown}:{port}/sparql); Ctrl-C stops it")
-    server.run()
+    explorer = app.state.explorer
+    explorer.runner.start()  # in the background: the first query need not wait for them
+    # uvicorn stops gracefully on SIGTERM, then raises it again: end through `finally`
+    # (stopping the query workers) instead of dying on the spot.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main else None
+    try:
+        click.echo(f"exokg explorer on http://{shown}:{port}/ (SPARQL endpoint: "
+                   f"http://{shown}:{port}/sparql); Ctrl-C stops it")
+        server.run()
+    finally:
+        explorer.close()
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM after uvicorn's own shutdown: leave through the callers' ``finally``."""
+    raise SystemExit(128 + signum)
 
 
 @cli.command()

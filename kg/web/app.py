@@ -28,7 +28,16 @@ from kg.query.paths import SORTS
 from kg.query.sparql import SparqlError, SparqlTimeoutError, example_queries
 from kg.web import data as pages
 from kg.web.render import Links, render
-from kg.web.sparql import MEDIA, RefusedError, Runner, negotiate, serialize, table
+from kg.web.sparql import (
+    DEFAULT_WORKERS,
+    MEDIA,
+    MEMORY_MB,
+    RefusedError,
+    Runner,
+    negotiate,
+    serialize,
+    table,
+)
 
 #: Security headers of every HTML page: nothing is loaded from another origin.
 HTML_HEADERS = {
@@ -97,9 +106,11 @@ class Explorer:
     """The pages over one curation and its store; :meth:`app` gives the ASGI app."""
 
     def __init__(self, cur: Curation, store: Any, *, timeout: float = 10.0,
-                 max_rows: int = 10_000) -> None:
+                 max_rows: int = 10_000, workers: int = DEFAULT_WORKERS,
+                 memory_mb: int = MEMORY_MB) -> None:
         self.cur = cur
-        self.runner = Runner(store, timeout=timeout, max_rows=max_rows)
+        self.runner = Runner(store, timeout=timeout, max_rows=max_rows, workers=workers,
+                             memory_mb=memory_mb)
         self.links = Links()
         self._cache: OrderedDict[tuple[str, str], Page] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -217,6 +228,10 @@ class Explorer:
         return "query.html", d, extra
 
     # -------------------------------------------------------------- plumbing
+    def close(self) -> None:
+        """Stop the SPARQL query workers (:meth:`kg.web.sparql.Runner.close`)."""
+        self.runner.close()
+
     def cached(self, handler: Callable[[Request], Page], request: Request) -> Page:
         """``handler(request)``, remembered for the same path and query (LRU, bounded).
 
@@ -356,7 +371,8 @@ async def _protocol_query(request: Request) -> str | None:
 
 
 def create_app(cur: Curation, store: Any, *, timeout: float = 10.0, max_rows: int = 10_000,
-               allowed_hosts: list[str] | None = None) -> Starlette:
+               allowed_hosts: list[str] | None = None, workers: int = DEFAULT_WORKERS,
+               memory_mb: int = MEMORY_MB) -> Starlette:
     """The explorer's ASGI app over a curation and its Oxigraph store.
 
     Parameters
@@ -369,12 +385,20 @@ def create_app(cur: Curation, store: Any, *, timeout: float = 10.0, max_rows: in
         Limits of every SPARQL query.
     allowed_hosts : list of str, optional
         Host names the server answers to (guards a loopback server against DNS rebinding).
+    workers, memory_mb : int
+        SPARQL query worker processes (each holds a copy of the store; a query past its
+        time limit is stopped by killing its worker) and the memory each may use (MB).
+        They start at the first query; the app's ``state.explorer.close()`` stops them
+        (or the interpreter's exit does).
     """
     from kg.query.paths import prepare
 
     prepare(cur)
-    return Explorer(cur, store, timeout=timeout, max_rows=max_rows).app(
-        allowed_hosts=allowed_hosts)
+    explorer = Explorer(cur, store, timeout=timeout, max_rows=max_rows, workers=workers,
+                        memory_mb=memory_mb)
+    app = explorer.app(allowed_hosts=allowed_hosts)
+    app.state.explorer = explorer
+    return app
 
 
 __all__ = ["Explorer", "create_app"]

@@ -6,12 +6,12 @@ graph must not run (Update, ``SERVICE``: :func:`kg.query.sparql.check_query`), r
 time limit and a result limit, and write the results in the format the client accepts
 (SPARQL 1.1 Query Results JSON, XML, CSV or TSV; N-Triples for CONSTRUCT and DESCRIBE).
 
-A query runs in a worker thread (:func:`kg.query.sparql.run_with_deadline`) and reads its
-solutions one at a time; past the time limit the request is answered with 503 and the
-worker stops at its next solution. Oxigraph cannot interrupt a single step of evaluation
-(a large ``ORDER BY`` or ``COUNT``), so such a worker runs on until that step ends; while
-:data:`MAX_RUNAWAY` of them are still running, new queries are refused with 503 instead of
-piling up, and every other page keeps being served.
+A query runs in a worker process that holds its own copy of the store
+(:class:`kg.web.worker.WorkerPool`, :data:`DEFAULT_WORKERS` of them); past the time limit
+the request is answered with 503 and that process is killed, so its core is free at once,
+and a fresh worker is started in the background while the others keep answering. Oxigraph
+cannot interrupt a step of evaluation from Python (a large join, ``ORDER BY`` or
+``COUNT``), which is why a thread was not enough: it ran on after its answer was given up.
 """
 
 from __future__ import annotations
@@ -19,17 +19,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
-from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from kg.query.sparql import SparqlError, check_query, run_with_deadline, with_prefixes
+from kg.query.sparql import SparqlError, check_query, with_prefixes
+from kg.web.worker import MEMORY_MB, RefusedError, Result, WorkerPool
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
-#: Workers given up (past their time limit) that may still run before queries are refused.
-MAX_RUNAWAY = 2
+#: Query worker processes (queries answered at once); each holds a copy of the store.
+DEFAULT_WORKERS = 2
+#: Kept for old callers: no given-up query runs on any more (its worker is killed).
+MAX_RUNAWAY = 0
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -49,21 +50,6 @@ ACCEPT = {
     "application/n-triples": "nt", "text/turtle": "nt", "text/plain": "nt",
     "text/html": "html",
 }
-
-
-class RefusedError(SparqlError):
-    """The server is busy with queries it already gave up on (HTTP 503)."""
-
-
-@dataclass
-class Result:
-    """A query's answer: variables and rows of terms, a boolean, or triples."""
-
-    kind: str  # "select", "ask" or "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    boolean: bool = False
-    truncated: bool = False
 
 
 def negotiate(accept: str, fmt: str | None = None, *, graph: bool = False) -> str:
@@ -104,20 +90,32 @@ def negotiate(accept: str, fmt: str | None = None, *, graph: bool = False) -> st
 
 
 class Runner:
-    """Runs queries on one store with a time limit, a result limit and a runaway guard."""
+    """Runs queries on one store in worker processes, with a time limit and a result limit.
+
+    A query past its time limit is stopped by killing its worker (see
+    :mod:`kg.web.worker`); the workers start on the first query, or at :meth:`start`, and
+    end at :meth:`close` (or when the interpreter exits).
+    """
 
     def __init__(self, store: Any, *, timeout: float = DEFAULT_TIMEOUT,
-                 max_rows: int = DEFAULT_MAX_ROWS) -> None:
+                 max_rows: int = DEFAULT_MAX_ROWS, workers: int = DEFAULT_WORKERS,
+                 memory_mb: int = MEMORY_MB) -> None:
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
-        self._lock = threading.Lock()
-        self._abandoned = 0
+        self.pool = WorkerPool(store, size=workers, memory_mb=memory_mb)
+
+    def start(self) -> None:
+        """Start the worker processes now (in the background) rather than at the first query."""
+        self.pool.start()
+
+    def close(self) -> None:
+        """Stop the worker processes and wait for them to end."""
+        self.pool.close()
 
     def abandoned(self) -> int:
-        """How many queries given up at their time limit are still running."""
-        with self._lock:
-            return self._abandoned
+        """Queries given up at their time limit that still run: none, their worker is killed."""
+        return 0
 
     def run(self, text: str, *, timeout: float | None = None) -> Result:
         """Run a query (blocking; call it off the event loop).
@@ -127,66 +125,11 @@ class Runner:
         SparqlError
             Refused queries (Update, ``SERVICE``), syntax errors;
             :class:`~kg.query.sparql.SparqlTimeoutError` past the limit;
-            :class:`RefusedError` while too many given-up queries still run.
+            :class:`RefusedError` when no worker was free in time.
         """
         check_query(text)
-        text = with_prefixes(text)
-        with self._lock:
-            if self._abandoned >= MAX_RUNAWAY:
-                raise RefusedError("the server is still finishing queries that ran past their "
-                                   "time limit; try again shortly")
-        stop = threading.Event()
-        state = {"running": True}
-
-        def work() -> Result:
-            try:
-                return self._evaluate(text, stop)
-            finally:
-                with self._lock:
-                    state["running"] = False
-                    if stop.is_set():
-                        self._abandoned -= 1
-
-        try:
-            return run_with_deadline(work, timeout or self.timeout)
-        except SparqlError:
-            with self._lock:
-                if state["running"]:
-                    stop.set()
-                    self._abandoned += 1
-            raise
-
-    def _evaluate(self, text: str, stop: threading.Event) -> Result:
-        import pyoxigraph as ox
-
-        try:
-            answer = self.store.query(text)
-        except SyntaxError as exc:
-            raise SparqlError(f"SPARQL syntax error: {exc}") from exc
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise SparqlError(f"SPARQL query failed: {exc}") from exc
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            result = Result("select", variables=[v.value for v in answer.variables])
-            columns = list(answer.variables)
-            for sol in answer:
-                if stop.is_set():
-                    break
-                if len(result.rows) >= self.max_rows:
-                    result.truncated = True
-                    break
-                result.rows.append([sol[v] for v in columns])
-            return result
-        result = Result("graph")
-        for triple in answer:
-            if stop.is_set():
-                break
-            if len(result.rows) >= self.max_rows:
-                result.truncated = True
-                break
-            result.rows.append([triple.subject, triple.predicate, triple.object])
-        return result
+        return self.pool.run(with_prefixes(text), timeout=timeout or self.timeout,
+                             max_rows=self.max_rows)
 
 
 def _json_term(term: Any) -> dict[str, str] | None:
@@ -287,3 +230,7 @@ def table(result: Result) -> dict[str, Any]:
             "rows": [{v: show(t) for v, t in zip(variables, row, strict=True)}
                      for row in result.rows],
             "truncated": result.truncated}
+
+
+__all__ = ["DEFAULT_WORKERS", "MEDIA", "MEMORY_MB", "RefusedError", "Result", "Runner", "negotiate",
+           "serialize", "table"]
