@@ -184,17 +184,28 @@ def run_query(source: Graph | Any, text: str, *, compact: bool = False,
     return run_with_deadline(lambda: _run_oxigraph(source, text, compact=compact), timeout)
 
 
+def query_store(store: Any, text: str) -> Any:
+    """``store.query(text)`` on an Oxigraph store, its failures as one-line SparqlErrors.
+
+    Raises
+    ------
+    SparqlError
+        Syntax errors and evaluation failures.
+    """
+    try:
+        return store.query(text)
+    except SyntaxError as exc:
+        raise SparqlError(f"SPARQL syntax error: {exc}") from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise SparqlError(f"SPARQL query failed: {exc}") from exc
+
+
 def _run_oxigraph(store: Any, text: str, *, compact: bool) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
     from kg.graph.rdf import PREFIXES
 
-    try:
-        result = store.query(text)
-    except SyntaxError as exc:
-        raise SparqlError(f"SPARQL syntax error: {exc}") from exc
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise SparqlError(f"SPARQL query failed: {exc}") from exc
+    result = query_store(store, text)
     if isinstance(result, ox.QueryBoolean):
         return [{"ask": bool(result)}]
     if not isinstance(result, ox.QuerySolutions):

@@ -34,7 +34,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from kg.query.sparql import SparqlError, SparqlTimeoutError
+from kg.query.sparql import SparqlError, SparqlTimeoutError, query_store
 
 #: Seconds a new worker may take to load the store before it is given up.
 START_TIMEOUT = 60.0
@@ -71,12 +71,7 @@ def evaluate(store: Any, text: str, max_rows: int) -> Result:
     """
     import pyoxigraph as ox
 
-    try:
-        answer = store.query(text)
-    except SyntaxError as exc:
-        raise SparqlError(f"SPARQL syntax error: {exc}") from exc
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise SparqlError(f"SPARQL query failed: {exc}") from exc
+    answer = query_store(store, text)
     if isinstance(answer, ox.QueryBoolean):
         return Result("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
