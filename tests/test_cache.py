@@ -100,7 +100,9 @@ def test_library_versions_are_in_the_key(monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
 def test_damaged_entries_are_rebuilt(mini: Path, private_cache: Path, damage: str) -> None:
     fresh = run(mini, "--no-cache", "export", "-f", "nt", "-o", "-")
+    answer = run(mini, "--no-cache", "sparql", "hub-pathways")
     assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
+    assert run(mini, "sparql", "hub-pathways") == answer  # the store is cached too
     entries = [p for p in private_cache.rglob("*") if p.is_file()]
     assert any(p.name == "curation.pickle" for p in entries)
     assert any(p.name == "complete" for p in entries)
@@ -114,6 +116,7 @@ def test_damaged_entries_are_rebuilt(mini: Path, private_cache: Path, damage: st
             path.write_bytes(b"")
     assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
     assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
+    assert run(mini, "sparql", "hub-pathways") == answer
 
 
 def test_unwritable_cache_folder(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

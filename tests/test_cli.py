@@ -578,26 +578,3 @@ def test_export_checks_the_target_before_building(tmp_path: Path,
     (tmp_path / "notes.txt").write_text("keep me\n", encoding="utf-8")
     code, out = run("export", "-f", "nt", "-o", str(tmp_path / "notes.txt"))
     assert code == 1 and "use --force" in out
-
-
-@pytest.mark.parametrize("no_cache", [True, False])
-def test_export_builds_the_store_once(no_cache: bool, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.graph.rdf
-
-    calls = []
-    real = kg.graph.rdf.build_store
-
-    def counting(cur: Curation) -> Any:
-        calls.append(1)
-        return real(cur)
-
-    monkeypatch.setattr(kg.graph.rdf, "build_store", counting)
-    monkeypatch.setattr(State, "curation", LOAD)  # the real loading, cache and all
-    args = ["--no-cache"] if no_cache else []
-    for _ in range(2):
-        result = CliRunner().invoke(cli, ["--data", str(TRIPLES), *args, "export", "-f", "nt",
-                                          "-o", str(tmp_path / "g.nt")])
-        assert result.exit_code == 0, result.output
-    # without the cache each export builds once; with it, the second reads the kept bytes
-    assert len(calls) == (2 if no_cache else 1)

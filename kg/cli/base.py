@@ -106,10 +106,15 @@ class State:
         return self._cur
 
     def store(self) -> Any:
-        """The Oxigraph store of the curation (from the cache when the folder is unchanged)."""
-        from kg.io.cache import store_for
+        """The Oxigraph store of the curation (from the cache when the folder is unchanged).
 
-        return store_for(self.curation(), cache=self.cache)
+        Built or opened once per command, however often the command asks for it.
+        """
+        if getattr(self, "_store", None) is None:
+            from kg.io.cache import store_for
+
+            self._store = store_for(self.curation(), cache=self.cache)
+        return self._store
 
 
 pass_state = click.make_pass_decorator(State)

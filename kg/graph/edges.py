@@ -76,7 +76,16 @@ def claim_edges(claim: Claim, cur: Curation | None = None
     ('PTEN', 'reduces', 'angiogenesis', -1, True)
     ('angiogenesis', 'reduces', 'wound', -1, True)
     """
-    names = _claim_predicates(schema.schema_of(cur))
+    return _claim_edges(claim, cur, _claim_predicates(schema.schema_of(cur)))
+
+
+def _claim_edges(claim: Claim, cur: Curation | None, names: dict[tuple[str, Sign], str]
+                 ) -> list[tuple[str, str, str, Sign, bool]]:
+    """:func:`claim_edges` with the predicate names looked up once by the caller.
+
+    :meth:`Curation.derived` hashes every record to check its key, so looking the names up
+    once per claim would make collecting the edges of a curation quadratic.
+    """
     out: list[tuple[str, str, str, Sign, bool]] = []
     if claim.cargo:
         cargo = names["cargo", 0]
@@ -174,8 +183,9 @@ def _edges(cur: Curation) -> list[Edge]:
         old = meta.get(key)
         meta[key] = (sign, rows.predicates[key[1]].kind, derived and (old[2] if old else True))
 
+    names = _claim_predicates(rows)
     for claim in cur.claims.values():
-        for s, p, o, sign, derived in claim_edges(claim, cur):
+        for s, p, o, sign, derived in _claim_edges(claim, cur, names):
             add((s, p, o), claim.id, sign, derived)
     uses_source = schema.predicate_for(rows, "trial_source")
     studies = schema.predicate_for(rows, "trial_disease")

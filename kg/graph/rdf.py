@@ -7,16 +7,19 @@ property paths work in plain SPARQL 1.1, and each one, hierarchy links included,
 by an ``exo:Edge`` statement (``rdf:subject/predicate/object``) carrying its kind, its sign
 (none for a parent link) and the claims that support it; the statement's IRI ends in the
 same 16 hex digits as the edge's id in KGX and GraphML.
+
+One emitter (:func:`_emit`) writes every triple, with IRIs and literals as plain strings,
+into a :class:`Sink`: an rdflib ``Graph`` (:func:`build_rdf`) or N-Triples text bulk-loaded
+into Oxigraph (:func:`build_store`, :func:`fill_store`), so the two views cannot drift apart.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from kg.data import schema
 from kg.data.curation import RDF_SUFFIXES
@@ -32,31 +35,12 @@ from kg.data.model import (
 )
 from kg.errors import KGError
 from kg.graph.edges import edges, trial_nodes
-from kg.graph.namespace import (
-    ATTR,
-    BIOLINK,
-    CLAIM,
-    EDGE,
-    EXO,
-    ID,
-    PROV,
-    REF,
-    REPORT,
-    TERMS,
-    TRIAL,
-    Vocabulary,
-    exo_term,
-)
 from kg.graph.terms import edge_key
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
+    from rdflib import Graph, URIRef
 
-_SIGN = {sign: exo_term(name) for sign, name in SIGN_NAMES.items()}
-_PROCESS_PROP = {"promotes": EXO.promotesProcess, "reduces": EXO.reducesProcess,
-                 "modulates": EXO.modulatesProcess}
-_DISEASE_PROP = {"alleviates": EXO.alleviates, "aggravates": EXO.aggravates,
-                 "modulates": EXO.modulatesDisease}
+    from kg.graph.namespace import Vocabulary
 
 
 def entity_iri(entity_id: str) -> URIRef:
@@ -67,6 +51,8 @@ def entity_iri(entity_id: str) -> URIRef:
     >>> str(entity_iri("miR-146a-5p"))
     'https://w3id.org/exokg/id/miR-146a-5p'
     """
+    from kg.graph.namespace import ID, TRIAL
+
     if is_trial_node(entity_id):
         return TRIAL[entity_id]
     return ID[entity_id]
@@ -80,100 +66,236 @@ def predicate_iri(predicate: str, cur: Curation | None = None) -> URIRef:
     >>> str(predicate_iri("has_cargo"))
     'https://w3id.org/exokg/schema#hasCargo'
     """
+    from kg.graph.namespace import Vocabulary
+
     return Vocabulary(cur if cur is not None else schema.shipped_schema()).predicate(predicate)
 
 
-def _hash(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+_BASE = "https://w3id.org/exokg/"
 
-
-def _lit(g: Sink, s: Node, p: URIRef, value: str) -> None:
-    if value:
-        g.add((s, p, Literal(value)))
-
-
-def _provenance(g: Sink, node: URIRef, cur: Curation, refs: tuple[str, ...], review: str,
-                where: str, note: str) -> None:
-    """Citations (as written and as study nodes), the review read in, location, note."""
-    for cited in refs:
-        g.add((node, EXO.citation, Literal(cited)))
-        g.add((node, DCTERMS.source, REF[cur.citations[cited]]))
-    g.add((node, PROV.wasDerivedFrom, REF[review]))
-    _lit(g, node, EXO.location, where)
-    _lit(g, node, RDFS.comment, note)
-
-
-def _schema(g: Sink, cur: Curation, vocab: Vocabulary) -> None:
-    """The schema: the classes and properties of the schema rows, then the fixed terms."""
-    g.add((URIRef(str(EXO)), RDF.type, OWL.Ontology))
-    g.add((URIRef(str(EXO)), RDFS.label, Literal("exokg schema")))
-    for t in cur.types.values():
-        cls = vocab.type_class(t.id)
-        g.add((cls, RDF.type, OWL.Class))
-        g.add((cls, RDFS.label, Literal(t.label)))
-        g.add((cls, RDFS.comment, Literal(t.definition)))
-        g.add((cls, RDFS.subClassOf, EXO.Entity))
-        if t.biolink.startswith("biolink:"):
-            g.add((cls, SKOS.closeMatch, BIOLINK[t.biolink.split(":", 1)[1]]))
-    for p in cur.predicates.values():
-        prop = vocab.predicate(p.id)
-        g.add((prop, RDF.type, OWL.ObjectProperty))
-        g.add((prop, RDFS.label, Literal(p.label)))
-        g.add((prop, RDFS.comment, Literal(p.definition)))
-        if p.biolink.startswith("biolink:"):
-            g.add((prop, SKOS.closeMatch, BIOLINK[p.biolink.split(":", 1)[1]]))
-        if p.role == "parent":
-            g.add((prop, RDFS.subPropertyOf, SKOS.broader))
-    for name, (label, comment) in TERMS.items():
-        term = exo_term(name)
-        if name[0].isupper():
-            g.add((term, RDF.type, OWL.Class))
-        elif name in SIGN_NAMES.values():
-            g.add((term, RDF.type, EXO.Sign))
-        else:
-            g.add((term, RDF.type, RDF.Property))
-        g.add((term, RDFS.label, Literal(label)))
-        g.add((term, RDFS.comment, Literal(comment)))
-    g.add((vocab.type_class(schema.TRIAL_TYPE), RDFS.subClassOf, EXO.Entity))
-    g.add((EXO.Review, RDFS.subClassOf, EXO.Reference))
-    g.add((EXO.Reference, RDFS.subClassOf, DCTERMS.BibliographicResource))
-    g.add((EXO.Edge, RDFS.subClassOf, RDF.Statement))
-    g.add((EXO.Claim, RDFS.subClassOf, PROV.Entity))
-
-
-def _reference(g: Sink, ref: Reference | Review, *, review: bool) -> None:
-    node = REF[ref.key]
-    g.add((node, RDF.type, EXO.Review if review else EXO.Reference))
-    _lit(g, node, DCTERMS.title, ref.title)
-    _lit(g, node, EXO.authors, ref.authors)
-    _lit(g, node, EXO.year, ref.year)
-    for field in ("journal", "volume", "issue", "pages", "doi"):
-        _lit(g, node, exo_term(field), getattr(ref, field))
-    if isinstance(ref, Reference):
-        _lit(g, node, EXO.firstAuthor, ref.first_author)
-        _lit(g, node, EXO.pmid, ref.pmid)
-        _lit(g, node, RDFS.comment, ref.note)
-        for cited in ref.cited_as:
-            g.add((node, EXO.citedAs, Literal(cited)))
-        g.add((node, RDFS.label, Literal(ref.short())))
-    else:
-        g.add((node, RDFS.label, Literal(f"{ref.key} (review)")))
-
-
-#: Prefixes bound in every serialization.
+#: Prefixes bound in every serialization. Plain strings, so that reading them imports
+#: neither rdflib nor :mod:`kg.graph.namespace` (a test checks them against its namespaces).
 PREFIXES: dict[str, str] = {
-    "exo": str(EXO), "id": str(ID), "claim": str(CLAIM), "ref": str(REF),
-    "trial": str(TRIAL), "report": str(REPORT), "edge": str(EDGE), "attr": str(ATTR),
-    "biolink": str(BIOLINK), "prov": str(PROV), "skos": str(SKOS), "dcterms": str(DCTERMS),
-    "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+    "exo": _BASE + "schema#", "id": _BASE + "id/", "claim": _BASE + "claim/",
+    "ref": _BASE + "ref/", "trial": _BASE + "trial/", "report": _BASE + "trial-report/",
+    "edge": _BASE + "edge/", "attr": _BASE + "attribute/",
+    "biolink": "https://w3id.org/biolink/vocab/", "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
 
 class Sink(Protocol):
-    """Anything triples can be added to (an rdflib Graph, or a buffer for Oxigraph)."""
+    """Where the emitter's triples go; every term is a plain string, IRIs without ``<>``."""
 
-    def add(self, triple: tuple[Node, Node, Node], /) -> Any:
-        """Add one triple."""
+    def iri(self, s: str, p: str, o: str, /) -> None:
+        """Add a triple whose object is an IRI."""
+
+    def lit(self, s: str, p: str, o: str, /) -> None:
+        """Add a triple whose object is a plain (``xsd:string``) literal."""
+
+    def typed(self, s: str, p: str, o: str, datatype: str, /) -> None:
+        """Add a triple whose object is a literal of ``datatype`` (lexical form ``o``)."""
+
+
+class _T:
+    """The fixed IRIs the emitter writes, as plain strings (set by :func:`_fixed_terms`)."""
+
+    ready: ClassVar[bool] = False
+    type: ClassVar[str]
+    label: ClassVar[str]
+    comment: ClassVar[str]
+    value: ClassVar[str]
+    subject: ClassVar[str]
+    predicate: ClassVar[str]
+    object: ClassVar[str]
+    alt_label: ClassVar[str]
+    exact_match: ClassVar[str]
+    dct_source: ClassVar[str]
+    derived_from: ClassVar[str]
+    boolean: ClassVar[str]
+    title: ClassVar[str]
+    id: ClassVar[str]
+    trial: ClassVar[str]
+    claim: ClassVar[str]
+    ref: ClassVar[str]
+    report: ClassVar[str]
+    edge: ClassVar[str]
+    attr: ClassVar[str]
+    exo: ClassVar[dict[str, str]]
+    signs: ClassVar[dict[Any, str]]
+    process: ClassVar[dict[str, str]]
+    disease: ClassVar[dict[str, str]]
+
+
+#: The ``exo:`` terms the emitter writes (each checked by :func:`exo_term` once).
+_EXO_USED = ("Claim", "Edge", "Attribute", "TrialReport", "Review", "Reference", "citation",
+             "location", "agent", "source", "cargo", "donor", "mechanism", "involves",
+             "evidence", "model", "dose", "kind", "sign", "derived", "supportedBy",
+             "externalSource", "reportsTrial", "trialId", "describes", "attributeName",
+             "authors", "year", "firstAuthor", "pmid", "citedAs", "journal", "volume",
+             "issue", "pages", "doi", "route", "phase", "enrollment", "status", "design",
+             "outcome", "promotesProcess", "reducesProcess", "modulatesProcess",
+             "alleviates", "aggravates", "modulatesDisease")
+
+
+def _fixed_terms() -> type[_T]:
+    """Fill :class:`_T` from the namespaces (once; this is where rdflib is imported)."""
+    if _T.ready:
+        return _T
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import DCTERMS, SKOS, XSD
+
+    from kg.graph.namespace import ATTR, CLAIM, EDGE, ID, PROV, REF, REPORT, TRIAL, exo_term
+
+    s = str
+    _T.type, _T.label, _T.comment, _T.value = s(RDF.type), s(RDFS.label), s(RDFS.comment), \
+        s(RDF.value)
+    _T.subject, _T.predicate, _T.object = s(RDF.subject), s(RDF.predicate), s(RDF.object)
+    _T.alt_label, _T.exact_match = s(SKOS.altLabel), s(SKOS.exactMatch)
+    _T.dct_source, _T.derived_from = s(DCTERMS.source), s(PROV.wasDerivedFrom)
+    _T.boolean, _T.title = s(XSD.boolean), s(DCTERMS.title)
+    _T.id, _T.trial, _T.claim, _T.ref = s(ID), s(TRIAL), s(CLAIM), s(REF)
+    _T.report, _T.edge, _T.attr = s(REPORT), s(EDGE), s(ATTR)
+    _T.exo = {name: s(exo_term(name)) for name in _EXO_USED}
+    _T.signs = {sign: s(exo_term(name)) for sign, name in SIGN_NAMES.items()}
+    _T.process = {verb: _T.exo[verb + "Process"] for verb in ("promotes", "reduces",
+                                                                "modulates")}
+    _T.disease = {"alleviates": _T.exo["alleviates"], "aggravates": _T.exo["aggravates"],
+                  "modulates": _T.exo["modulatesDisease"]}
+    _T.ready = True
+    return _T
+
+
+#: What N-Triples does not allow in an IRI (it would break the line or the term).
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]').search
+
+
+def _checked(iri: str) -> str:
+    """``iri``, or a :class:`KGError` when it cannot be written as an RDF IRI.
+
+    Examples
+    --------
+    >>> _checked("https://w3id.org/exokg/id/IL6")
+    'https://w3id.org/exokg/id/IL6'
+    >>> _checked("https://w3id.org/exokg/id/IL 6")
+    Traceback (most recent call last):
+    ...
+    kg.errors.KGError: 'https://w3id.org/exokg/id/IL 6' is not a valid IRI (space, <, >, ...)
+    """
+    if _BAD_IRI(iri):
+        raise KGError(f"{iri!r} is not a valid IRI (space, <, >, \", {{, }}, |, ^, ` or \\)")
+    return iri
+
+
+class _EntityIris(dict[str, str]):
+    """Entity (and trial node) id -> IRI string, each made and checked once per build."""
+
+    def __missing__(self, key: str) -> str:
+        iri = self[key] = _checked((_T.trial if is_trial_node(key) else _T.id) + key)
+        return iri
+
+
+class _Terms:
+    """The IRIs of one curation: its schema's classes and properties, its entities."""
+
+    def __init__(self, cur: Curation) -> None:
+        from kg.graph.namespace import Vocabulary
+
+        self.vocab = Vocabulary(cur)
+        self.entity = _EntityIris()
+        self._classes: dict[str, str] = {}
+        self._properties: dict[str, str] = {}
+
+    def type_class(self, type_id: str) -> str:
+        """The class of a node type, as a string."""
+        hit = self._classes.get(type_id)
+        if hit is None:
+            hit = self._classes[type_id] = str(self.vocab.type_class(type_id))
+        return hit
+
+    def predicate(self, predicate: str) -> str:
+        """The property of a predicate, as a string."""
+        hit = self._properties.get(predicate)
+        if hit is None:
+            hit = self._properties[predicate] = str(self.vocab.predicate(predicate))
+        return hit
+
+
+class _RdflibSink:
+    """Adds the emitter's triples to an rdflib ``Graph`` (one ``URIRef`` per distinct IRI)."""
+
+    def __init__(self, graph: Graph) -> None:
+        from rdflib import Literal, URIRef
+
+        self.add = graph.add
+        self.iris: dict[str, URIRef] = {}
+        self.uri, self.literal = URIRef, Literal
+
+    def node(self, iri: str) -> URIRef:
+        hit = self.iris.get(iri)
+        if hit is None:
+            hit = self.iris[iri] = self.uri(iri)
+        return hit
+
+    def iri(self, s: str, p: str, o: str, /) -> None:
+        self.add((self.node(s), self.node(p), self.node(o)))
+
+    def lit(self, s: str, p: str, o: str, /) -> None:
+        self.add((self.node(s), self.node(p), self.literal(o)))
+
+    def typed(self, s: str, p: str, o: str, datatype: str, /) -> None:
+        self.add((self.node(s), self.node(p), self.literal(o, datatype=self.node(datatype))))
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]').search
+#: Where the emitter's text may differ from Oxigraph's canonical N-Triples: characters a
+#: canonical writer escapes in its own way (tab, other control characters), and anything
+#: that is not exactly an IRI triple or a quoted literal as :class:`_NTriples` writes them.
+#: Text without these is taken as it is (parsing and rewriting 1M triples costs ~3 s); text
+#: with them goes through Oxigraph's parser and writer.
+_MAY_DIFFER = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|XMLSchema#string>|@[a-zA-Z]").search
+
+
+class _NTriples:
+    """N-Triples lines, handed to ``flush`` (as UTF-8 bytes) every ``chunk`` triples.
+
+    The text only has to be valid N-Triples: Oxigraph parses it and keeps canonical terms.
+    """
+
+    def __init__(self, flush: Callable[[bytes], Any], chunk: int = 250_000) -> None:
+        self.lines: list[str] = []
+        self.chunk = chunk
+        self.sent = flush
+
+    def iri(self, s: str, p: str, o: str, /) -> None:
+        self.lines.append(f"<{s}> <{p}> <{o}> .\n")
+        if len(self.lines) >= self.chunk:
+            self.flush()
+
+    def lit(self, s: str, p: str, o: str, /) -> None:
+        if _NEEDS_ESCAPE(o):
+            o = o.translate(_ESCAPES)
+        self.lines.append(f'<{s}> <{p}> "{o}" .\n')
+        if len(self.lines) >= self.chunk:
+            self.flush()
+
+    def typed(self, s: str, p: str, o: str, datatype: str, /) -> None:
+        if _NEEDS_ESCAPE(o):
+            o = o.translate(_ESCAPES)
+        self.lines.append(f'<{s}> <{p}> "{o}"^^<{datatype}> .\n')
+        if len(self.lines) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the lines gathered so far on."""
+        if self.lines:
+            text = "".join(self.lines).encode("utf-8")
+            self.lines = []
+            self.sent(text)
 
 
 def build_rdf(cur: Curation) -> Graph:
@@ -181,15 +303,19 @@ def build_rdf(cur: Curation) -> Graph:
 
     Examples
     --------
+    >>> from rdflib import RDF
     >>> from kg.data.curation import load
+    >>> from kg.graph.namespace import EXO
     >>> g = build_rdf(load())
     >>> (entity_iri("BM-MSC"), RDF.type, EXO.Source) in g
     True
     """
+    from rdflib import Graph
+
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, replace=True)
-    _emit(g, cur)
+    _emit(_RdflibSink(g), cur)
     for path in cur.extra_rdf:
         try:
             g.parse(path, format=RDF_SUFFIXES[Path(path).suffix])
@@ -198,60 +324,46 @@ def build_rdf(cur: Curation) -> Graph:
     return g
 
 
-class _OxigraphSink:
-    """Converts rdflib terms to Oxigraph terms as they come, in chunks into a store."""
-
-    CHUNK = 100_000
-
-    def __init__(self, store: Any) -> None:
-        import pyoxigraph as ox
-
-        self.ox = ox
-        self.store = store
-        self.graph = ox.DefaultGraph()
-        self.iris: dict[str, Any] = {}
-        self.chunk: list[Any] = []
-
-    def node(self, term: Node) -> Any:
-        if isinstance(term, URIRef):
-            hit = self.iris.get(term)
-            if hit is None:
-                hit = self.iris[term] = self.ox.NamedNode(str(term))
-            return hit
-        if isinstance(term, Literal):
-            if term.language:
-                return self.ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return self.ox.Literal(str(term), datatype=self.node(term.datatype))
-            return self.ox.Literal(str(term))
-        raise TypeError(f"unexpected RDF term {term!r}")
-
-    def add(self, triple: tuple[Node, Node, Node], /) -> None:
-        s, p, o = triple
-        self.chunk.append(self.ox.Quad(self.node(s), self.node(p), self.node(o), self.graph))
-        if len(self.chunk) >= self.CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        self.store.extend(self.chunk)
-        self.chunk = []
-
-
 def build_store(cur: Curation) -> Any:
     """Build the same RDF view in an in-memory Oxigraph store (``pyoxigraph.Store``).
 
     Oxigraph parses, serialises and answers SPARQL in compiled code; the CLI uses it for
-    export and queries. A test proves the two builders give isomorphic graphs.
+    export and queries. A test proves the two builders give the same triples.
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    fill_store(store, cur)
+    return store
+
+
+def fill_store(store: Any, cur: Curation) -> Any:
+    """Bulk-load the RDF view of ``cur`` into an empty Oxigraph ``store`` (memory or disk).
+
+    The triples go in as N-Triples text, a chunk at a time, so no Python object is made per
+    triple and a store on disk never has the whole graph in memory.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> from kg.data.curation import load
+    >>> len(fill_store(ox.Store(), load())) == len(build_rdf(load()))
+    True
     """
     import gc
 
     import pyoxigraph as ox
 
-    store = ox.Store()
-    sink = _OxigraphSink(store)
-    # millions of short-lived term objects: the cyclic collector only slows this down
+    def load(text: bytes) -> None:
+        try:
+            store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES,
+                            to_graph=ox.DefaultGraph())
+        except SyntaxError as exc:  # only a term the checks above missed gets here
+            raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}") from exc
+
+    sink = _NTriples(load)
     enabled = gc.isenabled()
-    gc.disable()
+    gc.disable()  # millions of short-lived strings: the cyclic collector only slows this
     try:
         _emit(sink, cur)
         sink.flush()
@@ -267,109 +379,252 @@ def build_store(cur: Curation) -> Any:
     return store
 
 
+def ntriples(cur: Curation) -> bytes:
+    r"""The RDF view of ``cur`` as canonical N-Triples, sorted, each triple once; no store.
+
+    The emitter's text goes through Oxigraph's parser and writer a chunk at a time (so each
+    line is in the canonical form a store's dump has), and the lines are sorted in place:
+    the bytes equal :func:`kg.io.files.serialize_store` of :func:`build_store`, without
+    building or dumping a store (a test checks it). ``exokg export -f nt|turtle`` writes
+    from these.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> nt = ntriples(load())
+    >>> nt.count(b"\n") == len(build_store(load()))
+    True
+    """
+    import gc
+
+    import pyoxigraph as ox
+
+    from kg.io.files import sorted_lines
+
+    nt = ox.RdfFormat.N_TRIPLES
+    lines: list[bytes] = []
+
+    def take(text: bytes) -> None:
+        if not _MAY_DIFFER(text):  # the emitter's lines are already Oxigraph's own
+            lines.extend(text.splitlines())
+            return
+        try:
+            lines.extend((ox.serialize(ox.parse(text, format=nt), format=nt) or b"").splitlines())
+        except SyntaxError as exc:  # only a term the checks above missed gets here
+            raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}") from exc
+
+    sink = _NTriples(take)
+    enabled = gc.isenabled()
+    gc.disable()  # millions of short-lived strings: the cyclic collector only slows this
+    try:
+        _emit(sink, cur)
+        sink.flush()
+        for path in cur.extra_rdf:
+            fmt = ox.RdfFormat.from_extension(Path(path).suffix[1:])
+            try:
+                triples = (q.triple for q in ox.parse(path=path, format=fmt))
+                lines.extend((ox.serialize(triples, format=nt) or b"").splitlines())
+            except SyntaxError as exc:
+                raise KGError(f"{path}: not valid RDF: {exc}") from exc
+        return sorted_lines(lines)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _emit(g: Sink, cur: Curation) -> None:
     """Add every triple of the curation's RDF view to ``g``."""
-    vocab = Vocabulary(cur)
-    _schema(g, cur, vocab)
+    _fixed_terms()
+    terms = _Terms(cur)
+    _schema(g, cur, terms.vocab)
     for review in cur.reviews.values():
         _reference(g, review, review=True)
     for ref in cur.references.values():
         _reference(g, ref, review=False)
-    _entities(g, cur, vocab)
+    _entities(g, cur, terms)
     for claim in cur.claims.values():
-        _claim(g, cur, claim)
+        _claim(g, cur, claim, terms.entity)
     for trial in cur.trials.values():
-        _trial(g, cur, trial)
+        _trial(g, cur, trial, terms.entity)
     for attr in cur.attributes:
-        _attribute(g, cur, attr)
-    _edges(g, cur, vocab)
+        _attribute(g, cur, attr, terms.entity)
+    _edges(g, cur, terms)
 
 
-def _entities(g: Sink, cur: Curation, vocab: Vocabulary) -> None:
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _lit(g: Sink, s: str, p: str, value: str) -> None:
+    if value:
+        g.lit(s, p, value)
+
+
+def _provenance(g: Sink, node: str, cur: Curation, refs: tuple[str, ...], review: str,
+                where: str, note: str) -> None:
+    """Citations (as written and as study nodes), the review read in, location, note."""
+    for cited in refs:
+        g.lit(node, _T.exo["citation"], cited)
+        g.iri(node, _T.dct_source, _T.ref + cur.citations[cited])
+    g.iri(node, _T.derived_from, _T.ref + review)
+    _lit(g, node, _T.exo["location"], where)
+    _lit(g, node, _T.comment, note)
+
+
+def _schema(g: Sink, cur: Curation, vocab: Vocabulary) -> None:
+    """The schema: the classes and properties of the schema rows, then the fixed terms."""
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import DCTERMS, OWL, SKOS
+
+    from kg.graph.namespace import BIOLINK, EXO, PROV, TERMS, exo_term
+
+    s, a = str, _T.type
+    g.iri(s(EXO), a, s(OWL.Ontology))
+    g.lit(s(EXO), _T.label, "exokg schema")
+    for t in cur.types.values():
+        cls = s(vocab.type_class(t.id))
+        g.iri(cls, a, s(OWL.Class))
+        g.lit(cls, _T.label, t.label)
+        g.lit(cls, _T.comment, t.definition)
+        g.iri(cls, s(RDFS.subClassOf), s(EXO.Entity))
+        if t.biolink.startswith("biolink:"):
+            g.iri(cls, s(SKOS.closeMatch), s(BIOLINK[t.biolink.split(":", 1)[1]]))
+    for p in cur.predicates.values():
+        prop = s(vocab.predicate(p.id))
+        g.iri(prop, a, s(OWL.ObjectProperty))
+        g.lit(prop, _T.label, p.label)
+        g.lit(prop, _T.comment, p.definition)
+        if p.biolink.startswith("biolink:"):
+            g.iri(prop, s(SKOS.closeMatch), s(BIOLINK[p.biolink.split(":", 1)[1]]))
+        if p.role == "parent":
+            g.iri(prop, s(RDFS.subPropertyOf), s(SKOS.broader))
+    for name, (label, comment) in TERMS.items():
+        term = s(exo_term(name))
+        if name[0].isupper():
+            g.iri(term, a, s(OWL.Class))
+        elif name in SIGN_NAMES.values():
+            g.iri(term, a, s(EXO.Sign))
+        else:
+            g.iri(term, a, s(RDF.Property))
+        g.lit(term, _T.label, label)
+        g.lit(term, _T.comment, comment)
+    sub = s(RDFS.subClassOf)
+    g.iri(s(vocab.type_class(schema.TRIAL_TYPE)), sub, s(EXO.Entity))
+    g.iri(s(EXO.Review), sub, s(EXO.Reference))
+    g.iri(s(EXO.Reference), sub, s(DCTERMS.BibliographicResource))
+    g.iri(s(EXO.Edge), sub, s(RDF.Statement))
+    g.iri(s(EXO.Claim), sub, s(PROV.Entity))
+
+
+def _reference(g: Sink, ref: Reference | Review, *, review: bool) -> None:
+    exo = _T.exo
+    node = _checked(_T.ref + ref.key)
+    g.iri(node, _T.type, exo["Review" if review else "Reference"])
+    _lit(g, node, _T.title, ref.title)
+    _lit(g, node, exo["authors"], ref.authors)
+    _lit(g, node, exo["year"], ref.year)
+    for field in ("journal", "volume", "issue", "pages", "doi"):
+        _lit(g, node, exo[field], getattr(ref, field))
+    if isinstance(ref, Reference):
+        _lit(g, node, exo["firstAuthor"], ref.first_author)
+        _lit(g, node, exo["pmid"], ref.pmid)
+        _lit(g, node, _T.comment, ref.note)
+        for cited in ref.cited_as:
+            g.lit(node, exo["citedAs"], cited)
+        g.lit(node, _T.label, ref.short())
+    else:
+        g.lit(node, _T.label, f"{ref.key} (review)")
+
+
+def _entities(g: Sink, cur: Curation, terms: _Terms) -> None:
     """Entities (typed with their schema class, labels, synonyms, xrefs) and trial nodes."""
     from kg.graph.curie import converter, expand
 
     conv = converter(cur)
+    a, label, alt, match = _T.type, _T.label, _T.alt_label, _T.exact_match
     for ent in cur.entities.values():
-        node = entity_iri(ent.id)
-        g.add((node, RDF.type, vocab.type_class(ent.type)))
-        g.add((node, RDFS.label, Literal(ent.label)))
+        node = terms.entity[ent.id]
+        g.iri(node, a, terms.type_class(ent.type))
+        g.lit(node, label, ent.label)
         for syn in ent.synonyms:
-            g.add((node, SKOS.altLabel, Literal(syn)))
+            g.lit(node, alt, syn)
         for xref in ent.xrefs:
-            g.add((node, SKOS.exactMatch, URIRef(expand(conv, xref))))
-        _lit(g, node, RDFS.comment, ent.note)
-    trial_class = vocab.type_class(schema.TRIAL_TYPE)
+            g.iri(node, match, _checked(expand(conv, xref)))
+        _lit(g, node, _T.comment, ent.note)
+    trial_class = terms.type_class(schema.TRIAL_TYPE)
     for node_id in trial_nodes(cur):
-        node = entity_iri(node_id)
-        g.add((node, RDF.type, trial_class))
-        g.add((node, RDFS.label, Literal(node_id)))
+        node = terms.entity[node_id]
+        g.iri(node, a, trial_class)
+        g.lit(node, label, node_id)
 
 
-def _claim(g: Sink, cur: Curation, claim: Claim) -> None:
+def _claim(g: Sink, cur: Curation, claim: Claim, iri: dict[str, str]) -> None:
     """One claim node with its fields and provenance."""
-    node = CLAIM[claim.id]
-    g.add((node, RDF.type, EXO.Claim))
-    g.add((node, RDFS.label, Literal(claim.id)))
-    _lit(g, node, EXO.agent, claim.agent)
-    g.add((node, EXO.source, entity_iri(claim.source)))
+    node = _checked(_T.claim + claim.id)
+    g.iri(node, _T.type, _T.exo["Claim"])
+    g.lit(node, _T.label, claim.id)
+    _lit(g, node, _T.exo["agent"], claim.agent)
+    g.iri(node, _T.exo["source"], iri[claim.source])
     if claim.cargo:
-        g.add((node, EXO.cargo, entity_iri(claim.cargo)))
-    _lit(g, node, EXO.donor, claim.donor)
-    _lit(g, node, EXO.mechanism, claim.mechanism_text())
+        g.iri(node, _T.exo["cargo"], iri[claim.cargo])
+    _lit(g, node, _T.exo["donor"], claim.donor)
+    _lit(g, node, _T.exo["mechanism"], claim.mechanism_text())
     for step in claim.mechanism:
         for ent_id in step.entities:
-            g.add((node, EXO.involves, entity_iri(ent_id)))
+            g.iri(node, _T.exo["involves"], iri[ent_id])
     for eff in claim.processes:
-        g.add((node, _PROCESS_PROP[eff.verb], entity_iri(eff.entity)))
+        g.iri(node, _T.process[eff.verb], iri[eff.entity])
     for eff in claim.diseases:
-        g.add((node, _DISEASE_PROP[eff.verb], entity_iri(eff.entity)))
+        g.iri(node, _T.disease[eff.verb], iri[eff.entity])
     for ev in claim.evidence:
-        g.add((node, EXO.evidence, Literal(ev)))
-    _lit(g, node, EXO.model, claim.model)
-    _lit(g, node, EXO.dose, claim.dose)
+        g.lit(node, _T.exo["evidence"], ev)
+    _lit(g, node, _T.exo["model"], claim.model)
+    _lit(g, node, _T.exo["dose"], claim.dose)
     _provenance(g, node, cur, claim.refs, claim.review, claim.where, claim.note)
 
 
-def _trial(g: Sink, cur: Curation, trial: Trial) -> None:
+def _trial(g: Sink, cur: Curation, trial: Trial, iri: dict[str, str]) -> None:
     """One trial report node with its fields and provenance."""
-    node = REPORT[trial.id]
-    g.add((node, RDF.type, EXO.TrialReport))
-    g.add((node, RDFS.label, Literal(trial.id)))
-    g.add((node, EXO.reportsTrial, entity_iri(trial.node_id)))
-    _lit(g, node, EXO.trialId, trial.trial)
-    _lit(g, node, EXO.agent, trial.agent)
-    g.add((node, EXO.source, entity_iri(trial.source)))
+    node = _checked(_T.report + trial.id)
+    g.iri(node, _T.type, _T.exo["TrialReport"])
+    g.lit(node, _T.label, trial.id)
+    g.iri(node, _T.exo["reportsTrial"], iri[trial.node_id])
+    _lit(g, node, _T.exo["trialId"], trial.trial)
+    _lit(g, node, _T.exo["agent"], trial.agent)
+    g.iri(node, _T.exo["source"], iri[trial.source])
     for field in ("route", "phase", "enrollment", "status", "design", "outcome"):
-        _lit(g, node, exo_term(field), getattr(trial, field))
+        _lit(g, node, _T.exo[field], getattr(trial, field))
     _provenance(g, node, cur, trial.refs, trial.review, trial.where, trial.note)
 
 
-def _attribute(g: Sink, cur: Curation, attr: Attribute) -> None:
+def _attribute(g: Sink, cur: Curation, attr: Attribute, iri: dict[str, str]) -> None:
     """One attribute node (a fact about an entity) with its provenance."""
-    node = ATTR[_hash(attr.entity, attr.attribute, attr.value, attr.review, attr.where)]
-    g.add((node, RDF.type, EXO.Attribute))
-    g.add((node, EXO.describes, entity_iri(attr.entity)))
-    g.add((node, EXO.attributeName, Literal(attr.attribute)))
-    g.add((node, RDF.value, Literal(attr.value)))
+    node = _T.attr + _hash(attr.entity, attr.attribute, attr.value, attr.review, attr.where)
+    g.iri(node, _T.type, _T.exo["Attribute"])
+    g.iri(node, _T.exo["describes"], iri[attr.entity])
+    g.lit(node, _T.exo["attributeName"], attr.attribute)
+    g.lit(node, _T.value, attr.value)
     _provenance(g, node, cur, attr.refs, attr.review, attr.where, "")
 
 
-def _edges(g: Sink, cur: Curation, vocab: Vocabulary) -> None:
+def _edges(g: Sink, cur: Curation, terms: _Terms) -> None:
     """Each edge materialised, and described by its ``exo:Edge`` statement."""
+    t, iri = _T, terms.entity
+    signed = {p.id for p in cur.predicates.values() if p.has_sign}  # a parent link has none
+    add, add_lit = g.iri, g.lit
     for e in edges(cur):
-        s, p, o = entity_iri(e.subject), vocab.predicate(e.predicate), entity_iri(e.object)
-        g.add((s, p, o))
-        node = EDGE[edge_key(e.subject, e.predicate, e.object)]
-        g.add((node, RDF.type, EXO.Edge))
-        g.add((node, RDF.subject, s))
-        g.add((node, RDF.predicate, p))
-        g.add((node, RDF.object, o))
-        g.add((node, EXO.kind, Literal(e.kind)))
-        if cur.predicates[e.predicate].has_sign:  # a parent link has no sign
-            g.add((node, EXO.sign, _SIGN[e.sign]))
-        g.add((node, EXO.derived, Literal(e.derived, datatype=XSD.boolean)))
+        s, p, o = iri[e.subject], terms.predicate(e.predicate), iri[e.object]
+        add(s, p, o)
+        node = t.edge + edge_key(e.subject, e.predicate, e.object)
+        add(node, t.type, t.exo["Edge"])
+        add(node, t.subject, s)
+        add(node, t.predicate, p)
+        add(node, t.object, o)
+        add_lit(node, t.exo["kind"], e.kind)
+        if e.predicate in signed:
+            add(node, t.exo["sign"], t.signs[e.sign])
+        g.typed(node, t.exo["derived"], "true" if e.derived else "false", t.boolean)
         for rid in e.claims:
-            g.add((node, EXO.supportedBy, CLAIM[rid] if rid in cur.claims else REPORT[rid]))
+            add(node, t.exo["supportedBy"], (t.claim if rid in cur.claims else t.report) + rid)
         for source in e.sources:
-            g.add((node, EXO.externalSource, Literal(source)))
+            add_lit(node, t.exo["externalSource"], source)

@@ -4,12 +4,13 @@ Repeated CLI calls on the same folder then skip validation and the RDF build: th
 BLAKE2 hash of every file's path and bytes in the data folder *and* in the installed ``kg``
 package, plus the Python version and the versions of the libraries that shape the output
 (rdflib, pyoxigraph, networkx, curies, igraph) — so an edit of the data or of the program,
-or a library upgrade, makes a new key. The curation is pickled and the store is an on-disk
-Oxigraph database. Entries are written to a temporary name and renamed into place, so a
-reader sees a whole entry or none; an entry that cannot be read (truncated, damaged, written
-by another program) is rebuilt; two processes filling one entry each get a right answer and
-the first complete entry stays. The cache lives
-in ``$EXOKG_CACHE``, else ``$XDG_CACHE_HOME/exokg``, else ``~/.cache/exokg``; ``--no-cache``
+or a library upgrade, makes a new key. The curation is pickled with its edges (so a warm
+call does not derive them again) and the store is an on-disk Oxigraph database, bulk-loaded
+in place (never built in memory and then copied). Entries are written to a temporary name
+and renamed into place, so a reader sees a whole entry or none; an entry that cannot be
+read (truncated, damaged, written by another program) is rebuilt; two processes filling one
+entry each get a right answer and the first complete entry stays. The cache lives in
+``$EXOKG_CACHE``, else ``$XDG_CACHE_HOME/exokg``, else ``~/.cache/exokg``; ``--no-cache``
 (or ``EXOKG_CACHE=off``) turns it off. A cache that cannot be written is skipped silently:
 it only ever saves time.
 """
@@ -27,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from kg.data.model import Curation
+from kg.errors import KGError
 
 #: Bump when the layout of cache entries changes.
-FORMAT = "2"
+FORMAT = "3"
 
 
 def cache_dir() -> Path | None:
@@ -93,83 +95,155 @@ def content_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
+#: Derived values kept with the pickled curation (the rest is recomputed when asked for).
+KEPT_DERIVED = ("edges",)
+
+
 def load_cached(root: Path, load: Any) -> Curation:
-    """``load(root)``, or the pickled curation of an identical folder."""
+    """``load(root)``, or the pickled curation of an identical folder.
+
+    The entry also keeps the derived values named in :data:`KEPT_DERIVED` (the edges, which
+    every query and view starts from), computed once when the entry is written.
+    """
     base = cache_dir()
     if base is None:
         result: Curation = load(root)
         return result
     key = content_hash(root)
     entry = base / key / "curation.pickle"
-    try:
-        with entry.open("rb") as handle:
-            cur = pickle.load(handle)
-        if isinstance(cur, Curation):
-            cur.root = str(root)
-            cur._derived = {}
-            cur.cache_key = key
-            return cur
-    except Exception:  # any unreadable entry is rebuilt, never an error
-        pass
+    cur = _read_curation(entry)
+    if cur is not None:
+        cur.root = str(root)
+        cur.cache_key = key
+        return cur
     fresh: Curation = load(root)
-    _write_atomically(entry, lambda f: pickle.dump(_without_derived(fresh), f,
+    _write_atomically(entry, lambda f: pickle.dump(_with_kept_derived(fresh), f,
                                                    protocol=pickle.HIGHEST_PROTOCOL))
     fresh.cache_key = key
     return fresh
 
 
-def store_cached(cur: Curation, build: Any) -> Any:
-    """``build(cur)`` (an Oxigraph store), or an on-disk copy built earlier for this folder."""
-    import pyoxigraph as ox
+def _read_curation(entry: Path) -> Curation | None:
+    """The curation pickled in ``entry`` with its kept derived values, or None."""
+    import gc
 
-    base = cache_dir()
-    if base is None:
-        return build(cur)
-    key = cur.cache_key or content_hash(Path(cur.root))
-    if not key:
-        return build(cur)
-    folder = base / key / "oxigraph"
-    marker = folder / "complete"
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling makes many objects and no cycles worth collecting
     try:
-        expected = int(marker.read_text(encoding="ascii").split()[0])
-        disk = ox.Store.read_only(str(folder))
-        if len(disk) == expected:
-            return disk
-        del disk
-    except Exception:  # absent or damaged: rebuild below
-        pass
-    store = build(cur)
+        with entry.open("rb") as handle:
+            cur, kept = pickle.load(handle)
+        if not isinstance(cur, Curation) or not isinstance(kept, dict):
+            return None
+    except Exception:  # any unreadable entry is rebuilt, never an error
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    # keyed by the records' identities, which are new after unpickling
+    stamp = cur.fingerprint()
+    cur._derived = {name: (stamp, value) for name, value in kept.items()}
+    return cur
+
+
+def _with_kept_derived(cur: Curation) -> tuple[Curation, dict[str, Any]]:
+    """The curation without derived values, and the kept ones (computed now if missing)."""
+    from dataclasses import replace
+
+    from kg.graph.edges import edges
+
+    edges(cur)  # computed now if not yet
+    kept = {name: cur._derived[name][1] for name in KEPT_DERIVED if name in cur._derived}
+    return replace(cur, _derived={}), kept
+
+
+def store_cached(cur: Curation, build: Any = None) -> Any:
+    """The Oxigraph store of ``cur``: an on-disk copy built earlier for this folder, or a new one.
+
+    A new store is bulk-loaded straight into the cache folder (:func:`kg.graph.rdf.fill_store`)
+    and opened read-only once complete, so a first call never holds an in-memory store and
+    its on-disk copy together. ``build`` (``build(cur)`` -> a store) is the old way in: the
+    store it returns is copied to disk. When the cache cannot be written the store is built
+    in memory.
+    """
+    base = cache_dir()
+    key = (cur.cache_key or content_hash(Path(cur.root))) if base is not None else ""
+    if base is None or not key:
+        return build(cur) if build is not None else _in_memory(cur)
+    folder = base / key / "oxigraph"
+    disk = _read_store(folder)
+    if disk is not None:
+        return disk
+    damaged = folder.exists()  # there, but not readable as a whole entry
     tmp: Path | None = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent))
-        disk = ox.Store(str(tmp / "db"))
-        disk.bulk_extend(store)
-        disk.flush()
-        del disk
-        (tmp / "db" / "complete").write_text(f"{len(store)}\n", encoding="ascii")
-        if folder.exists() and not (folder / "complete").is_file():
-            shutil.rmtree(folder, ignore_errors=True)  # a damaged entry: replace it
+        size = _write_store(tmp / "db", cur, build)
+        (tmp / "db" / "complete").write_text(f"{size}\n", encoding="ascii")
+        if damaged:
+            shutil.rmtree(folder, ignore_errors=True)
         os.rename(tmp / "db", folder)  # fails if another process put a whole entry first
+    except KGError:
+        raise
     except Exception:  # the cache only ever saves time
         pass
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    return store
+    disk = _read_store(folder)
+    if disk is not None:
+        return disk
+    return build(cur) if build is not None else _in_memory(cur)
+
+
+def _in_memory(cur: Curation) -> Any:
+    from kg.graph.rdf import build_store
+
+    return build_store(cur)
+
+
+def _write_store(path: Path, cur: Curation, build: Any) -> int:
+    """Write the store of ``cur`` to a new database at ``path``; its number of triples."""
+    import pyoxigraph as ox
+
+    disk = ox.Store(str(path))
+    if build is None:
+        from kg.graph.rdf import fill_store
+
+        fill_store(disk, cur)
+    else:
+        disk.bulk_extend(build(cur))
+    disk.flush()
+    size = len(disk)
+    del disk  # closed before the folder is renamed
+    return size
+
+
+def _read_store(folder: Path) -> Any:
+    """The complete on-disk store in ``folder`` (read-only), or None."""
+    import pyoxigraph as ox
+
+    try:
+        expected = int((folder / "complete").read_text(encoding="ascii").split()[0])
+        disk = ox.Store.read_only(str(folder))
+        if len(disk) == expected:
+            return disk
+        del disk
+    except Exception:  # absent or damaged: rebuilt by the caller
+        pass
+    return None
 
 
 def store_for(cur: Curation, *, cache: bool = True) -> Any:
     """The Oxigraph store of ``cur``: from the cache when allowed and the folder is unchanged.
 
     A curation that did not come through :func:`load_cached` (a subgraph, a curation built
-    in memory) is always built afresh, never answered from a folder's entry.
+    in memory) is always built afresh, never answered from a folder's entry. Reading a
+    cached store imports neither rdflib nor the RDF builder.
     """
-    from kg.graph.rdf import build_store
-
     if cache and cur.cache_key:
-        return store_cached(cur, build_store)
-    return build_store(cur)
+        return store_cached(cur)
+    return _in_memory(cur)
 
 
 def bytes_cached(cur: Curation, name: str, make: Any) -> bytes:
@@ -190,12 +264,6 @@ def bytes_cached(cur: Curation, name: str, make: Any) -> bytes:
     fresh: bytes = make()
     _write_atomically(entry, lambda f: f.write(b"%d\n" % len(fresh) + fresh))
     return fresh
-
-
-def _without_derived(cur: Curation) -> Curation:
-    from dataclasses import replace
-
-    return replace(cur, _derived={})
 
 
 def _write_atomically(path: Path, write: Any) -> None:

@@ -70,8 +70,28 @@ def _sorted_nt(nt: bytes, *, canonical: bool = False) -> bytes:
 
     canon = nt if canonical else ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
                                               format=ox.RdfFormat.N_TRIPLES) or b""
-    lines = sorted(set(canon.splitlines()))
-    return b"".join(line + b"\n" for line in lines if line)
+    return sorted_lines(canon.splitlines())
+
+
+def sorted_lines(lines: list[bytes]) -> bytes:
+    r"""Lines sorted, each once, none empty, each ending in a newline.
+
+    ``lines`` is sorted in place: no second list or set of a million lines is made.
+
+    Examples
+    --------
+    >>> sorted_lines([b"b", b"a", b"", b"b"])
+    b'a\nb\n'
+    """
+    lines.sort()
+    out = bytearray()
+    previous = None
+    for line in lines:
+        if line and line != previous:
+            out += line
+            out += b"\n"
+        previous = line
+    return bytes(out)
 
 
 def _turtle_from_sorted(nt: bytes) -> bytes:
@@ -80,8 +100,8 @@ def _turtle_from_sorted(nt: bytes) -> bytes:
 
     from kg.graph.rdf import PREFIXES
 
-    triples = (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-    out = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    out = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
+                       format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     lines = out.split(b"\n")
     head = 0
     while head < len(lines) and lines[head].startswith(b"@prefix "):
@@ -133,6 +153,11 @@ def serialize(graph: Graph, fmt: str) -> bytes:
         return _ordered_json_ld(data)
     out: bytes = graph.serialize(format=name, encoding="utf-8")
     return out
+
+
+def turtle_from_ntriples(nt: bytes) -> bytes:
+    """Turtle from the sorted canonical N-Triples of :func:`kg.graph.rdf.ntriples`."""
+    return _turtle_from_sorted(nt)
 
 
 def serialize_store(store: Any, fmt: str) -> bytes:
