@@ -145,3 +145,20 @@ def test_two_processes_fill_one_entry(mini: Path, private_cache: Path) -> None:
             assert b"Traceback" not in err
             assert out.decode() == fresh
     assert run(mini, "export", "-f", "nt", "-o", "-") == fresh
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("json-ld", "g.jsonld"), ("graphml", "g.graphml")])
+def test_every_file_export_is_kept(fmt: str, name: str, mini: Path, private_cache: Path,
+                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = run(mini, "--no-cache", "export", "-f", fmt, "-o", "-")
+    assert run(mini, "export", "-f", fmt, "-o", "-") == fresh
+    # the second export reads the kept bytes: making them again would fail here
+    import kg.graph.rdf
+    import kg.io.graphml
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(kg.graph.rdf, "build_rdf", refuse)
+    monkeypatch.setattr(kg.io.graphml, "graphml_bytes", refuse)
+    assert run(mini, "export", "-f", fmt, "-o", "-") == fresh

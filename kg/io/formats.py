@@ -237,15 +237,42 @@ def _store_writer(rdf_format: str) -> FileWriter:
 
 
 def _rdflib_writer(rdf_format: str) -> FileWriter:
+    """A format rdflib writes (JSON-LD), kept in the cache as written, like the others."""
+
     def write(cur: Curation, cache: bool) -> tuple[bytes, int]:
         from kg.graph.rdf import build_rdf
         from kg.io.files import serialize
 
-        del cache
-        graph = build_rdf(cur)
-        return serialize(graph, rdf_format), len(graph)
+        def make() -> tuple[bytes, int]:
+            graph = build_rdf(cur)
+            return serialize(graph, rdf_format), len(graph)
+
+        return _kept(cur, cache, rdf_format, make)
 
     return write
+
+
+def _kept(cur: Curation, cache: bool, name: str,
+          make: Callable[[], tuple[bytes, int]]) -> tuple[bytes, int]:
+    """``make()`` (the bytes of an export and their unit count), or both from the cache.
+
+    With the cache on, both are kept under the curation's content key, so a second export
+    of unchanged data in the same format is read back instead of made again.
+    """
+    if not cache:
+        return make()
+    from kg.io.cache import bytes_cached
+
+    made: list[tuple[bytes, int]] = []
+
+    def once() -> tuple[bytes, int]:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    data = bytes_cached(cur, f"export.{name}", lambda: once()[0])
+    count = bytes_cached(cur, f"export.{name}.count", lambda: str(once()[1]).encode())
+    return data, int(count)
 
 
 def _rdf_reader(rdf_format: str) -> Callable[[str | os.PathLike[str]], Any]:
@@ -260,9 +287,11 @@ def _rdf_reader(rdf_format: str) -> Callable[[str | os.PathLike[str]], Any]:
 def _graphml(cur: Curation, cache: bool) -> tuple[bytes, int]:
     from kg.io.graphml import graphml_bytes
 
-    del cache
-    data = graphml_bytes(cur)
-    return data, data.count(b"<edge ")
+    def make() -> tuple[bytes, int]:
+        data = graphml_bytes(cur)
+        return data, data.count(b"<edge ")
+
+    return _kept(cur, cache, "graphml", make)
 
 
 def _read_graphml(path: str | os.PathLike[str]) -> Any:
