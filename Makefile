@@ -51,10 +51,12 @@ test: $(STAMP) debs $(KGX_STAMP)
 readme: $(STAMP)
 	$(BIN)/python -m tests.readme_blocks
 
-# Benchmarks (not part of the tests): prints its figures and writes bench/results/.
+# Benchmarks (not part of the tests): prints its figures and writes bench/results/latest.md,
+# from which `make readme` generates the README's block. Quick run: make bench BENCH_SIZES=10k
+BENCH_SIZES  ?= 10k,100k,1M
+BENCH_REPEAT ?= 3
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes 10k,100k,1M --repeat 3
-	$(BIN)/python bench/serve_load.py --clients 8 --requests 3000
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 
 clean:
 	rm -rf $(VENV) $(KGX) out .pytest_cache .mypy_cache .ruff_cache

@@ -3,11 +3,12 @@
     python bench/serve_load.py [--clients 8] [--requests 3000] [--seed 0] [--data FOLDER]
 
 Starts ``exokg serve`` on a free loopback port in its own process, waits until it answers,
-then ``--clients`` threads send ``--requests`` requests in all (a seeded mix of entity pages
-and their JSON twins, searches, path pages, hub rankings, trials, the matrix and the shipped
-SPARQL examples through ``/sparql``), each on its own keep-alive connection. Prints p50 and
-p95 latency per kind of request and the number of errors (any status other than 200 or a
-failed connection; the target is zero), then stops the server. Not part of ``make test``.
+then ``--clients`` threads send ``--requests`` requests in all, each on its own keep-alive
+connection: a seeded mix of every kind of page (home, entity, claim, search, paths, rank,
+trials, claims, matrix, hallmarks, the query form) and of their JSON twins, and each shipped
+SPARQL example through ``/sparql`` (kind ``sparql:NAME``). Prints p50 and p95 latency per
+kind and the number of errors (a status of 400 or more, or a failed connection; the target
+is zero), then stops the server. ``bench/run.py`` calls :func:`load_test` for its report.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from measure import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 EXOKG = Path(sys.executable).with_name("exokg")
@@ -68,35 +74,59 @@ def workload(n: int, seed: int) -> list[tuple[str, str]]:
         sorted(e for e in entities if cur.entities[e].type == "disease")[:4]
     examples = {name: path.read_text(encoding="utf-8")
                 for name, (path, _) in example_queries().items()}
-    makers = [
-        (30, lambda: ("entity", f"/entity/{rng.choice(entities)}")),
-        (15, lambda: ("entity.json", f"/entity/{rng.choice(entities)}.json")),
-        (10, lambda: ("search", "/search.json?q=" + urllib.parse.quote(
-            rng.choice(entities)[: rng.randint(3, 8)]))),
-        (10, lambda: ("paths", "/paths.json?" + urllib.parse.urlencode(
-            {"source": rng.choice(sources), "disease": rng.choice(diseases)}))),
-        (5, lambda: ("rank", "/rank.json")),
-        (5, lambda: ("trials", "/trials.json")),
-        (5, lambda: ("matrix", "/matrix.json")),
+    claims = sorted(cur.claims)
+
+    def search() -> str:
+        return "?q=" + urllib.parse.quote(rng.choice(entities)[: rng.randint(3, 8)])
+
+    def paths() -> str:
+        return "?" + urllib.parse.urlencode({"source": rng.choice(sources),
+                                             "disease": rng.choice(diseases)})
+
+    makers: list[tuple[int, Callable[[], tuple[str, str]]]] = [
+        (3, lambda: ("home", "/")),
+        (20, lambda: ("entity", f"/entity/{urllib.parse.quote(rng.choice(entities))}")),
+        (12, lambda: ("entity.json",
+                      f"/entity/{urllib.parse.quote(rng.choice(entities))}.json")),
+        (5, lambda: ("claim", f"/claim/{urllib.parse.quote(rng.choice(claims))}")),
+        (4, lambda: ("search", "/search" + search())),
+        (8, lambda: ("search.json", "/search.json" + search())),
+        (4, lambda: ("paths", "/paths" + paths())),
+        (8, lambda: ("paths.json", "/paths.json" + paths())),
+        (2, lambda: ("rank", "/rank")),
+        (3, lambda: ("rank.json", "/rank.json")),
+        (2, lambda: ("trials", "/trials")),
+        (3, lambda: ("trials.json", "/trials.json")),
+        (2, lambda: ("claims", "/claims?" + urllib.parse.urlencode(
+            {"disease": rng.choice(diseases)}))),
+        (2, lambda: ("matrix", "/matrix")),
+        (3, lambda: ("matrix.json", "/matrix.json")),
+        (2, lambda: ("hallmarks", "/hallmarks")),
+        (2, lambda: ("hallmarks.json", "/hallmarks.json")),
+        (2, lambda: ("query", "/query?" + urllib.parse.urlencode(
+            {"example": rng.choice(sorted(examples))}))),
     ]
-    for name, text in examples.items():
-        makers.append((4, lambda n=name, t=text: (f"sparql:{n}", "/sparql?" +
-                                                  urllib.parse.urlencode({"query": t}))))
+    def sparql(name: str, text: str) -> Callable[[], tuple[str, str]]:
+        return lambda: (f"sparql:{name}", "/sparql?" + urllib.parse.urlencode({"query": text}))
+
+    makers += [(4, sparql(name, text)) for name, text in examples.items()]
     weights = [w for w, _ in makers]
     return [rng.choices(makers, weights)[0][1]() for _ in range(n)]
 
 
 def client(port: int, jobs: list[tuple[str, str]], out: dict[str, list[float]],
-           errors: list[str], lock: threading.Lock) -> None:
+           errors: list[str], lock: threading.Lock, failed: dict[str, int]) -> None:
     """Send ``jobs`` on one keep-alive connection, recording latencies and errors."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for kind, url in jobs:
         started = time.perf_counter()
         try:
-            conn.request("GET", url, headers={"Accept": "application/sparql-results+json"})
+            accept = "application/sparql-results+json" if kind.startswith("sparql:") \
+                else "application/json" if kind.endswith(".json") else "text/html"
+            conn.request("GET", url, headers={"Accept": accept})
             resp = conn.getresponse()
             resp.read()
-            ok = resp.status == 200
+            ok = resp.status < 400  # a search that resolves a name redirects (303)
             what = f"{resp.status} {url}"
         except (OSError, http.client.HTTPException) as exc:
             ok, what = False, f"{type(exc).__name__} {url}"
@@ -107,13 +137,57 @@ def client(port: int, jobs: list[tuple[str, str]], out: dict[str, list[float]],
             out[kind].append(took)
             if not ok:
                 errors.append(what)
+                failed[kind] += 1
     conn.close()
 
 
-def percentile(values: list[float], p: float) -> float:
-    """The ``p``-th percentile (nearest rank) of ``values``."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+def load_test(clients: int, requests: int, seed: int = 0, data: str | None = None,
+              exokg: Path = EXOKG) -> dict[str, Any]:
+    """Start ``exokg serve``, send the workload, stop it; figures per kind of request.
+
+    Returns ``{"clients", "requests", "seconds", "errors": [...], "kinds": {kind: {"n",
+    "p50_ms", "p95_ms", "errors"}}}``; a server that does not start is an error, not raised.
+    """
+    if data:
+        os.environ["EXOKG_DATA"] = data
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([str(exokg), "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=log)
+    out: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    failed: dict[str, int] = defaultdict(int)
+    wall = 0.0
+    try:
+        wait_ready(port, proc)
+        jobs = workload(requests, seed)
+        lock = threading.Lock()
+        threads = [threading.Thread(target=client, args=(port, jobs[i::clients], out,
+                                                         errors, lock, failed))
+                   for i in range(clients)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+    except SystemExit as exc:
+        log.seek(0)
+        tail = log.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+        errors.append(f"server: {exc} {' '.join(tail)}".strip())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+    kinds = {kind: {"n": len(v), "p50_ms": round(percentile(v, 50) * 1000, 1),
+                    "p95_ms": round(percentile(v, 95) * 1000, 1), "errors": failed[kind]}
+             for kind, v in sorted(out.items())}
+    return {"clients": clients, "requests": sum(len(v) for v in out.values()),
+            "seconds": round(wall, 2), "errors": errors, "kinds": kinds}
 
 
 def main() -> None:
@@ -124,43 +198,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", help="Curated folder (default: the shipped triples/).")
     args = parser.parse_args()
-    if args.data:
-        os.environ["EXOKG_DATA"] = args.data
-    port = free_port()
-    proc = subprocess.Popen([str(EXOKG), "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL)
-    try:
-        wait_ready(port, proc)
-        jobs = workload(args.requests, args.seed)
-        out: dict[str, list[float]] = defaultdict(list)
-        errors: list[str] = []
-        lock = threading.Lock()
-        threads = [threading.Thread(target=client, args=(port, jobs[i::args.clients], out,
-                                                         errors, lock))
-                   for i in range(args.clients)]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    total = sum(len(v) for v in out.values())
+    res = load_test(args.clients, args.requests, args.seed, args.data)
+    total, wall = res["requests"], res["seconds"] or float("nan")
     print(f"{total} requests from {args.clients} clients in {wall:.1f} s "
-          f"({total / wall:.0f} req/s); errors: {len(errors)}")
+          f"({total / wall:.0f} req/s); errors: {len(res['errors'])}")
     print(f"{'kind':<34}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}")
-    for kind in sorted(out):
-        values = out[kind]
-        print(f"{kind:<34}{len(values):>6}{percentile(values, 50) * 1000:>10.1f}"
-              f"{percentile(values, 95) * 1000:>10.1f}")
-    for line in errors[:10]:
+    for kind, k in res["kinds"].items():
+        print(f"{kind:<34}{k['n']:>6}{k['p50_ms']:>10.1f}{k['p95_ms']:>10.1f}")
+    for line in res["errors"][:10]:
         print("error:", line)
-    sys.exit(1 if errors else 0)
+    sys.exit(1 if res["errors"] else 0)
 
 
 if __name__ == "__main__":
