@@ -350,8 +350,6 @@ def fill_store(store: Any, cur: Curation) -> Any:
     >>> len(fill_store(ox.Store(), load())) == len(build_rdf(load()))
     True
     """
-    import gc
-
     import pyoxigraph as ox
 
     def load(text: bytes) -> None:
@@ -361,15 +359,7 @@ def fill_store(store: Any, cur: Curation) -> Any:
         except SyntaxError as exc:  # only a term the checks above missed gets here
             raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}") from exc
 
-    sink = _NTriples(load)
-    enabled = gc.isenabled()
-    gc.disable()  # millions of short-lived strings: the cyclic collector only slows this
-    try:
-        _emit(sink, cur)
-        sink.flush()
-    finally:
-        if enabled:
-            gc.enable()
+    _emit_text(cur, load)
     for path in cur.extra_rdf:
         fmt = ox.RdfFormat.from_extension(Path(path).suffix[1:])
         try:
@@ -413,12 +403,10 @@ def ntriples(cur: Curation) -> bytes:
         except SyntaxError as exc:  # only a term the checks above missed gets here
             raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}") from exc
 
-    sink = _NTriples(take)
+    _emit_text(cur, take)
     enabled = gc.isenabled()
-    gc.disable()  # millions of short-lived strings: the cyclic collector only slows this
+    gc.disable()
     try:
-        _emit(sink, cur)
-        sink.flush()
         for path in cur.extra_rdf:
             fmt = ox.RdfFormat.from_extension(Path(path).suffix[1:])
             try:
@@ -427,6 +415,21 @@ def ntriples(cur: Curation) -> bytes:
             except SyntaxError as exc:
                 raise KGError(f"{path}: not valid RDF: {exc}") from exc
         return sorted_lines(lines)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _emit_text(cur: Curation, flush: Callable[[bytes], Any]) -> None:
+    """Emit the RDF view of ``cur`` as N-Triples text, handed to ``flush`` a chunk at a time."""
+    import gc
+
+    sink = _NTriples(flush)
+    enabled = gc.isenabled()
+    gc.disable()  # millions of short-lived strings: the cyclic collector only slows this
+    try:
+        _emit(sink, cur)
+        sink.flush()
     finally:
         if enabled:
             gc.enable()
