@@ -1,7 +1,7 @@
 """The researchers' questions: claims, trials, matrix, hallmarks, search, hubs per disease.
 
 Each function is checked on a toy folder whose answers are worked out by hand below, and on
-the curated data against what the reviews print (the seed texts in /work/shared/seeds/);
+the curated data against what the three source reviews print;
 the commands are checked on their printed output and exit codes.
 """
 
