@@ -137,6 +137,10 @@ def _read_curation(entry: Path) -> Curation | None:
     except Exception:  # any unreadable entry is rebuilt, never an error
         return None
     finally:
+        # the records live as long as the process and hold no cycles: moved out of the
+        # collector's generations, the first collection after this does not walk the
+        # half million objects just made (0.5 s at 1M triples)
+        gc.freeze()
         if enabled:
             gc.enable()
     # keyed by the records' identities, which are new after unpickling
