@@ -212,26 +212,14 @@ def _store_writer(rdf_format: str) -> FileWriter:
 
     def write(cur: Curation, cache: bool) -> tuple[bytes, int]:
         from kg.graph.rdf import ntriples
-        from kg.io.cache import bytes_cached
         from kg.io.files import turtle_from_ntriples
 
-        made: list[bytes] = []
+        def make() -> tuple[bytes, int]:
+            nt = ntriples(cur)
+            data = nt if rdf_format == "nt" else turtle_from_ntriples(nt)
+            return data, nt.count(b"\n")
 
-        def nt() -> bytes:
-            if not made:
-                made.append(ntriples(cur))
-            return made[0]
-
-        def data() -> bytes:
-            return nt() if rdf_format == "nt" else turtle_from_ntriples(nt())
-
-        def count() -> bytes:
-            return str(nt().count(b"\n")).encode()
-
-        if not cache:
-            return data(), int(count())
-        out = bytes_cached(cur, f"export.{rdf_format}", data)
-        return out, int(bytes_cached(cur, "triples.count", count))
+        return _kept(cur, cache, rdf_format, make)
 
     return write
 

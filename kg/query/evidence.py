@@ -145,7 +145,7 @@ class EdgeEvidence:
     kinds: tuple[str, ...]
 
 
-def _keys(cur: Curation) -> dict[str, frozenset[str]]:
+def claim_study_keys(cur: Curation) -> dict[str, frozenset[str]]:
     """Study keys of every claim, computed once per curation (shared with the path search)."""
     return cur.derived("claim_studies", lambda: {
         c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
@@ -163,7 +163,7 @@ def edge_evidence(cur: Curation, claim_ids: Iterable[str]) -> EdgeEvidence:
     >>> ev.claims, ev.studies, ev.strength
     (2, 1, 'in vivo')
     """
-    keys = _keys(cur)
+    keys = claim_study_keys(cur)
     ids = sorted({c for c in claim_ids if c in cur.claims})
     kinds = sorted({k for c in ids for k in cur.claims[c].evidence}, key=strength_rank)
     studies = frozenset().union(*(keys[c] for c in ids)) if ids else frozenset()

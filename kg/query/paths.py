@@ -35,7 +35,13 @@ from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, multiply
 from kg.errors import KGError
 from kg.graph.edges import Edge, edges
-from kg.query.evidence import NOT_STATED, strength_rank, strongest, weakest
+from kg.query.evidence import (
+    NOT_STATED,
+    claim_study_keys,
+    strength_rank,
+    strongest,
+    weakest,
+)
 
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
@@ -233,8 +239,7 @@ class _HopIndex:
     def __init__(self, adj: dict[str, dict[str, list[Edge]]], cur: Curation) -> None:
         self.adj = adj
         self.cur = cur
-        self.keys = cur.derived("claim_studies", lambda: {
-            c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
+        self.keys = claim_study_keys(cur)
         self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], int, str]] = {}
 
     def hop(self, u: str, v: str) -> tuple[Hop, frozenset[str], int, str]:
