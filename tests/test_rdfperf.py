@@ -8,7 +8,6 @@ and ``sparql`` never import rdflib.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -46,7 +45,7 @@ def test_store_and_rdflib_graph_hold_the_same_triples(rdf: Graph, store: Any) ->
 def test_literals_that_need_escaping_come_through_both_views(mini_cur: Curation) -> None:
     ent_id = sorted(mini_cur.entities)[0]
     note = 'said "yes" \\ back\\slash\nnew line\r\ttab, ünïcödé → 𝛼'
-    mini_cur.entities[ent_id] = dataclasses.replace(mini_cur.entities[ent_id], note=note)
+    mini_cur.entities[ent_id] = mini_cur.entities[ent_id]._replace(note=note)
     rdf = build_rdf(mini_cur)
     from_store = as_rdflib(build_store(mini_cur))
     assert same_rdf(from_store, rdf)
@@ -57,8 +56,7 @@ def test_literals_that_need_escaping_come_through_both_views(mini_cur: Curation)
 def test_an_iri_that_cannot_be_written_is_one_clear_error(mini_cur: Curation) -> None:
     ent_id = sorted(mini_cur.entities)[0]
     prefix = sorted(mini_cur.prefixes)[0]
-    mini_cur.entities[ent_id] = dataclasses.replace(mini_cur.entities[ent_id],
-                                                    xrefs=(f"{prefix}:a b",))
+    mini_cur.entities[ent_id] = mini_cur.entities[ent_id]._replace(xrefs=(f"{prefix}:a b",))
     with pytest.raises(KGError, match="is not a valid IRI"):
         build_store(mini_cur)
 
@@ -213,14 +211,13 @@ def test_export_bytes_equal_a_stores_with_awkward_literals(cur: Curation) -> Non
     """Labels with a tab, a control character, a quote and a backslash take the canonical
     route and still give the store's bytes."""
     import copy
-    import dataclasses
 
     from kg.graph.rdf import build_store, ntriples
     from kg.io.files import serialize_store
 
     odd = copy.copy(cur)
     entities = dict(cur.entities)
-    entities["IL6"] = dataclasses.replace(entities["IL6"], label='IL\t6 \x01 "x" \\ y')
+    entities["IL6"] = entities["IL6"]._replace(label='IL\t6 \x01 "x" \\ y')
     odd.entities = entities
     nt = ntriples(odd)
     assert b"\\t6 \\u0001" in nt

@@ -218,6 +218,6 @@ def test_undeclared_type_cannot_reach_the_rdf(mini_cur: Curation) -> None:
 
     ent = next(iter(mini_cur.entities.values()))
     broken = replace(mini_cur, entities={**mini_cur.entities,
-                                         ent.id: replace(ent, type="lipid")}, _derived={})
+                                         ent.id: ent._replace(type="lipid")}, _derived={})
     with pytest.raises(KGError, match="type 'lipid' has no RDF class"):
         build_rdf(broken)

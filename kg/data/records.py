@@ -97,8 +97,7 @@ class ReferenceStages(LoaderBase):
                 old = self.cur.references.get(key)
                 cited = (*old.cited_as, citation) if old else (citation,)
                 if old:
-                    self.cur.references[key] = Reference(**{
-                        **old.__dict__, "cited_as": cited})
+                    self.cur.references[key] = old._replace(cited_as=cited)
                 else:
                     self.cur.references[key] = Reference(
                         **{c: row[c] for c in ("key", "authors", "year", "title", "journal",

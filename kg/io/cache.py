@@ -31,7 +31,7 @@ from kg.data.model import Curation
 from kg.errors import KGError
 
 #: Bump when the layout of cache entries changes.
-FORMAT = "3"
+FORMAT = "4"
 
 
 def cache_dir() -> Path | None:

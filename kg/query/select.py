@@ -136,7 +136,7 @@ def restrict(cur: Curation, sel: Selection) -> Curation:
         kept |= _claim_entities(claim)
     for trial in trials.values():
         kept |= {trial.source, *trial.diseases}
-    entities = {k: replace(e, parents=tuple(p for p in e.parents if p in kept))
+    entities = {k: e._replace(parents=tuple(p for p in e.parents if p in kept))
                 for k, e in cur.entities.items() if k in kept}
     attributes = [a for a in cur.attributes if a.entity in entities]
     records: list[Claim | Trial | Attribute] = [*claims.values(), *trials.values(), *attributes]
