@@ -13,8 +13,8 @@ from kg.cli import cli
 from kg.data.curation import resolve, validate
 from kg.data.hierarchy import ancestors, descendants
 from kg.data.model import Curation
-from kg.data.names import fold, loose
-from kg.errors import AmbiguousNameError
+from kg.data.names import NameIndex, fold, loose
+from kg.errors import AmbiguousNameError, UnknownEntityError
 from kg.query.coverage import NO_CONDITION, xref_coverage
 from kg.query.paths import paths
 
@@ -143,6 +143,26 @@ def test_true_ambiguities_are_refused_with_their_readings(cur: Curation) -> None
         resolve(cur, "PI3K")
     with pytest.raises(AmbiguousNameError, match="AD-MSC"):
         resolve(cur, "AD")
+
+
+def test_spellings_added_after_a_lookup_still_fold() -> None:
+    """The folded and loose levels are filled when first needed, also for later names."""
+    index = NameIndex()
+    index.add("NF-κB", "NF-kB")
+    assert index.resolve("NF-κB") == "NF-kB"
+    assert index.resolve("nf kappa b") == "NF-kB"
+    index.add("Wnt/β-catenin signalling", "Wnt")
+    assert index.resolve("wnt beta catenin") == "Wnt"
+    with pytest.raises(UnknownEntityError, match="TGF"):
+        index.resolve("TGF-β")
+
+
+def test_one_name_index_per_curation(cur: Curation) -> None:
+    """Resolving names twice builds the index of every spelling once."""
+    resolve(cur, "BMSC")
+    first = cur.derived("name_index", lambda: None)
+    assert resolve(cur, "bone marrow MSC") == "BM-MSC"
+    assert cur.derived("name_index", lambda: None) is first is not None
 
 
 def test_flags_are_shown_with_claims() -> None:

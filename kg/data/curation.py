@@ -161,7 +161,7 @@ def resolve(cur: Curation, name: str) -> str:
     >>> resolve(load(), "BMSC")
     'BM-MSC'
     """
-    return name_index(cur).resolve(name)
+    return cur.derived("name_index", lambda: name_index(cur)).resolve(name)
 
 
 def entity_id(cur: Curation, name: str) -> str:
