@@ -41,9 +41,21 @@ class Operation:
     floor: str | None = None
     library: str | None = None
     no_cache: bool = False
+    #: run as ``python -c CODE FOLDER`` in the same environment instead of ``exokg ARGS``
+    code: str = ""
+
+
+#: What every command does before its own work: start Python, import the command line
+#: (as the ``exokg`` script does), load the folder's curation through the CLI's own
+#: :class:`~kg.cli.base.State` (from the cache when warm), then nothing else.
+READY = ("import sys\n"
+         "from kg.cli import main  # what the exokg script imports\n"
+         "from kg.cli.base import State\n"
+         "State(sys.argv[1]).curation()\n")
 
 
 OPERATIONS = [
+    Operation("ready", "before a command's own work (start, import, load)", (), code=READY),
     Operation("load", "load (`stats`)", ("stats",)),
     Operation("build", "build + SPARQL (`sparql hub-pathways`)", ("sparql", QUERY),
               "ox_query", "rdflib_query"),
@@ -121,7 +133,8 @@ def measure_size(label: str, size: int, folder: Path, bin_dir: Path, repeat: int
     rows = []
     try:
         for op in OPERATIONS:
-            cmd = [str(bin_dir / "exokg"), "--data", str(folder), *op.args]
+            cmd = ([str(bin_dir / "python"), "-c", op.code, str(folder)] if op.code else
+                   [str(bin_dir / "exokg"), "--data", str(folder), *op.args])
             warm_env = {**env, "EXOKG_CACHE": str(cache)}
             funcs = {"first": partial(_first, cmd, cache, timeout, env, scratch),
                      "warm": partial(run_process, cmd, timeout=timeout, env=warm_env,
