@@ -139,6 +139,27 @@ def test_paths_twin_gives_the_first_20_paths_of_exokg_paths(client: TestClient) 
     assert hop["claim_records"] and hop["claim_records"][0]["citations"]
 
 
+def _hop_claim_links(html: str) -> list[list[str]]:
+    """The claim links of each hop (``<details class="hop">``) of a paths page, in order."""
+    return [re.findall(r'<a href="([^"]*)">', hop)
+            for hop in re.findall(r'<details class="hop">(.*?)</details>', html, re.S)]
+
+
+def test_hops_shown_on_the_site_and_the_server_link_their_own_claims(
+        client: TestClient, world: Any, tmp_path: Path) -> None:
+    """A hop is rendered once and reused: each page still gets its own links and claims."""
+    served = client.get("/paths?source=BM-MSC&disease=osteoarthritis").text
+    twin = client.get("/paths.json?source=BM-MSC&disease=osteoarthritis").json()
+    write_site(world[0], tmp_path / "site")
+    written = (tmp_path / "site" / "paths" / "BM-MSC--osteoarthritis.html").read_text("utf-8")
+    served_again = client.get("/paths?source=BM-MSC&disease=osteoarthritis").text
+    claims = [[c["id"] for c in hop["claim_records"]] for p in twin["paths"] for hop in p["hops"]]
+    assert len(claims) > len({tuple(c) for c in claims})  # some hops repeat across paths
+    assert _hop_claim_links(served) == [[f"/claim/{c}" for c in hop] for hop in claims]
+    assert _hop_claim_links(written) == [[f"../claim/{c}.html" for c in hop] for hop in claims]
+    assert served_again == served
+
+
 def test_paths_filters_match_the_cli(client: TestClient) -> None:
     url = ("/paths.json?source=BMSC&disease=osteoarthritis&asserted_only=1&evidence=in-vivo"
            "&limit=5&max_hops=5")
