@@ -99,13 +99,26 @@ def _terminated(signum: int, frame: object) -> None:
 @click.option("-o", "--output", "out", required=True, metavar="DIR",
               help="Folder to write the site into (its parent must exist).")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder that is not a site.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes writing pages; 0: one per processor this command may use.")
 @pass_state
 @handle_errors
-def site(state: State, out: str, force: bool) -> None:
-    """Write the explorer's pages as a static site that works from file:// (DIR)."""
-    from kg.web.site import check_site_target, write_site
+def site(state: State, out: str, force: bool, jobs: int) -> None:
+    """Write the explorer's pages as a static site that works from file:// (into -o DIR)."""
+    import signal
+    import threading
+
+    from kg.web.site import available_cpus, check_site_target, write_site
 
     check_site_target(out, force=force)  # before any work
-    counts = write_site(state.curation(), out, force=force)
+    # SIGTERM ends through write_site's cleanup (its writers stopped, its new folder
+    # removed, an earlier site left whole) instead of on the spot
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main else None
+    try:
+        counts = write_site(state.curation(), out, force=force, jobs=jobs or available_cpus())
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
     click.echo(f"wrote {out}: {counts['entity']} entity pages, {counts['claim']} claim pages, "
                f"{counts['paths']} source x disease answers; open {out}/index.html")

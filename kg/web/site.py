@@ -72,23 +72,77 @@ def _page(cur: Curation, root: Path, rel: str, template: str, data: dict[str, An
 
 
 def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = False,
-               progress: Callable[[str], None] | None = None) -> dict[str, int]:
+               progress: Callable[[str], None] | None = None, jobs: int = 1) -> dict[str, int]:
     """Write the static site into ``out``; return how many pages of each kind were written.
+
+    The site is written into a new folder beside ``out`` and put in place when whole, so an
+    error or Ctrl-C part-way leaves ``out`` as it was (an earlier site stays whole). The
+    entity, claim and answer pages are written by ``jobs`` processes (:func:`_split`).
 
     Raises
     ------
     ExportError
         When ``out`` may not be written (:func:`check_site_target`).
     """
+    import shutil
+    import tempfile
+
+    root = check_site_target(out, force=force)
+    say = progress or (lambda _: None)
+    stage: Path | None = None
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.absolute().parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        stage.chmod(0o777 & ~umask)  # a folder as mkdir makes it, not mkdtemp's private one
+        counts = _write_pages(cur, stage, say, jobs)
+        _put_in_place(stage, root)
+    except OSError as exc:  # a full disk, a folder without write permission ...
+        raise ExportError(f"cannot write the site to {root}: "
+                          f"{exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}"
+                          "; nothing was changed there") from exc
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+    return counts
+
+
+def _put_in_place(stage: Path, root: Path) -> None:
+    """Make the finished site in ``stage`` the folder ``root``.
+
+    An empty folder or an earlier site is replaced whole (moved aside, the new one renamed
+    in, the old one removed); a folder of other files (``--force``) gets the site's files
+    added to its own.
+    """
+    import shutil
+
+    if root.is_dir() and any(root.iterdir()) and not (root / MARKER).exists():
+        shutil.copytree(stage, root, dirs_exist_ok=True)
+        return
+    old = None
+    if root.exists():
+        old = stage.with_name(stage.name + ".old")
+        os.rename(root, old)
+    try:
+        os.rename(stage, root)
+    except BaseException:
+        if old is not None:
+            os.rename(old, root)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
+                 jobs: int) -> dict[str, int]:
+    """Every page of the site, written into the (new, empty) folder ``root``."""
     from kg.query.paths import prepare
     from kg.query.sparql import example_queries
 
-    root = check_site_target(out, force=force)
-    root.mkdir(exist_ok=True)
     (root / MARKER).write_text("written by exokg site\n", encoding="utf-8")
+    for folder in ("entity", "claim", "paths"):
+        (root / folder).mkdir()
     prepare(cur)
-    say = progress or (lambda _: None)
-    counts = {"entity": 0, "claim": 0, "paths": 0}
     choices = pages.choices(cur)
     _page(cur, root, "index.html", "index.html", pages.home_page(cur), choices=choices)
     _page(cur, root, "paths.html", "paths.html", {}, choices=choices)
@@ -106,21 +160,93 @@ def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = Fals
     _page(cur, root, "query.html", "query.html", {
         "examples": [(n, t) for n, (_, t) in examples.items()],
         "example_texts": [(n, p.read_text(encoding="utf-8")) for n, (p, _) in examples.items()]})
-    say("entity pages")
-    for ent in sorted(cur.entities):
-        _page(cur, root, f"entity/{file_name(ent)}.html", "entity.html",
-              pages.entity_page(cur, ent))
-        counts["entity"] += 1
-    for claim in sorted(cur.claims):
-        _page(cur, root, f"claim/{file_name(claim)}.html", "claim.html",
-              pages.claim_page(cur, claim))
-        counts["claim"] += 1
-    say("source x disease answers")
-    for src in choices["sources"]:
-        for dis in choices["diseases"]:
-            d = pages.paths_page(cur, pages.PathQuery(src["id"], dis["id"]))
-            _page(cur, root, f"paths/{file_name(src['id'])}--{file_name(dis['id'])}.html",
-                  "paths.html", d, choices=choices, sel_source=src["id"],
-                  sel_disease=dis["id"])
-            counts["paths"] += 1
-    return counts
+    items: list[tuple[str, ...]] = [
+        *(("entity", ent) for ent in sorted(cur.entities)),
+        *(("claim", claim) for claim in sorted(cur.claims)),
+        *(("paths", src["id"], dis["id"]) for src in choices["sources"]
+          for dis in choices["diseases"])]
+
+    def write(item: tuple[str, ...]) -> None:
+        kind, name = item[0], item[1]
+        if kind == "entity":
+            _page(cur, root, f"entity/{file_name(name)}.html", "entity.html",
+                  pages.entity_page(cur, name))
+        elif kind == "claim":
+            _page(cur, root, f"claim/{file_name(name)}.html", "claim.html",
+                  pages.claim_page(cur, name))
+        else:
+            dis = item[2]
+            d = pages.paths_page(cur, pages.PathQuery(name, dis))
+            _page(cur, root, f"paths/{file_name(name)}--{file_name(dis)}.html",
+                  "paths.html", d, choices=choices, sel_source=name, sel_disease=dis)
+
+    say(f"{len(items)} entity, claim and answer pages")
+    _split(items, write, jobs)
+    return {kind: sum(1 for item in items if item[0] == kind)
+            for kind in ("entity", "claim", "paths")}
+
+
+def available_cpus() -> int:
+    """How many processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _split(items: list[Any], work: Callable[[Any], None], jobs: int) -> None:
+    """``work(item)`` for every item, shared among ``jobs`` processes.
+
+    The extra processes are forked children that inherit the loaded curation (nothing is
+    pickled or loaded again); each takes every ``jobs``-th item and reports a failure back
+    in one line. Fork is used only where it is safe: on Linux, from a process running no
+    other thread (a forked child gets copies of other threads' locks, never their owners).
+    Elsewhere, or with ``jobs`` 1, the items are written here, one after another.
+    """
+    import sys
+    import threading
+
+    jobs = max(1, min(jobs, len(items)))
+    if jobs == 1 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        for item in items:
+            work(item)
+        return
+    children: dict[int, int] = {}  # pid -> read end of its error pipe
+    try:
+        for part in range(1, jobs):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: write its share, then leave without cleanup
+                os.close(read)
+                status = 0
+                try:
+                    for item in items[part::jobs]:
+                        work(item)
+                except BaseException as exc:  # reported to the parent, which raises it
+                    os.write(write, f"{type(exc).__name__}: {exc}".encode()[:4000])
+                    status = 1
+                os._exit(status)
+            os.close(write)
+            children[pid] = read
+        for item in items[0::jobs]:
+            work(item)
+        failures = []
+        for pid, read in list(children.items()):
+            _, status = os.waitpid(pid, 0)
+            with os.fdopen(read, "rb") as pipe:
+                message = pipe.read().decode(errors="replace")
+            del children[pid]
+            if status != 0:
+                failures.append(message or f"a writing process ended with status {status}")
+        if failures:
+            raise ExportError("writing the site failed: " + failures[0])
+    finally:
+        import signal
+
+        for pid, read in children.items():  # only after an error or Ctrl-C here
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            os.close(read)
