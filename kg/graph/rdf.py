@@ -252,12 +252,31 @@ class _RdflibSink:
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r]').search
-#: Where the emitter's text may differ from Oxigraph's canonical N-Triples: characters a
-#: canonical writer escapes in its own way (tab, other control characters), and anything
-#: that is not exactly an IRI triple or a quoted literal as :class:`_NTriples` writes them.
-#: Text without these is taken as it is (parsing and rewriting 1M triples costs ~3 s); text
-#: with them goes through Oxigraph's parser and writer.
-_MAY_DIFFER = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|XMLSchema#string>|@[a-zA-Z]").search
+#: Every byte but the control characters (the line feed ends lines and is not one here).
+_NOT_CONTROL = bytes(b for b in range(256) if not ((b < 0x20 and b != 0x0A) or b == 0x7F))
+_LANGUAGE_TAG = re.compile(rb"@[a-zA-Z]").search
+
+
+def _may_differ(text: bytes) -> bool:
+    r"""True where the emitter's text may differ from Oxigraph's canonical N-Triples.
+
+    That is: characters a canonical writer escapes in its own way (tab, other control
+    characters), and anything that is not exactly an IRI triple or a quoted literal as
+    :class:`_NTriples` writes them (an ``xsd:string`` datatype, a language tag). Text without
+    these is taken as it is (parsing and rewriting 1M triples costs ~3 s); text with them
+    goes through Oxigraph's parser and writer. Three scans in C (deleting every other byte,
+    then two substring searches): one regular expression with alternatives read 1M triples
+    at 65 MB/s (2.6 s), these take 0.2 s.
+
+    Examples
+    --------
+    >>> _may_differ(b'<a> <b> "x" .\n'), _may_differ(b'<a> <b> "x\ty" .\n')
+    (False, True)
+    >>> _may_differ(b'<a> <b> "x"@en .\n'), _may_differ(b'<a> <b> "5 @ 3" .\n')
+    (True, False)
+    """
+    return (bool(text.translate(None, _NOT_CONTROL)) or b"XMLSchema#string>" in text
+            or (b"@" in text and _LANGUAGE_TAG(text) is not None))
 
 
 class _NTriples:
@@ -395,7 +414,7 @@ def ntriples(cur: Curation) -> bytes:
     lines: list[bytes] = []
 
     def take(text: bytes) -> None:
-        if not _MAY_DIFFER(text):  # the emitter's lines are already Oxigraph's own
+        if not _may_differ(text):  # the emitter's lines are already Oxigraph's own
             lines.extend(text.splitlines())
             return
         try:
