@@ -485,10 +485,19 @@ def test_a_failing_writer_process_is_reported_and_reaped(tmp_path: Path) -> None
         assert done.stdout.splitlines() == [error, "no writer left"], done.stderr
 
 
-def test_a_site_that_fails_part_way_leaves_the_earlier_site_whole(
+def test_a_site_rewrite_keeps_other_files_and_a_failure_changes_nothing(
         mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     assert CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)]).exit_code == 0
+    (out / "CNAME").write_text("kg.example.org\n")  # a publisher's own files stay
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (out / "index.html").write_text("stale")
+    rewritten = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)])
+    assert rewritten.exit_code == 0, rewritten.output
+    assert (out / "CNAME").read_text() == "kg.example.org\n"
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (out / "index.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     before = _tree(out)
     import kg.web.data as pages
 

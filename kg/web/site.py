@@ -75,9 +75,10 @@ def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = Fals
                progress: Callable[[str], None] | None = None, jobs: int = 1) -> dict[str, int]:
     """Write the static site into ``out``; return how many pages of each kind were written.
 
-    The site is written into a new folder beside ``out`` and put in place when whole, so an
-    error or Ctrl-C part-way leaves ``out`` as it was (an earlier site stays whole). The
-    entity, claim and answer pages are written by ``jobs`` processes (:func:`_split`).
+    The site is written into a new folder beside ``out`` and moved in only when whole
+    (:func:`_put_in_place`), so an error or Ctrl-C while the pages are written leaves
+    ``out`` as it was. The entity, claim and answer pages are written by ``jobs`` processes
+    (:func:`_split`).
 
     Raises
     ------
@@ -108,29 +109,24 @@ def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = Fals
 
 
 def _put_in_place(stage: Path, root: Path) -> None:
-    """Make the finished site in ``stage`` the folder ``root``.
+    """Make the finished site in ``stage`` the content of ``root``.
 
-    An empty folder or an earlier site is replaced whole (moved aside, the new one renamed
-    in, the old one removed); a folder of other files (``--force``) gets the site's files
-    added to its own.
+    A new or empty ``root`` becomes the staged folder (one rename). Into an earlier site, or
+    (``--force``) a folder of other files, each new file replaces its namesake by a rename
+    of its own (a fraction of a second for the whole site), and nothing else there is
+    touched: a ``.git`` folder or a ``CNAME`` file beside the pages stays.
     """
-    import shutil
-
-    if root.is_dir() and any(root.iterdir()) and not (root / MARKER).exists():
-        shutil.copytree(stage, root, dirs_exist_ok=True)
-        return
-    old = None
-    if root.exists():
-        old = stage.with_name(stage.name + ".old")
-        os.rename(root, old)
-    try:
+    if not root.exists() or not any(root.iterdir()):
+        if root.exists():
+            root.rmdir()
         os.rename(stage, root)
-    except BaseException:
-        if old is not None:
-            os.rename(old, root)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        return
+    for path in sorted(stage.rglob("*")):  # a folder before what it holds
+        target = root / path.relative_to(stage)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        else:
+            os.replace(path, target)
 
 
 def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
