@@ -157,6 +157,17 @@ def test_spellings_added_after_a_lookup_still_fold() -> None:
         index.resolve("TGF-β")
 
 
+def test_records_are_immutable_named_tuples(cur: Curation) -> None:
+    """As the README's Python API section says: ``_asdict``, ``_replace``, no assignment."""
+    claim = cur.claims["wei2024-s4.1-01"]
+    assert claim._asdict()["id"] == claim.id and claim._fields[0] == "id"
+    changed = claim._replace(note="checked")
+    assert changed.note == "checked" and changed.id == claim.id and claim.note != "checked"
+    with pytest.raises(AttributeError):
+        claim.note = "x"  # type: ignore[misc]
+    assert cur.entities["BM-MSC"]._replace(label="x").label == "x"
+
+
 def test_one_name_index_per_curation(cur: Curation) -> None:
     """Resolving names twice builds the index of every spelling once."""
     resolve(cur, "BMSC")
