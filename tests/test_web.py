@@ -460,6 +460,15 @@ def test_site_written_by_several_processes_equals_one_process(mini: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "site-1", "site-3"]
 
 
+def test_a_site_through_a_link_to_an_empty_folder(mini: Path, tmp_path: Path) -> None:
+    (tmp_path / "www").mkdir()
+    (tmp_path / "site").symlink_to(tmp_path / "www")
+    done = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(tmp_path / "site")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "site").is_symlink() and (tmp_path / "www" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "site", "www"]
+
+
 def test_a_failing_writer_process_is_reported_and_reaped(tmp_path: Path) -> None:
     """A page that fails in a forked writer is one clear error; no writer is left behind."""
     code = (

@@ -111,12 +111,12 @@ def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = Fals
 def _put_in_place(stage: Path, root: Path) -> None:
     """Make the finished site in ``stage`` the content of ``root``.
 
-    A new or empty ``root`` becomes the staged folder (one rename). Into an earlier site, or
-    (``--force``) a folder of other files, each new file replaces its namesake by a rename
-    of its own (a fraction of a second for the whole site), and nothing else there is
-    touched: a ``.git`` folder or a ``CNAME`` file beside the pages stays.
+    A new or empty ``root`` becomes the staged folder (one rename). Into an earlier site, a
+    link to a folder, or (``--force``) a folder of other files, each new file replaces its
+    namesake by a rename of its own (a fraction of a second for the whole site), and nothing
+    else there is touched: a ``.git`` folder or a ``CNAME`` file beside the pages stays.
     """
-    if not root.exists() or not any(root.iterdir()):
+    if not root.exists() or (not root.is_symlink() and not any(root.iterdir())):
         if root.exists():
             root.rmdir()
         os.rename(stage, root)
