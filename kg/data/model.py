@@ -186,7 +186,7 @@ class Location(NamedTuple):
     """Where a record was read: a file (relative to the data folder) and a 1-based line.
 
     Immutable like the dataclass records; a named tuple because every claim, entity and
-    row carries one, and a cached curation unpickles tuples about four times faster.
+    row carries one, and a cached curation unpickles tuples about twice as fast.
     """
 
     path: str
