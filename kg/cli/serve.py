@@ -6,6 +6,11 @@ import click
 
 from kg.cli.base import SECONDS, State, cli, handle_errors, pass_state
 
+#: ``exokg site --jobs 0`` uses one process per processor, at most this many: each forked
+#: writer slowly copies the parent's memory as it touches it, and 2,500 pages gain little
+#: from more.
+DEFAULT_JOBS_MAX = 8
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -100,7 +105,8 @@ def _terminated(signum: int, frame: object) -> None:
               help="Folder to write the site into (its parent must exist).")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder that is not a site.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes writing pages; 0: one per processor this command may use.")
+              help="Processes writing pages; 0: one per processor this command may use, "
+                   f"at most {DEFAULT_JOBS_MAX}.")
 @pass_state
 @handle_errors
 def site(state: State, out: str, force: bool, jobs: int) -> None:
@@ -108,7 +114,7 @@ def site(state: State, out: str, force: bool, jobs: int) -> None:
     import signal
     import threading
 
-    from kg.web.site import available_cpus, check_site_target, write_site
+    from kg.web.site import check_site_target, default_jobs, write_site
 
     check_site_target(out, force=force)  # before any work
     # SIGTERM ends through write_site's cleanup (its writers stopped, its new folder
@@ -116,7 +122,8 @@ def site(state: State, out: str, force: bool, jobs: int) -> None:
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if main else None
     try:
-        counts = write_site(state.curation(), out, force=force, jobs=jobs or available_cpus())
+        counts = write_site(state.curation(), out, force=force,
+                            jobs=jobs or default_jobs(DEFAULT_JOBS_MAX))
     finally:
         if main:
             signal.signal(signal.SIGTERM, previous)

@@ -182,12 +182,21 @@ def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
             for kind in ("entity", "claim", "paths")}
 
 
-def available_cpus() -> int:
-    """How many processors this process may run on."""
+def default_jobs(most: int = 8) -> int:
+    """How many processes write pages by default.
+
+    One per processor this process may run on, at most ``most``.
+
+    Examples
+    --------
+    >>> 1 <= default_jobs(2) <= 2
+    True
+    """
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, most))
 
 
 def _split(items: list[Any], work: Callable[[Any], None], jobs: int) -> None:
