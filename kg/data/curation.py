@@ -134,7 +134,14 @@ def check_extra_rdf(cur: Curation) -> list[Problem]:
 
 
 def name_index(cur: Curation) -> NameIndex:
-    """An index of every id, label and synonym of a loaded curation."""
+    """The index of every id, label and synonym of a loaded curation.
+
+    Built once per curation, and again only after its entities change.
+    """
+    return cur.derived("name_index", lambda: _build_name_index(cur))
+
+
+def _build_name_index(cur: Curation) -> NameIndex:
     index = NameIndex()
     for ent in cur.entities.values():
         index.add(ent.id, ent.id, is_id=True)
@@ -161,7 +168,7 @@ def resolve(cur: Curation, name: str) -> str:
     >>> resolve(load(), "BMSC")
     'BM-MSC'
     """
-    return cur.derived("name_index", lambda: name_index(cur)).resolve(name)
+    return name_index(cur).resolve(name)
 
 
 def entity_id(cur: Curation, name: str) -> str:

@@ -40,7 +40,7 @@ def entity_id(cur: Curation, name: str) -> str:
     """
     if name in cur.entities:
         return name
-    return cur.derived("name_index", lambda: name_index(cur)).resolve(name)
+    return name_index(cur).resolve(name)
 
 
 @dataclass(frozen=True)

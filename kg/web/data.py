@@ -142,7 +142,7 @@ def search_page(cur: Curation, text: str, limit: int = 20) -> dict[str, Any]:
     out: dict[str, Any] = {"q": text, "match": None, "ambiguous": [], "results": []}
     if not text:
         return out
-    index = cur.derived("name_index", lambda: name_index(cur))
+    index = name_index(cur)
     try:
         out["match"] = _ref(cur, index.resolve(text))
     except AmbiguousNameError as exc:
