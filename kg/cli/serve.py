@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import click
 
 from kg.cli.base import SECONDS, State, cli, handle_errors, pass_state
@@ -62,9 +65,6 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int,
     Every page has a JSON twin (add .json to its path, or ?format=json). Stop with Ctrl-C.
     """
     _need_web()
-    import signal
-    import threading
-
     import uvicorn
 
     from kg.web.app import create_app
@@ -83,21 +83,38 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int,
     explorer.runner.start()  # in the background: the first query need not wait for them
     # uvicorn stops gracefully on SIGTERM, then raises it again: end through `finally`
     # (stopping the query workers) instead of dying on the spot.
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminated) if main else None
-    try:
-        click.echo(f"exokg explorer on http://{shown}:{port}/ (SPARQL endpoint: "
-                   f"http://{shown}:{port}/sparql); Ctrl-C stops it")
-        server.run()
-    finally:
-        explorer.close()
-        if main:
-            signal.signal(signal.SIGTERM, previous)
+    with _sigterm_exits():
+        try:
+            click.echo(f"exokg explorer on http://{shown}:{port}/ (SPARQL endpoint: "
+                       f"http://{shown}:{port}/sparql); Ctrl-C stops it")
+            server.run()
+        finally:
+            explorer.close()
 
 
 def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM after uvicorn's own shutdown: leave through the callers' ``finally``."""
+    """SIGTERM: leave through the callers' ``finally`` (exit status 128 + 15)."""
     raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """Within the block, SIGTERM raises ``SystemExit`` so cleanups run.
+
+    Without it the process would die on the spot; outside the main thread, where no handler
+    can be set, nothing changes.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command()
@@ -111,21 +128,13 @@ def _terminated(signum: int, frame: object) -> None:
 @handle_errors
 def site(state: State, out: str, force: bool, jobs: int) -> None:
     """Write the explorer's pages as a static site that works from file:// (into -o DIR)."""
-    import signal
-    import threading
-
     from kg.web.site import check_site_target, default_jobs, write_site
 
     check_site_target(out, force=force)  # before any work
     # SIGTERM ends through write_site's cleanup (its writers stopped, its new folder
     # removed, an earlier site left whole) instead of on the spot
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminated) if main else None
-    try:
+    with _sigterm_exits():
         counts = write_site(state.curation(), out, force=force,
                             jobs=jobs or default_jobs(DEFAULT_JOBS_MAX))
-    finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
     click.echo(f"wrote {out}: {counts['entity']} entity pages, {counts['claim']} claim pages, "
                f"{counts['paths']} source x disease answers; open {out}/index.html")
