@@ -48,6 +48,7 @@ _EXPORTS = {
     "CurationError": "kg.errors",
     "UnknownEntityError": "kg.errors",
     "AmbiguousNameError": "kg.errors",
+    "MissingExtraError": "kg.errors",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -51,3 +51,13 @@ class AmbiguousNameError(KGError):
 
 class ExportError(KGError):
     """An export could not be written."""
+
+
+class MissingExtraError(KGError):
+    """An optional dependency is not installed; the message names the extra that adds it."""
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(f"{purpose} needs {package}, which is not installed: "
+                         f"pip install 'exokg[{extra}]'")
