@@ -93,11 +93,15 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
 @click.option("--seed", default=0, show_default=True, type=SEED,
               help="Kept for old scripts: the layered layout is the same every time.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file that is not a page.")
+@click.option("--engine", type=click.Choice(["svg", "pyvis"]), default="svg",
+              show_default=True,
+              help="svg: the layered drawing; pyvis: a force-directed vis-network drawing "
+                   "made with pyvis (pip install 'exokg[pyvis]'), also offline.")
 @pass_state
 @handle_errors
 def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes: int,
          path_ends: tuple[str, str] | None, disease: str | None, limit: int, seed: int,
-         force: bool, **filters: Any) -> None:
+         force: bool, engine: str, **filters: Any) -> None:
     """Write an interactive HTML view that works offline.
 
     Draws the neighbourhood of ENTITY, the answer of --paths (which takes the filters of
@@ -105,6 +109,9 @@ def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes:
     or every claim reaching --disease in columns by role (source, cargo, target/pathway,
     process, disease), or without any of them an overview of the whole graph grouped by
     type. Click a node or an edge for its card and claims.
+
+    --engine pyvis draws the same selection with pyvis (force-directed; hover a node or an
+    edge for its card, claims and citations) in one file that makes no request either.
     """
     from kg.io.files import check_target
     from kg.query import select
@@ -112,6 +119,10 @@ def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes:
     from kg.view.html import check_kind, hubs, nearest, write_view
 
     check_target(output, "html", force=force)
+    if engine == "pyvis":
+        from kg.view.pyvis import require_pyvis
+
+        require_pyvis()  # before any work: a missing extra is a one-line error
     cur = state.curation()
     if sum(bool(x) for x in (entity, path_ends, disease)) > 1:
         raise QueryError("give only one of ENTITY, --paths or --disease")
@@ -136,8 +147,17 @@ def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes:
     else:
         cut = hubs(cur, select.whole(cur))
         sel, cap, groups = cut.selection, cut.message("the whole graph"), cut.groups
+        if engine == "pyvis":
+            cap = cut.message("the whole graph", headings=False)
     if cap:
         click.echo(cap, err=True)
+    if engine == "pyvis":
+        from kg.view.pyvis import network, write_network
+
+        net = network(cur, sel, focus=focus, seed=seed)
+        written = write_network(net, output, title=sel.title, note=cap, force=force)
+        click.echo(f"wrote {written} ({len(sel.nodes)} nodes, {len(sel.edges)} edges)")
+        return
     path, n_nodes, n_edges = write_view(cur, sel, output, seed=seed, force=force, focus=focus,
                                         cap=cap, groups=groups)
     click.echo(f"wrote {path} ({n_nodes} nodes, {n_edges} edges)")

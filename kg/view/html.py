@@ -115,11 +115,15 @@ class Cut:
     groups: dict[str, list[str]] | None = None
     per_type: int = 0
 
-    def message(self, name: str) -> str:
-        """The line that says what the cap cut ('' when nothing was cut)."""
+    def message(self, name: str, *, headings: bool = True) -> str:
+        """The line that says what the cap cut ('' when nothing was cut).
+
+        ``headings``: an overview's page has type headings that list every member.
+        """
         if self.groups is not None:
             return (f"overview of {name} ({self.total} nodes): the {self.per_type} best "
-                    "connected of each type are drawn; click a type heading for all of them")
+                    "connected of each type are drawn"
+                    + ("; click a type heading for all of them" if headings else ""))
         if not self.left_out:
             return ""
         kept = self.total - self.left_out
