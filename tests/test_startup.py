@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +60,21 @@ def test_ranking_keeps_matplotlib_out_in_the_api() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False False"
+
+
+@pytest.mark.parametrize("args", [
+    ("view", "miR-146a-5p"),
+    ("view", "--engine", "svg", "--paths", "BMSC", "osteoarthritis"),
+    ("view", "--disease", "osteoarthritis"),
+], ids=lambda a: " ".join(a))
+def test_view_imports_pyvis_only_for_its_engine(args: tuple[str, ...], tmp_path: Path) -> None:
+    page = tmp_path / "view.html"
+    assert _loaded_by(*args, "-o", str(page)) == []
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")  # it did run
+
+
+def test_the_pyvis_engine_is_seen_importing_pyvis(tmp_path: Path) -> None:
+    """The probe above can see pyvis: ``--engine pyvis`` imports it (and only it)."""
+    page = tmp_path / "view.html"
+    assert "pyvis" in _loaded_by("view", "--engine", "pyvis", "miR-146a-5p", "-o", str(page))
+    assert page.exists()
