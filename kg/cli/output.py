@@ -91,7 +91,8 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
 @path_options
 @limit_option(50, "With --paths: paths", verb="draw")
 @click.option("--seed", default=0, show_default=True, type=SEED,
-              help="Kept for old scripts: the layered layout is the same every time.")
+              help="pyvis: vis-network's random seed for the first positions; svg: kept "
+                   "for old scripts (the layered layout is the same every time).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file that is not a page.")
 @click.option("--engine", type=click.Choice(["svg", "pyvis"]), default="svg",
               show_default=True,

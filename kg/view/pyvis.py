@@ -312,30 +312,37 @@ def _css_value(value: Any, pattern: re.Pattern[str], what: str) -> str:
 
 
 def _legend(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> str:
-    """Legend items of what the Network holds, in the colours it has now (restyled or not)."""
-    items: dict[str, str] = {}
+    """Legend items of what the Network holds, in the colours it has now (restyled or not).
+
+    Node types by name, then edge signs (positive, negative, unknown, none), then dashes.
+    """
+    types: dict[str, tuple[str, str]] = {}
     for n in nodes:
-        key = f"type:{n.get('ntype')}"
-        if "ntype" in n and key not in items:
+        if "ntype" in n and str(n["ntype"]) not in types:
             colour = n.get("color")
             colour = colour.get("background") if isinstance(colour, dict) else colour
-            items[key] = (f'<li data-type="{html.escape(str(n["ntype"]))}"><span class="sw" '
-                          f'style="background:{html.escape(str(colour))}"></span>'
-                          f'{html.escape(str(n.get("type_label", n["ntype"])))}</li>')
-    dashed = False
+            label = str(n.get("type_label", n["ntype"]))
+            types[str(n["ntype"])] = (label, (
+                f'<li data-type="{html.escape(str(n["ntype"]))}"><span class="sw" '
+                f'style="background:{html.escape(str(colour))}"></span>'
+                f"{html.escape(label)}</li>"))
+    signs: dict[str, str] = {}
     for e in edges:
-        key = f"sign:{e.get('sign')}"
-        dashed |= bool(e.get("dashes"))
-        if "sign" in e and key not in items:
+        if "sign" in e and str(e["sign"]) not in signs:
             colour = e.get("color")
             colour = colour.get("color") if isinstance(colour, dict) else colour
-            items[key] = (f'<li data-sign="{html.escape(str(e["sign"]))}"><span class="ln" '
-                          f'style="border-color:{html.escape(str(colour))}"></span>'
-                          f'{html.escape(str(e.get("sign_label", e["sign"])))}</li>')
-    if dashed:
-        items["dash"] = ('<li data-dash="1"><span class="ln dash"></span>sign derived from a '
-                         "claim's stated effect, or a hop only on inferred paths</li>")
-    return "".join(items.values())
+            signs[str(e["sign"])] = (
+                f'<li data-sign="{html.escape(str(e["sign"]))}"><span class="ln" '
+                f'style="border-color:{html.escape(str(colour))}"></span>'
+                f'{html.escape(str(e.get("sign_label", e["sign"])))}</li>')
+    order = ("positive", "negative", "unknown", "none")
+    items = [item for _, item in sorted(types.values())]
+    items += [signs[s] for s in sorted(signs, key=lambda s: (order.index(s) if s in order
+                                                             else len(order), s))]
+    if any(e.get("dashes") for e in edges):
+        items.append('<li data-dash="1"><span class="ln dash"></span>sign derived from a '
+                     "claim's stated effect, or a hop only on inferred paths</li>")
+    return "".join(items)
 
 
 _TEMPLATE = """<!DOCTYPE html>
