@@ -274,6 +274,14 @@ def test_cli_writes_the_selection(cur: Curation, pages: dict[str, Path]) -> None
         assert refs_of(page.read_text(encoding="utf-8")).refs == []
 
 
+def test_cli_page_is_the_same_every_time(pages: dict[str, Path], tmp_path: Path) -> None:
+    again, seeded = tmp_path / "again.html", tmp_path / "seeded.html"
+    assert view("--engine", "pyvis", "miR-146a-5p", "-o", str(again))[0] == 0
+    assert again.read_bytes() == pages["mir"].read_bytes()
+    assert view("--engine", "pyvis", "miR-146a-5p", "--seed", "5", "-o", str(seeded))[0] == 0
+    assert page_data(seeded.read_text(encoding="utf-8"))["options"]["layout"]["randomSeed"] == 5
+
+
 def test_cli_obeys_the_write_rule(tmp_path: Path) -> None:
     target = tmp_path / "notes.html"
     target.write_text("my notes, not a page\n", encoding="utf-8")
@@ -356,6 +364,32 @@ def test_hovering_a_node_shows_its_card(browser: Any, pages: dict[str, Path]) ->
     tip = page.locator("div.vis-tooltip")
     tip.wait_for(state="visible")
     assert tip.inner_text().splitlines()[:2] == ["IRAK1 (gene / protein)", "id: IRAK1"]
+    assert outside == []
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_hovering_an_edge_shows_its_claims_and_citations(cur: Curation, browser: Any,
+                                                         pages: dict[str, Path]) -> None:
+    page, outside = open_page(browser, pages["mir"], "stabilized")
+    edge = next(e for e in page_data(pages["mir"].read_text(encoding="utf-8"))["edges"]
+                if (e["from"], e["to"]) == ("miR-146a-5p", "IRAK1"))
+    point = page.evaluate("""(id) => {
+        const net = exokg.network;
+        const p = net.canvasToDOM(net.body.edges[id].edgeType.getPoint(0.5));
+        const r = document.querySelector('#mynetwork').getBoundingClientRect();
+        return {x: r.left + p.x, y: r.top + p.y};
+    }""", edge["id"])
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert text.startswith("miR-146a-5p inhibits IRAK1\n")
+    for rid in edge["claims"]:
+        assert f"claim {rid}: " in text
+        for ref in cur.claims[rid].refs:
+            assert citation_text(cur, ref) in text
     assert outside == []
     page.context.close()
 
