@@ -501,8 +501,12 @@ def test_a_site_rewrite_keeps_other_files_and_a_failure_changes_nothing(
     (out / "CNAME").write_text("kg.example.org\n")  # a publisher's own files stay
     (out / ".git").mkdir()
     (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
-    (out / "index.html").write_text("stale")
-    rewritten = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)])
+    (out / "index.html").write_text("stale")  # edited: no longer exokg's to replace
+    kept = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)])
+    assert kept.exit_code == 1 and "index.html" in kept.output
+    assert (out / "index.html").read_text() == "stale"
+    rewritten = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out),
+                                         "--force"])
     assert rewritten.exit_code == 0, rewritten.output
     assert (out / "CNAME").read_text() == "kg.example.org\n"
     assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"

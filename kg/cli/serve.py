@@ -120,7 +120,8 @@ def _sigterm_exits() -> Iterator[None]:
 @cli.command()
 @click.option("-o", "--output", "out", required=True, metavar="DIR",
               help="Folder to write the site into (its parent must exist).")
-@click.option("--force", is_flag=True, help="Write into a non-empty folder that is not a site.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder exokg did not write, replacing files of the same name.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes writing pages; 0: one per processor this command may use, "
                    f"at most {DEFAULT_JOBS_MAX}.")
