@@ -204,6 +204,7 @@ def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
         try:
             box["value"] = work()
         except BaseException as exc:  # handed to the waiting thread
+            _release(exc)
             box["error"] = exc
         finally:
             done.set()
@@ -217,6 +218,23 @@ def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
     if "error" in box:
         raise box["error"]
     return cast(T, box["value"])
+
+
+def _release(exc: BaseException) -> None:
+    """Drop the locals of the frames an exception (and its causes) hold.
+
+    An Oxigraph result may only be dropped in the thread that made it; an exception handed
+    to another thread must not carry one along in its traceback.
+    """
+    import traceback
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
 
 
 def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
@@ -304,21 +322,36 @@ def _run_oxigraph(store: Any, text: str, *, compact: bool) -> list[dict[str, Any
         raise SparqlError("only SELECT and ASK queries print as rows")
     names = [v.value for v in result.variables]
     rows = []
-    for sol in result:
-        values = {}
-        for var, name in zip(result.variables, names, strict=True):
-            term = sol[var]
-            if term is None:
-                values[name] = ""
-            elif compact and isinstance(term, ox.NamedNode):
-                values[name] = compact_iri(term.value, PREFIXES)
-            else:
-                values[name] = term.value
-        rows.append(values)
-    return rows
+    try:
+        for sol in result:
+            values = {}
+            for var, name in zip(result.variables, names, strict=True):
+                term = sol[var]
+                if term is None:
+                    values[name] = ""
+                elif compact and isinstance(term, ox.NamedNode):
+                    values[name] = compact_iri(term.value, PREFIXES)
+                else:
+                    values[name] = term.value
+            rows.append(values)
+    except (OSError, ValueError, RuntimeError) as exc:
+        message = f"SPARQL query failed: {exc}"
+    else:
+        return rows
+    del result
+    raise SparqlError(message)
 
 
 def _run_rdflib(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any]]:
+    try:
+        return _rdflib_rows(graph, text, compact=compact)
+    except SparqlError:
+        raise
+    except Exception as exc:  # rdflib evaluates lazily: failures surface while rows are read
+        raise SparqlError(f"SPARQL query failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _rdflib_rows(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any]]:
     from pyparsing.exceptions import ParseException
     from rdflib import URIRef
 
