@@ -32,9 +32,9 @@ from kg.query.sparql import (
 )
 
 pytest.importorskip("starlette")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from kg.web.app import Explorer, HostGuard, _host  # noqa: E402
+from kg.web.app import Explorer, HostGuard, _host
 
 needs_seccomp = pytest.mark.skipif(not offline.supported(), reason="seccomp: Linux only")
 
@@ -92,8 +92,10 @@ def spellings(port: int) -> list[str]:
         f"SELECT * WHERE {{ ?s ?p 1SERVICE {iri} {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ ?s ?p true SERVICE {iri} {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ ?s ?p trueSERVICE {iri} {{ ?s ?p ?o }} }}",
-        f"PREFIX ex: <http://e/>\nSELECT * WHERE {{ ?s ex:a\\# ?o . SERVICE {iri} {{ ?s ?p ?o }} }}",
-        f"PREFIX r: <http://127.0.0.1:{port}/>\nSELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+        f"PREFIX ex: <http://e/>\nSELECT * WHERE {{ ?s ex:a\\# ?o . SERVICE {iri} "
+        "{ ?s ?p ?o } }",
+        f"PREFIX r: <http://127.0.0.1:{port}/>\nSELECT * WHERE {{ SERVICE r:sparql "
+        "{ ?s ?p ?o } }",
         f"SELECT * WHERE {{ VALUES ?e {{ {iri} }} SERVICE ?e {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ SER\\u0056ICE {iri} {{ ?s ?p ?o }} }}",
         f"ASK {{ OPTIONAL {{ SERVICE {iri} {{ ?s ?p ?o }} }} }}",

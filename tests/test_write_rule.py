@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.cli import cli
-from kg.io.files import RECORD, check_target, write_output
 from kg.errors import ExportError
+from kg.io.files import RECORD, check_target, write_output
 
 #: Files a user keeps, each with a command that would write the same kind of name.
 USER_FILES = {
