@@ -314,3 +314,91 @@ def test_wildcard_host_warns_and_keeps_a_guard(monkeypatch: pytest.MonkeyPatch,
 def test_service_refusal_is_typed() -> None:
     with pytest.raises(ServiceRefusedError):
         check_query("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }")
+
+
+# ------------------------------------------------------------------ load
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.mark.slow
+def test_a_full_sparql_queue_gets_503_and_pages_stay_fast() -> None:
+    """One worker, two queued: further queries get 503 at once; pages never wait."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    import uvicorn
+
+    from kg.data.curation import load
+    from kg.graph.rdf import build_store
+
+    from .conftest import TRIPLES
+
+    cur = load(TRIPLES)
+    explorer = Explorer(cur, build_store(cur), timeout=20, workers=1, queue=2)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    srv = uvicorn.Server(uvicorn.Config(explorer.app(), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+
+    def get(path: str) -> tuple[int, dict[str, str], float]:
+        began = time.monotonic()
+        try:
+            with urllib.request.urlopen(base + path, timeout=120) as resp:
+                resp.read()
+                return resp.status, {k.lower(): v for k, v in resp.headers.items()}, \
+                    time.monotonic() - began
+        except urllib.error.HTTPError as exc:
+            return exc.code, {k.lower(): v for k, v in exc.headers.items()}, \
+                time.monotonic() - began
+
+    try:
+        deadline = time.monotonic() + 120
+        while not srv.started:
+            assert thread.is_alive() and time.monotonic() < deadline
+            time.sleep(0.05)
+        assert get("/sparql?query=ASK%7B%7D")[0] == 200  # the worker is up
+        baseline = max(get(f"/rank.json?limit={n}")[2] for n in (1, 2))
+        flood = [threading.Thread(target=get, args=(
+            "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY}),), daemon=True)
+            for _ in range(3)]
+        for t in flood:
+            t.start()
+        while explorer._sparql_admitted < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        status, headers, took = get("/sparql?query=ASK%7B%7D")
+        assert status == 503 and headers.get("retry-after") and took < 10
+        for n in range(3, 8):  # pages not seen before (not served from the page cache)
+            status, _, took = get(f"/rank.json?limit={n}")
+            assert status == 200 and took < max(5.0, 5 * baseline), (took, baseline)
+        assert explorer._sparql_admitted == 3  # the flood is still queued or running
+    finally:
+        explorer.close()  # the flood's workers are killed: its requests end at once
+        srv.should_exit = True
+        thread.join(60)
+        sock.close()
+
+
+def test_rankings_at_the_same_time_give_the_serial_answer() -> None:
+    from kg.data.curation import load
+    from kg.query.rank import rank
+
+    from .conftest import TRIPLES
+
+    cur = load(TRIPLES)
+    serial = [rank(cur, permutations=30, seed=s).rows for s in (1, 2)]
+    results: dict[int, Any] = {}
+
+    def run(seed: int) -> None:
+        results[seed] = rank(cur, permutations=30, seed=seed).rows
+
+    for _ in range(3):
+        threads = [threading.Thread(target=run, args=(s,)) for s in (1, 2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [results[1], results[2]] == serial

@@ -60,7 +60,11 @@ OFFERS = {
               ("application/n-triples", "nt"), ("text/plain", "nt"), ("text/n3", "turtle"),
               ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"),
               ("text/xml", "rdfxml"), ("application/ld+json", "jsonld"),
-              ("application/json", "jsonld")],
+              ("application/json", "jsonld"),
+              # a client that asks every query for results JSON or XML (rdflib's
+              # SPARQLStore) gets a graph in the same syntax: JSON-LD or RDF/XML
+              ("application/sparql-results+xml", "rdfxml"),
+              ("application/sparql-results+json", "jsonld")],
 }
 #: Names a client may give in ``format=`` (or ``output=``), for each kind of answer.
 FORMAT_NAMES = {
