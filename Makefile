@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	mkdir -p out
 	$(BIN)/exokg check
 	$(BIN)/exokg stats
 	$(BIN)/exokg show miR-146a-5p

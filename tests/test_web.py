@@ -289,7 +289,7 @@ def test_sparql_content_negotiation(client: TestClient) -> None:
     assert ask == {"head": {}, "boolean": True}
     graph = client.get("/sparql", params={
         "query": "CONSTRUCT { id:BM-MSC rdfs:label ?l } WHERE { id:BM-MSC rdfs:label ?l }"})
-    assert graph.headers["content-type"].startswith("application/n-triples")
+    assert graph.headers["content-type"].startswith("text/turtle")  # for */*
     assert '"bone marrow MSC"' in graph.text
 
 
@@ -305,7 +305,6 @@ def test_sparql_content_negotiation(client: TestClient) -> None:
      "SERVICE is refused"),
     ({"method": "GET", "url": "/sparql", "params": {"query": "SELECT WHERE {"}},
      "syntax error"),
-    ({"method": "GET", "url": "/sparql"}, "missing 'query'"),
 ])
 def test_sparql_refuses_update_service_and_bad_queries(client: TestClient, world: Any,
                                                        request_kwargs: dict[str, Any],
@@ -333,13 +332,6 @@ def test_sparql_time_limit_stops_a_runaway_query(world: Any) -> None:
         assert c.get("/entity/BM-MSC.json").status_code == 200  # others still served
         page = c.get("/query", params={"query": SLOW.replace("?t }", "?t . }")})
         assert page.status_code == 503 and "stopped after" in page.text
-        if explorer.runner.abandoned() == 2:  # both still running: no third one piles up
-            busy = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
-            assert busy.status_code == 503 and "try again shortly" in busy.text
-        deadline = time.monotonic() + 300
-        while explorer.runner.abandoned():  # the given-up workers end with their step
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
         again = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
         assert again.status_code == 200 and again.json()["boolean"] is True
 
@@ -501,8 +493,12 @@ def test_a_site_rewrite_keeps_other_files_and_a_failure_changes_nothing(
     (out / "CNAME").write_text("kg.example.org\n")  # a publisher's own files stay
     (out / ".git").mkdir()
     (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
-    (out / "index.html").write_text("stale")
-    rewritten = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)])
+    (out / "index.html").write_text("stale")  # edited: no longer exokg's to replace
+    kept = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out)])
+    assert kept.exit_code == 1 and "index.html" in kept.output
+    assert (out / "index.html").read_text() == "stale"
+    rewritten = CliRunner().invoke(cli, ["--data", str(mini), "site", "-o", str(out),
+                                         "--force"])
     assert rewritten.exit_code == 0, rewritten.output
     assert (out / "CNAME").read_text() == "kg.example.org\n"
     assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"

@@ -47,7 +47,7 @@ def _format_names() -> list[str]:
 @click.option("--disease", metavar="DISEASE",
               help="Write only the claims and trials reaching DISEASE (or a narrower one).")
 @click.option("--force", is_flag=True,
-              help="Overwrite an existing file that does not look like this format.")
+              help="Overwrite an existing file that exokg did not write (or that was changed).")
 @pass_state
 @handle_errors
 def export(state: State, fmt: str, output: str, around: str | None, hops: int,
@@ -56,7 +56,8 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
 
     Turtle, N-Triples, JSON-LD and GraphML write one file; kgx (KGX TSV) and neo4j (CSV for
     neo4j-admin import) write two files into the folder -o names. Files are written
-    atomically; an existing file of another kind is kept unless --force. --around and
+    atomically; an existing file that exokg did not write (or that was changed since) is
+    kept unless --force. --around and
     --disease write a subgraph in any format: each selected claim whole, with its entities,
     references and trials.
     """
@@ -93,7 +94,8 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
 @click.option("--seed", default=0, show_default=True, type=SEED,
               help="pyvis: vis-network's random seed for the first positions; svg: kept "
                    "for old scripts (the layered layout is the same every time).")
-@click.option("--force", is_flag=True, help="Overwrite an existing file that is not a page.")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing file that exokg did not write (or that was changed).")
 @click.option("--engine", type=click.Choice(["svg", "pyvis"]), default="svg",
               show_default=True,
               help="svg: the layered drawing; pyvis: a force-directed vis-network drawing "

@@ -15,6 +15,25 @@ from kg.cli.base import SECONDS, State, cli, handle_errors, pass_state
 DEFAULT_JOBS_MAX = 8
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Addresses that listen on every interface.
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The ``Host`` names the server answers: loopback, the listening address, ``extra``.
+
+    Examples
+    --------
+    >>> allowed_hosts("::1")
+    ['127.0.0.1', 'localhost', '::1']
+    >>> allowed_hosts("0.0.0.0", ("kg.lab.example",))
+    ['127.0.0.1', 'localhost', '::1', 'kg.lab.example']
+    """
+    names = list(LOOPBACK)
+    for name in (host if host not in WILDCARDS else "", *extra):
+        if name and name not in names:
+            names.append(name)
+    return names
 
 
 def _need_web() -> None:
@@ -56,10 +75,16 @@ def _check_port(host: str, port: int) -> None:
 @click.option("--sparql-memory", default=1024, show_default=True, metavar="MB",
               type=click.IntRange(min=512),
               help="Memory one SPARQL worker may use (MB); a query needing more fails.")
+@click.option("--sparql-queue", default=8, show_default=True, type=click.IntRange(0, 1000),
+              help="SPARQL queries that may wait for a worker; past that, 503 Retry-After.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable; '*' for any). "
+                   "Loopback names and the listening address are always answered.")
 @pass_state
 @handle_errors
 def serve(state: State, host: str, port: int, timeout: float, max_rows: int,
-          sparql_workers: int, sparql_memory: int) -> None:
+          sparql_workers: int, sparql_memory: int, sparql_queue: int,
+          allow_hosts: tuple[str, ...]) -> None:
     """Serve the web explorer and a read-only SPARQL endpoint (/sparql) on HOST:PORT.
 
     Every page has a JSON twin (add .json to its path, or ?format=json). Stop with Ctrl-C.
@@ -71,10 +96,18 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int,
 
     _check_port(host, port)
     cur = state.curation()
-    allowed = [*LOOPBACK, host] if host in LOOPBACK else None
+    allowed = allowed_hosts(host, allow_hosts)
+    if host in WILDCARDS and "*" not in allowed:
+        import socket
+
+        allowed.append(socket.gethostname())
+        click.echo(f"Warning: --host {host} lets every machine that reaches this one use the "
+                   "explorer; requests are answered only for the names "
+                   f"{', '.join(sorted(set(allowed)))} (add others with --allow-host)",
+                   err=True)
     app = create_app(cur, state.store(), timeout=timeout, max_rows=max_rows,
                      allowed_hosts=allowed, workers=sparql_workers,
-                     memory_mb=sparql_memory)
+                     memory_mb=sparql_memory, queue=sparql_queue)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                             lifespan="off")
     server = uvicorn.Server(config)
@@ -120,7 +153,8 @@ def _sigterm_exits() -> Iterator[None]:
 @cli.command()
 @click.option("-o", "--output", "out", required=True, metavar="DIR",
               help="Folder to write the site into (its parent must exist).")
-@click.option("--force", is_flag=True, help="Write into a non-empty folder that is not a site.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder exokg did not write, replacing files of the same name.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes writing pages; 0: one per processor this command may use, "
                    f"at most {DEFAULT_JOBS_MAX}.")

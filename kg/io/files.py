@@ -175,16 +175,10 @@ def serialize_store(store: Any, fmt: str) -> bytes:
     return nt if fmt == "nt" else _turtle_from_sorted(nt)
 
 
-#: How the start of an existing file of each output kind looks (after white space): a file
-#: that does not look like the kind being written is not overwritten without ``force``.
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "turtle": (b"@prefix", b"prefix", b"@base", b"base", b"<", b"#", b"[", b"_:"),
-    "nt": (b"<", b"_:", b"#"),
-    "json-ld": (b"{", b"["),
-    "graphml": (b"<?xml", b"<graphml"),
-    "html": (b"<!doctype html", b"<html"),
-    "tsv": (),  # a table: checked by its header line instead
-}
+#: The record, in each folder exokg writes into, of the files it wrote there: their names
+#: (paths below the folder, for a site) and the SHA-256 of the bytes written. An existing file
+#: is replaced without ``--force`` only when it is listed with the bytes it still holds.
+RECORD = ".exokg-written"
 
 
 def _require_folder(target: Path) -> None:
@@ -195,28 +189,92 @@ def _require_folder(target: Path) -> None:
                           "first)")
 
 
-def looks_like(path: Path, kind: str, header: str = "") -> bool:
-    """Whether the existing file ``path`` looks like output of ``kind`` (or is empty)."""
+def digest(data: bytes) -> str:
+    """The record's fingerprint of some bytes: ``sha256:`` and the hex digest.
+
+    Examples
+    --------
+    >>> digest(b"")[:20]
+    'sha256:e3b0c44298fc1'
+    """
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """:func:`digest` of a file's bytes, read in blocks."""
+    import hashlib
+
+    with path.open("rb") as handle:
+        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def read_record(folder: Path) -> dict[str, str]:
+    """The files exokg wrote into ``folder`` (name -> :func:`digest`); empty if none."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
+        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def written_by_exokg(path: Path, record: dict[str, str] | None = None) -> bool:
+    """Whether exokg wrote the file at ``path`` and it still holds exactly those bytes.
+
+    Decided by the folder's :data:`RECORD` (or ``record``, keyed by names relative to the
+    folder it was read from), never by what the file looks like.
+    """
+    entry = (read_record(path.parent) if record is None else record).get(path.name)
+    if not entry:
+        return False
+    try:
+        return path.is_file() and file_digest(path) == entry
     except OSError:
         return False
-    text = head.lstrip().lower()
-    if not text:
-        return True
-    if kind == "tsv":
-        return bool(header) and head.startswith(header.encode("utf-8"))
-    return text.startswith(_SIGNATURES[kind])
 
 
-def check_target(path: str | os.PathLike[str], kind: str, *, force: bool = False,
-                 header: str = "") -> Path:
+def remember(folder: Path, written: dict[str, str]) -> None:
+    """Add ``written`` (name -> :func:`digest`) to ``folder``'s :data:`RECORD`.
+
+    The record is rewritten atomically under a lock on the folder (so two exokg processes
+    writing into one folder keep both entries); entries of files no longer there are
+    dropped. A record that cannot be written costs nothing but a ``--force`` next time.
+    """
+    try:
+        lock = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            pass
+        files = {name: value for name, value in read_record(folder).items()
+                 if (folder / name).is_file()}
+        files.update(written)
+        body = {"written by": "exokg", "files": dict(sorted(files.items()))}
+        text = json.dumps(body, indent=1, ensure_ascii=False) + "\n"
+        try:
+            atomic_write(folder / RECORD, text.encode("utf-8"))
+        except ExportError:
+            pass
+    finally:
+        os.close(lock)  # releases the lock
+
+
+def check_target(path: str | os.PathLike[str], kind: str, *, force: bool = False) -> Path:
     """Check, before any work, that output of ``kind`` may be written to ``path``.
 
     The rule for every command that writes: the folder must exist (it is never created);
-    an existing file is replaced only when it looks like the same kind of output (an earlier
-    export, an earlier page), or with ``force``.
+    an existing file is replaced only when exokg wrote it and it was not changed since (the
+    folder's :data:`RECORD` says so), when it is empty, or with ``force``. A device or pipe
+    (``/dev/null``) is written into, never replaced.
 
     Raises
     ------
@@ -227,9 +285,34 @@ def check_target(path: str | os.PathLike[str], kind: str, *, force: bool = False
     if target.is_dir():
         raise ExportError(f"cannot write {target}: it is a folder")
     _require_folder(target)
-    if target.exists() and not force and not looks_like(target, kind, header):
-        raise ExportError(f"{target} exists and does not look like {kind} output; "
-                          "use --force to overwrite it")
+    if force or not target.exists() or not target.is_file():
+        return target
+    try:
+        empty = target.stat().st_size == 0
+    except OSError:
+        empty = False
+    if not empty and not written_by_exokg(target):
+        raise ExportError(f"{target} exists and is not a file exokg wrote (or it was changed "
+                          f"since), so it is kept; use --force to overwrite it with {kind} "
+                          "output")
+    return target
+
+
+def write_output(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write an output file atomically (:func:`atomic_write`) and record it as exokg's.
+
+    A device or pipe (``/dev/null``, a FIFO) is written into as it is, not replaced.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        try:
+            with target.open("wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        return target
+    atomic_write(target, data)
+    remember(target.parent, {target.name: digest(data)})
     return target
 
 
@@ -239,7 +322,7 @@ def write_bytes(data: bytes, output: str | os.PathLike[str]) -> Path | None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return None
-    return atomic_write(output, data)
+    return write_output(output, data)
 
 
 def export(graph: Graph, fmt: str, output: str | os.PathLike[str]) -> Path | None:

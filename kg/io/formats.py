@@ -6,8 +6,9 @@ Each :class:`Format` says
 
 - ``kind``: ``"file"`` (one file, or standard output for ``-``) or ``"folder"`` (several files
   into the folder the output names);
-- ``signature``: the output kind :func:`kg.io.files.check_target` uses to decide whether an
-  existing file may be replaced (what an earlier export of this format looks like);
+- ``signature``: the kind of output :func:`kg.io.files.check_target` names when it keeps an
+  existing file (whether a file may be replaced is decided by exokg's record of what it
+  wrote, never by the file's content);
 - ``suffixes``: the file suffixes of the format (the first is the usual one);
 - ``write``: for a file format, ``write(cur, cache) -> (bytes, size)`` where ``size`` is a
   count to report (triples, nodes ...); for a folder format, ``write(cur, folder, force)``
@@ -175,8 +176,8 @@ def _check_folder(fmt: Format, target: Path, *, force: bool) -> None:
     if not target.exists():
         check_target(target, fmt.signature)  # its parent folder must exist
         return
-    for name, header in fmt.files:
-        check_target(target / name, fmt.signature, force=force, header=header)
+    for name, _ in fmt.files:
+        check_target(target / name, fmt.signature, force=force)
 
 
 def export(cur: Curation, name: str, output: str | os.PathLike[str], *, force: bool = False,

@@ -45,7 +45,7 @@ from kg.errors import ExportError
 from kg.graph.curie import entity_curie
 from kg.graph.edges import Edge, edges, trial_nodes
 from kg.graph.terms import edge_key
-from kg.io.files import atomic_write, check_target
+from kg.io.files import check_target, write_output
 from kg.query.summary import citation_text
 
 INFORES = "infores:exokg"
@@ -219,8 +219,8 @@ def check_table_folder(fmt: str, folder: str | Path, *, force: bool = False) -> 
     if not target.exists():
         check_target(target, "tsv")  # its parent folder must exist
         return target
-    for name, header in TABLE_FILES[fmt]:
-        check_target(target / name, "tsv", force=force, header=header)
+    for name, _ in TABLE_FILES[fmt]:
+        check_target(target / name, "tsv", force=force)
     return target
 
 
@@ -234,4 +234,4 @@ def write_tables(cur: Curation, fmt: str, folder: str | Path, *, force: bool = F
     except OSError as exc:
         raise ExportError(f"cannot create folder {target}: {exc.strerror or exc}") from exc
     names = [name for name, _ in TABLE_FILES[fmt]]
-    return [atomic_write(target / name, body) for name, body in zip(names, data, strict=True)]
+    return [write_output(target / name, body) for name, body in zip(names, data, strict=True)]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import random
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -137,14 +138,24 @@ def flow_graph(cur: Curation, level: str = "pathway") -> tuple[nx.DiGraph, dict[
     return g, merge
 
 
+#: Held while igraph's process-wide random generator is swapped for a seeded one, so that
+#: rankings run at the same time (``exokg serve``) each get their serial answer.
+_RNG_LOCK = threading.Lock()
+
+
 @contextmanager
 def _hidden(*names: str) -> Iterator[None]:
     """Make ``import name`` fail for modules not yet loaded, for the duration of a block.
 
     A module set to ``None`` in :data:`sys.modules` raises ImportError on import; modules
     already loaded are left alone (something else uses them), and the entries are removed
-    afterwards so that later imports work as usual.
+    afterwards so that later imports work as usual. In a process running several threads
+    (``exokg serve``) nothing is hidden: :data:`sys.modules` is shared, and another thread's
+    import must not fail.
     """
+    if threading.active_count() > 1:  # another thread could import one of them meanwhile
+        yield
+        return
     hidden = [n for n in names if n not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]
@@ -216,17 +227,18 @@ def _null_betweenness(h: Any, candidates: list[int], sources: list[int], targets
     """
     igraph = _igraph()
     null: dict[int, list[float]] = {i: [] for i in candidates}
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        perm = h.copy()
-        for k in range(permutations):
-            if perm.ecount() > 1:
-                perm.rewire(n=(10 if k == 0 else 2) * perm.ecount())
-            values = _betweenness(perm, sources, targets, sample, seed)
-            for i in candidates:
-                null[i].append(values[i])
-    finally:
-        igraph.set_random_number_generator(random)
+    with _RNG_LOCK:  # igraph's generator is global: one seeded ranking at a time
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            perm = h.copy()
+            for k in range(permutations):
+                if perm.ecount() > 1:
+                    perm.rewire(n=(10 if k == 0 else 2) * perm.ecount())
+                values = _betweenness(perm, sources, targets, sample, seed)
+                for i in candidates:
+                    null[i].append(values[i])
+        finally:
+            igraph.set_random_number_generator(random)
     return null
 
 

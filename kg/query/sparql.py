@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -50,15 +50,20 @@ def load_query(query: str) -> str:
         except (OSError, UnicodeDecodeError) as exc:
             raise SparqlError(f"cannot read query file {query}: {exc}") from exc
     if not _FORM.search(_code(query)):
-        check_query(query)  # an Update is refused as such: the graph is read-only
+        try:
+            check_query(query)
+        except UpdateRefusedError:
+            raise  # an Update is refused as such: the graph is read-only
+        except SparqlError:
+            pass
         names = ", ".join(examples)
         raise SparqlError(f"'{query}' is neither a query, a query file nor an example "
                           f"({names})")
     return query
 
 
-# Strings, IRIs and comments are blanked before keywords are looked for, so a label that
-# says "service" or an IRI with "/delete/" in it is not taken for a keyword.
+# Only to tell a query from an example's name in load_query (never to decide what runs):
+# strings, IRIs and comments are blanked before the query forms are looked for.
 _LEXEMES = re.compile(
     r"'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
@@ -67,10 +72,23 @@ _LEXEMES = re.compile(
     r'|<[^<>"{}|^`\\\s]*>'
     r"|#[^\n]*")
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_UPDATE = re.compile(r"\b(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE|COPY|MOVE|ADD)\b",
-                     re.IGNORECASE)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+#: The longest query accepted, in bytes of UTF-8 (a VALUES block of some 5,000 IRIs).
+MAX_QUERY_BYTES = 256 * 1024
+#: The base IRI of queries on the local graph (relative IRIs resolve against it).
+BASE_IRI = "https://w3id.org/exokg/"
+#: What each SPARQL Update operation is called in the refusal.
+_UPDATE_NAMES = {"DeleteWhere": "DELETE", "DeleteData": "DELETE", "InsertData": "INSERT",
+                 "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE",
+                 "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
+
+
+class UpdateRefusedError(SparqlError):
+    """A SPARQL Update was sent to the read-only graph."""
+
+
+class ServiceRefusedError(SparqlError):
+    """A query asked for a ``SERVICE`` (another host): refused, nothing is contacted."""
 
 
 def _code(text: str) -> str:
@@ -78,14 +96,45 @@ def _code(text: str) -> str:
     return _LEXEMES.sub(" ", text)
 
 
+def _nodes(tree: Any) -> Iterator[Any]:
+    """Every node of an rdflib parse tree, without recursion (a tree may be deep)."""
+    from pyparsing import ParseResults
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | ParseResults):
+            stack.extend(node)
+
+
+def _update_name(request: Any) -> str:
+    for operation in request or []:
+        name = getattr(operation, "name", "")
+        if name == "Modify":
+            return "DELETE" if operation.get("delete") is not None else "INSERT"
+        if name in _UPDATE_NAMES:
+            return _UPDATE_NAMES[name]
+    return ""
+
+
 def check_query(text: str) -> None:
-    """Refuse what a read-only local graph must never run.
+    """Refuse what a read-only local graph must never run, deciding with a SPARQL parser.
+
+    The text is parsed by rdflib's SPARQL 1.1 grammar (the parser of another engine than
+    the one that runs it); the parse tree is walked for a ``SERVICE`` pattern. A text that
+    does not parse as a query is refused: as an Update when it parses as one, else as a
+    syntax error with its line and column. Under this check, the thread or process that
+    runs the query has no network at all (:mod:`kg.query.offline`).
 
     Raises
     ------
     SparqlError
-        For SPARQL Update (the graph is read-only) and for ``SERVICE`` (a query never makes
-        this machine contact another host).
+        :class:`UpdateRefusedError` for SPARQL Update (the graph is read-only),
+        :class:`ServiceRefusedError` for ``SERVICE`` (a query never makes this machine
+        contact another host), and syntax errors, over-long and over-deep queries.
 
     Examples
     --------
@@ -93,30 +142,52 @@ def check_query(text: str) -> None:
     >>> check_query("DELETE WHERE { ?s ?p ?o }")
     Traceback (most recent call last):
     ...
-    kg.query.sparql.SparqlError: the graph is read-only: SPARQL Update (DELETE) is refused
+    kg.query.sparql.UpdateRefusedError: the graph is read-only: SPARQL Update (DELETE) is refused
     """
-    code = _code(text)
-    update = _UPDATE.search(code)
-    if update and not _FORM.search(code[: update.start()]):
-        raise SparqlError(f"the graph is read-only: SPARQL Update ({update.group(1).upper()}) "
-                          "is refused")
-    if _SERVICE.search(code):
-        raise SparqlError("SERVICE is refused: a query on the local graph never contacts "
-                          "another host (load the other data with --data, or query an "
-                          "endpoint with --endpoint)")
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_QUERY_BYTES:
+        raise SparqlError(f"the query is {size:,} bytes long; at most {MAX_QUERY_BYTES:,} "
+                          "are accepted")
+    if not text.strip():
+        raise SparqlError("the query is empty")
+    try:
+        tree = parseQuery(text)
+    except RecursionError:
+        raise SparqlError("the query is nested too deeply to be read") from None
+    except ParseBaseException as exc:
+        try:
+            update = parseUpdate(text)
+        except (ParseBaseException, RecursionError):
+            update = None
+        name = _update_name(getattr(update, "request", None)) if update is not None else ""
+        if name:
+            raise UpdateRefusedError(f"the graph is read-only: SPARQL Update ({name}) is "
+                                     "refused") from None
+        raise SparqlError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
+                          f"{exc.msg}") from None
+    if any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _nodes(tree)):
+        raise ServiceRefusedError(
+            "SERVICE is refused: a query on the local graph never contacts another host "
+            "(load the other data with --data, or query an endpoint with --endpoint)")
 
 
 def with_prefixes(text: str) -> str:
     """The query with the graph's prefixes declared first (the query's own ones win).
 
-    Declared: those the export uses (``exo``, ``id``, ``claim`` ...) and ``rdf``, ``rdfs``,
-    ``owl``, ``xsd``, ``skos``, ``dcterms``, ``prov``, ``biolink``.
+    For a remote endpoint, which cannot be handed the prefixes otherwise; a local query
+    gets them from the engine instead (so its line numbers stay the user's).
     """
     from kg.graph.rdf import PREFIXES
 
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(_code(text))}
     head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
     return head + text
+
+
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
@@ -133,6 +204,7 @@ def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
         try:
             box["value"] = work()
         except BaseException as exc:  # handed to the waiting thread
+            _release(exc)
             box["error"] = exc
         finally:
             done.set()
@@ -146,6 +218,23 @@ def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
     if "error" in box:
         raise box["error"]
     return cast(T, box["value"])
+
+
+def _release(exc: BaseException) -> None:
+    """Drop the locals of the frames an exception (and its causes) hold.
+
+    An Oxigraph result may only be dropped in the thread that made it; an exception handed
+    to another thread must not carry one along in its traceback.
+    """
+    import traceback
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
 
 
 def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
@@ -167,33 +256,54 @@ def run_query(source: Graph | Any, text: str, *, compact: bool = False,
               timeout: float | None = None) -> list[dict[str, Any]]:
     """Run a SELECT (or ASK) query on an rdflib Graph or an Oxigraph store.
 
-    The graph's prefixes are predeclared (:func:`with_prefixes`); Update and ``SERVICE`` are
-    refused (:func:`check_query`); ``timeout`` (seconds) bounds the run. Rows are dicts of
-    plain strings, in result order; with ``compact``, IRIs are written as prefixed names
-    (``id:BM-MSC``).
+    The graph's prefixes are predeclared (the query's own declarations win); Update and
+    ``SERVICE`` are refused (:func:`check_query`); the query is read and run in a thread cut
+    off from the network (:func:`kg.query.offline.cut_off`), given up after ``timeout``
+    seconds. Rows are dicts of plain strings, in result order; with ``compact``, IRIs are
+    written as prefixed names (``id:BM-MSC``).
 
     Raises
     ------
     SparqlError
         Syntax errors, refused queries, failures; :class:`SparqlTimeoutError` past ``timeout``.
     """
-    check_query(text)
-    text = with_prefixes(text)
-    if type(source).__module__.startswith("rdflib"):
-        return run_with_deadline(lambda: _run_rdflib(source, text, compact=compact), timeout)
-    return run_with_deadline(lambda: _run_oxigraph(source, text, compact=compact), timeout)
+    from kg.query.offline import cut_off
+
+    def work() -> list[dict[str, Any]]:
+        check_query(text)
+        cut_off()
+        if type(source).__module__.startswith("rdflib"):
+            return _run_rdflib(source, text, compact=compact)
+        return _run_oxigraph(source, text, compact=compact)
+
+    return run_with_deadline(work, timeout)
 
 
-def query_store(store: Any, text: str) -> Any:
+def query_store(store: Any, text: str, *, base_iri: str = BASE_IRI,
+                default_graph: list[str] | None = None,
+                named_graphs: list[str] | None = None) -> Any:
     """``store.query(text)`` on an Oxigraph store, its failures as one-line SparqlErrors.
+
+    The graph's prefixes are given to the engine (so the user's line numbers stay right);
+    ``default_graph`` and ``named_graphs`` (IRIs) restrict the dataset as the SPARQL 1.1
+    Protocol's ``default-graph-uri`` and ``named-graph-uri`` do.
 
     Raises
     ------
     SparqlError
         Syntax errors and evaluation failures.
     """
+    import pyoxigraph as ox
+
+    from kg.graph.rdf import PREFIXES
+
+    dataset: dict[str, Any] = {}
+    if default_graph is not None:
+        dataset["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+    if named_graphs is not None:
+        dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
-        return store.query(text)
+        return store.query(text, prefixes=PREFIXES, base_iri=base_iri, **dataset)
     except SyntaxError as exc:
         raise SparqlError(f"SPARQL syntax error: {exc}") from exc
     except (OSError, ValueError, RuntimeError) as exc:
@@ -212,28 +322,43 @@ def _run_oxigraph(store: Any, text: str, *, compact: bool) -> list[dict[str, Any
         raise SparqlError("only SELECT and ASK queries print as rows")
     names = [v.value for v in result.variables]
     rows = []
-    for sol in result:
-        values = {}
-        for var, name in zip(result.variables, names, strict=True):
-            term = sol[var]
-            if term is None:
-                values[name] = ""
-            elif compact and isinstance(term, ox.NamedNode):
-                values[name] = compact_iri(term.value, PREFIXES)
-            else:
-                values[name] = term.value
-        rows.append(values)
-    return rows
+    try:
+        for sol in result:
+            values = {}
+            for var, name in zip(result.variables, names, strict=True):
+                term = sol[var]
+                if term is None:
+                    values[name] = ""
+                elif compact and isinstance(term, ox.NamedNode):
+                    values[name] = compact_iri(term.value, PREFIXES)
+                else:
+                    values[name] = term.value
+            rows.append(values)
+    except (OSError, ValueError, RuntimeError) as exc:
+        message = f"SPARQL query failed: {exc}"
+    else:
+        return rows
+    del result
+    raise SparqlError(message)
 
 
 def _run_rdflib(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any]]:
+    try:
+        return _rdflib_rows(graph, text, compact=compact)
+    except SparqlError:
+        raise
+    except Exception as exc:  # rdflib evaluates lazily: failures surface while rows are read
+        raise SparqlError(f"SPARQL query failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _rdflib_rows(graph: Graph, text: str, *, compact: bool) -> list[dict[str, Any]]:
     from pyparsing.exceptions import ParseException
     from rdflib import URIRef
 
     from kg.graph.rdf import PREFIXES
 
     try:
-        result = graph.query(text)
+        result = graph.query(text, initNs=PREFIXES, base=BASE_IRI)
     except ParseException as exc:
         raise SparqlError(f"SPARQL syntax error: {exc}") from exc
     except Exception as exc:  # rdflib raises many kinds for bad queries

@@ -338,13 +338,13 @@ def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int =
 
     Returns the path and the numbers of nodes and edges drawn.
     """
-    from kg.io.files import atomic_write, check_target
+    from kg.io.files import check_target, write_output
 
     target = check_target(output, "html", force=force)
     if not sel.nodes:
         raise ViewError("nothing to draw: the selection is empty")
     page = render(cur, sel, seed=seed, focus=focus, cap=cap, groups=groups)
-    atomic_write(target, page.encode("utf-8"))
+    write_output(target, page.encode("utf-8"))
     return target, len(sel.nodes), len(sel.edges)
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any
-from urllib.parse import parse_qs
+from typing import Any, NamedTuple, TypeVar
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -25,43 +24,77 @@ from starlette.routing import Route
 from kg.data.model import Curation
 from kg.errors import AmbiguousNameError, KGError, UnknownEntityError
 from kg.query.paths import SORTS
-from kg.query.sparql import SparqlError, SparqlTimeoutError, example_queries
+from kg.query.sparql import (
+    MAX_QUERY_BYTES,
+    SparqlError,
+    SparqlTimeoutError,
+    UpdateRefusedError,
+    example_queries,
+)
 from kg.web import data as pages
 from kg.web.render import Links, render
 from kg.web.sparql import (
+    DEFAULT_QUEUE,
     DEFAULT_WORKERS,
     MEDIA,
     MEMORY_MB,
+    NotAcceptableError,
+    QueryTooLongError,
     RefusedError,
     Runner,
     negotiate,
     serialize,
+    service_description,
     table,
 )
 
-#: Security headers of every HTML page: nothing is loaded from another origin.
+#: Security headers of every HTML page: nothing is loaded from another origin, and no other
+#: site may show the page in a frame.
 HTML_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                               "script-src 'self' 'unsafe-inline'; img-src 'self' data:",
+                               "script-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                               "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+#: Headers of every JSON and SPARQL answer.
+DATA_HEADERS = {"X-Content-Type-Options": "nosniff"}
 #: Pages whose data are kept in memory (the most recently used).
 CACHE_PAGES = 512
 CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type, Accept"}
+        "Access-Control-Allow-Headers": "Content-Type, Accept",
+        "Access-Control-Expose-Headers": "X-Exokg-Truncated, Retry-After",
+        **DATA_HEADERS}
+#: Seconds a client is asked to wait when the SPARQL queue is full.
+RETRY_AFTER = 2
 
 Page = tuple[str, dict[str, Any], dict[str, Any]]
+T = TypeVar("T")
 
 
 
 def _status(exc: Exception) -> int:
     if isinstance(exc, UnknownEntityError | pages.NotFoundError):
         return 404
-    if isinstance(exc, SparqlTimeoutError | RefusedError):
+    if isinstance(exc, SparqlTimeoutError | RefusedError | QueueFullError):
         return 503
+    if isinstance(exc, QueryTooLongError):
+        return 413
+    if isinstance(exc, NotAcceptableError):
+        return 406
+    if isinstance(exc, UnsupportedMediaError):
+        return 415
     return 400
+
+
+class QueueFullError(SparqlError):
+    """Every SPARQL worker is busy and the queue of waiting queries is full (HTTP 503)."""
+
+
+class UnsupportedMediaError(SparqlError):
+    """A protocol request in a media type or charset the endpoint does not read (HTTP 415)."""
 
 
 def _wants_json(request: Request) -> bool:
@@ -107,10 +140,15 @@ class Explorer:
 
     def __init__(self, cur: Curation, store: Any, *, timeout: float = 10.0,
                  max_rows: int = 10_000, workers: int = DEFAULT_WORKERS,
-                 memory_mb: int = MEMORY_MB) -> None:
+                 memory_mb: int = MEMORY_MB, queue: int = DEFAULT_QUEUE) -> None:
         self.cur = cur
         self.runner = Runner(store, timeout=timeout, max_rows=max_rows, workers=workers,
                              memory_mb=memory_mb)
+        # SPARQL waits in a queue of its own: its threads never take those of the pages
+        self.queue = queue
+        self._sparql_limiter: Any = None
+        self._sparql_admitted = 0
+        self._sparql_lock = threading.Lock()
         self.links = Links()
         self._cache: OrderedDict[tuple[str, str], Page] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -220,7 +258,8 @@ class Explorer:
         extra: dict[str, Any] = {}
         if text.strip():
             try:
-                d["result"] = table(self.runner.run(text))
+                d["result"] = table(self.runner.run(text, base_iri=str(request.url_for(
+                    "sparql"))))
             except SparqlError as exc:
                 d["error"] = str(exc)
                 extra["error"] = str(exc)
@@ -261,18 +300,27 @@ class Explorer:
         async def endpoint(request: Request) -> Response:
             as_json = _wants_json(request)
             try:
-                template, data, extra = await run_in_threadpool(self.cached, handler, request)
+                if handler == self.query and request.query_params.get(
+                        "query", request.query_params.get("example", "")).strip():
+                    template, data, extra = await self.in_sparql_lane(handler, request)
+                else:
+                    template, data, extra = await run_in_threadpool(self.cached, handler,
+                                                                    request)
             except (KGError, ValueError) as exc:
                 status = _status(exc)
                 body = {"error": str(exc), "status": status}
                 if isinstance(exc, AmbiguousNameError):
                     body["candidates"] = list(exc.candidates)
+                headers = {"Retry-After": str(RETRY_AFTER)} if status == 503 else {}
                 if as_json:
-                    return JSONResponse(body, status_code=status)
-                return self.html("error.html", body, status)
+                    return JSONResponse(body, status_code=status,
+                                        headers={**DATA_HEADERS, **headers})
+                page = self.html("error.html", body, status)
+                page.headers.update(headers)
+                return page
             status = extra.pop("status", 200)
             if as_json:
-                return JSONResponse(data, status_code=status)
+                return JSONResponse(data, status_code=status, headers=DATA_HEADERS)
             extra.setdefault("json_url", self.links.json(str(request.url.path)) +
                              (f"?{request.url.query}" if request.url.query else ""))
             if template == "search.html" and data.get("match") and not data.get("ambiguous"):
@@ -290,28 +338,58 @@ class Explorer:
         body = render(template, data, self.links, **extra)
         return HTMLResponse(body, status_code=status, headers=HTML_HEADERS)
 
+    async def in_sparql_lane(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` in the SPARQL lane: its own threads, its own bounded queue.
+
+        At most ``workers`` SPARQL requests hold a thread (each waits on its worker
+        process); up to ``queue`` more wait without one; past that :class:`QueueFullError`
+        (503). Pages use the default thread pool and never wait behind queries.
+        """
+        import anyio.to_thread
+
+        with self._sparql_lock:
+            if self._sparql_admitted >= self.runner.workers + self.queue:
+                raise QueueFullError(f"{self._sparql_admitted} SPARQL queries are running or "
+                                     "waiting; try again shortly")
+            self._sparql_admitted += 1
+            if self._sparql_limiter is None:
+                self._sparql_limiter = anyio.CapacityLimiter(self.runner.workers)
+        try:
+            return await anyio.to_thread.run_sync(lambda: work(*args),
+                                                  limiter=self._sparql_limiter)
+        finally:
+            with self._sparql_lock:
+                self._sparql_admitted -= 1
+
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol endpoint (query only)."""
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=CORS)
+        endpoint = str(request.url_for("sparql"))
         try:
-            text = await _protocol_query(request)
+            proto = await _protocol_query(request)
+            if proto.query is None:
+                fmt = negotiate(request.headers.get("accept", ""), proto.format,
+                                kind="graph", html=request.method == "GET")
+                if fmt == "html":
+                    return RedirectResponse("/query", 303)
+                triples = await run_in_threadpool(len, self.runner.store)
+                return Response(service_description(endpoint, triples, fmt),
+                                media_type=MEDIA[fmt], headers=CORS)
+            result = await self.in_sparql_lane(
+                lambda: self.runner.run(proto.query or "", base_iri=endpoint,
+                                        default_graph=proto.default_graphs,
+                                        named_graphs=proto.named_graphs))
+            fmt = negotiate(request.headers.get("accept", ""), proto.format,
+                            kind="graph" if result.kind == "graph" else "results",
+                            html=request.method == "GET")
         except SparqlError as exc:
-            return _plain(str(exc), 415 if "content type" in str(exc) else 400)
-        accept = request.headers.get("accept", "")
-        if text is None:
-            if "text/html" in accept:
-                return RedirectResponse("/query", 303)
-            return _plain("missing 'query' parameter (SPARQL 1.1 Protocol)", 400)
-        try:
-            result = await run_in_threadpool(self.runner.run, text)
-            fmt = negotiate(accept, request.query_params.get("format"),
-                            graph=result.kind == "graph")
-        except SparqlError as exc:
-            return _plain(str(exc), _status(exc))
+            status = _status(exc)
+            headers = {"Retry-After": str(RETRY_AFTER)} if status == 503 else {}
+            return _plain(str(exc), status, headers)
         if fmt == "html":
             return RedirectResponse(str(request.url_for("query").include_query_params(
-                query=text)), 303)
+                query=proto.query)), 303)
         headers = dict(CORS)
         if result.truncated:
             headers["X-Exokg-Truncated"] = f"results cut at {self.runner.max_rows} rows"
@@ -335,44 +413,153 @@ class Explorer:
                 ("/hallmarks.json", self.hallmarks, None),
                 ("/query", self.query, "query"), ("/query.json", self.query, None)]:
             routes.append(Route(path, self.respond(handler), name=name))
-        middleware = ([Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)]
+        middleware = ([Middleware(HostGuard, allowed=allowed_hosts)]
                       if allowed_hosts else [])
         return Starlette(routes=routes, middleware=middleware)
 
 
-def _plain(message: str, status: int) -> Response:
+def _plain(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
     return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8",
-                    headers=CORS)
+                    headers={**CORS, **(headers or {})})
 
 
-async def _protocol_query(request: Request) -> str | None:
-    """The query text of a protocol request; an Update request is refused."""
-    params: dict[str, list[str]] = {k: request.query_params.getlist(k)
-                                    for k in request.query_params}
+class ProtocolQuery(NamedTuple):
+    """What a SPARQL 1.1 Protocol request asks.
+
+    The query (None: none given), the dataset (``default-graph-uri``, ``named-graph-uri``:
+    None when not given) and ``format=`` (or ``output=``).
+    """
+
+    query: str | None
+    default_graphs: list[str] | None
+    named_graphs: list[str] | None
+    format: str | None
+
+
+#: The longest request body read: a form-encoded query of MAX_QUERY_BYTES, escaped.
+MAX_BODY = 3 * MAX_QUERY_BYTES + 4096
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, read no further than :data:`MAX_BODY` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise QueryTooLongError(f"the request body is {int(declared):,} bytes long; at most "
+                                f"{MAX_BODY:,} are read")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise QueryTooLongError(f"the request body is longer than {MAX_BODY:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SparqlError(f"the {what} is not UTF-8 text") from None
+
+
+async def _protocol_query(request: Request) -> ProtocolQuery:
+    """The query and dataset of a protocol request; refuses what the protocol rules out.
+
+    Raises
+    ------
+    SparqlError
+        An Update, several queries, an unsupported media type or charset (415), a body or
+        query that is too long (413), text that is not UTF-8.
+    """
+    raw_query = request.url.query.encode("latin-1", errors="replace")
+    if len(raw_query) > MAX_BODY:
+        raise QueryTooLongError(f"the request's URL is longer than {MAX_BODY:,} bytes")
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(request.url.query, keep_blank_values=True,
+                                errors="strict"):
+        params.setdefault(key, []).append(value)
+    query: list[str] = params.get("query", [])
     if request.method == "POST":
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = (await request.body()).decode("utf-8", errors="replace")
+        ctype, *ctype_params = (p.strip() for p in request.headers.get(
+            "content-type", "").split(";"))
+        ctype = ctype.lower()
+        for param in ctype_params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "charset" and value.strip(' "').lower() not in (
+                    "utf-8", "utf8"):
+                raise UnsupportedMediaError(f"charset '{value.strip()}' is not read: send "
+                                            "UTF-8")
+        if ctype == "application/sparql-update" or "update" in params:
+            raise UpdateRefusedError("the graph is read-only: SPARQL Update is refused")
+        body = await _body(request)
         if ctype == "application/sparql-query":
-            return body
-        if ctype == "application/sparql-update":
-            raise SparqlError("the graph is read-only: SPARQL Update is refused")
-        if ctype == "application/x-www-form-urlencoded":
-            for key, values in parse_qs(body, keep_blank_values=True).items():
-                params.setdefault(key, []).extend(values)
+            if query:
+                raise SparqlError("give the query once: in the body or in 'query', not both")
+            query = [_utf8(body, "request body")]
+        elif ctype == "application/x-www-form-urlencoded":
+            try:
+                form = parse_qsl(_utf8(body, "form"), keep_blank_values=True,
+                                 errors="strict")
+            except UnicodeDecodeError:
+                raise SparqlError("the form is not UTF-8 text") from None
+            for key, value in form:
+                params.setdefault(key, []).append(value)
+            query = params.get("query", [])
         else:
-            raise SparqlError(f"unsupported content type '{ctype}': send "
-                              "application/sparql-query or a form with 'query'")
+            raise UnsupportedMediaError(
+                f"unsupported content type '{ctype or 'none'}': send application/sparql-query"
+                " or a form (application/x-www-form-urlencoded) with 'query'")
     if "update" in params:
-        raise SparqlError("the graph is read-only: SPARQL Update is refused")
-    queries = params.get("query", [])
-    if len(queries) > 1:
+        raise UpdateRefusedError("the graph is read-only: SPARQL Update is refused")
+    if len(query) > 1:
         raise SparqlError("give one 'query' parameter, not several")
-    return queries[0] if queries else None
+    fmt = (params.get("format") or params.get("output") or [""])[0]
+    return ProtocolQuery(query[0] if query else None,
+                         params.get("default-graph-uri"), params.get("named-graph-uri"),
+                         fmt or None)
+
+
+def _host(value: str) -> str:
+    """The host of a ``Host`` header, lower case, without port, brackets or final dot.
+
+    Examples
+    --------
+    >>> _host("[::1]:8000"), _host("LocalHost:80"), _host("example.org."), _host("::1")
+    ('::1', 'localhost', 'example.org', '::1')
+    """
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+class HostGuard:
+    """Answer only requests whose ``Host`` is one of ``allowed`` (DNS-rebinding guard).
+
+    Unlike a split on the first colon, a bracketed IPv6 host (``[::1]:8000``) is read as
+    such. ``*`` in ``allowed`` lets every host through.
+    """
+
+    def __init__(self, app: Any, allowed: list[str]) -> None:
+        self.app = app
+        self.allowed = {_host(h) for h in allowed}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and "*" not in self.allowed:
+            headers = dict(scope.get("headers") or [])
+            host = _host(headers.get(b"host", b"").decode("latin-1"))
+            if host not in self.allowed:
+                response = _plain("invalid Host header", 400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(cur: Curation, store: Any, *, timeout: float = 10.0, max_rows: int = 10_000,
                allowed_hosts: list[str] | None = None, workers: int = DEFAULT_WORKERS,
-               memory_mb: int = MEMORY_MB) -> Starlette:
+               memory_mb: int = MEMORY_MB, queue: int = DEFAULT_QUEUE) -> Starlette:
     """The explorer's ASGI app over a curation and its Oxigraph store.
 
     Parameters
@@ -385,6 +572,8 @@ def create_app(cur: Curation, store: Any, *, timeout: float = 10.0, max_rows: in
         Limits of every SPARQL query.
     allowed_hosts : list of str, optional
         Host names the server answers to (guards a loopback server against DNS rebinding).
+    queue : int
+        SPARQL requests that may wait for a worker beyond those running (then 503).
     workers, memory_mb : int
         SPARQL query worker processes (each holds a copy of the store; a query past its
         time limit is stopped by killing its worker) and the memory each may use (MB).
@@ -395,7 +584,7 @@ def create_app(cur: Curation, store: Any, *, timeout: float = 10.0, max_rows: in
 
     prepare(cur)
     explorer = Explorer(cur, store, timeout=timeout, max_rows=max_rows, workers=workers,
-                        memory_mb=memory_mb)
+                        memory_mb=memory_mb, queue=queue)
     app = explorer.app(allowed_hosts=allowed_hosts)
     app.state.explorer = explorer
     return app

@@ -18,19 +18,18 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import ExportError
+from kg.io.files import RECORD, file_digest, read_record, remember
 from kg.web import data as pages
 from kg.web.render import Links, file_name, render
-
-#: The file that marks a folder as an earlier site (so it may be written again).
-MARKER = ".exokg-site"
 
 
 def check_site_target(out: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Check, before any work, that a site may be written into ``out``.
 
     The write rule of :mod:`kg.io.files`: the parent folder must exist (it is never
-    created); an existing folder is written into only when it is empty or an earlier site,
-    unless ``force``.
+    created); an existing folder is written into only when it is empty or holds exokg's
+    record of what it wrote there (an earlier site), unless ``force``. Which of its files
+    may be replaced is decided when the new site is in hand (:func:`_put_in_place`).
 
     Raises
     ------
@@ -44,10 +43,10 @@ def check_site_target(out: str | os.PathLike[str], *, force: bool = False) -> Pa
                           "(create it first)")
     if target.exists() and not target.is_dir():
         raise ExportError(f"cannot write a site to {target}: it is a file")
-    if (target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists()
+    if (target.is_dir() and any(target.iterdir()) and not (target / RECORD).is_file()
             and not force):
-        raise ExportError(f"{target} is not empty and is not an earlier site; use --force "
-                          "to write into it")
+        raise ExportError(f"{target} is not empty and is not an earlier site (exokg has no "
+                          "record of writing there); use --force to write into it")
     return target
 
 
@@ -97,7 +96,7 @@ def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = Fals
         os.umask(umask)
         stage.chmod(0o777 & ~umask)  # a folder as mkdir makes it, not mkdtemp's private one
         counts = _write_pages(cur, stage, say, jobs)
-        _put_in_place(stage, root)
+        _put_in_place(stage, root, force=force)
     except OSError as exc:  # a full disk, a folder without write permission ...
         raise ExportError(f"cannot write the site to {root}: "
                           f"{exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}"
@@ -108,25 +107,65 @@ def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = Fals
     return counts
 
 
-def _put_in_place(stage: Path, root: Path) -> None:
+def _put_in_place(stage: Path, root: Path, *, force: bool = False) -> None:
     """Make the finished site in ``stage`` the content of ``root``.
 
     A new or empty ``root`` becomes the staged folder (one rename). Into an earlier site, a
     link to a folder, or (``--force``) a folder of other files, each new file replaces its
     namesake by a rename of its own (a fraction of a second for the whole site), and nothing
     else there is touched: a ``.git`` folder or a ``CNAME`` file beside the pages stays.
+    Without ``force``, a namesake is replaced only when exokg's record says it wrote it and
+    the file was not changed since; otherwise nothing at all is replaced.
+
+    Raises
+    ------
+    ExportError
+        Naming the files that are not exokg's (or were edited) and would be replaced.
     """
+    staged = sorted(stage.rglob("*"))  # a folder before what it holds
+    written = {p.relative_to(stage).as_posix(): file_digest(p) for p in staged
+               if p.is_file() and p.name != RECORD}
     if not root.exists() or (not root.is_symlink() and not any(root.iterdir())):
+        _record(stage, written)
         if root.exists():
             root.rmdir()
         os.rename(stage, root)
         return
-    for path in sorted(stage.rglob("*")):  # a folder before what it holds
+    if not force:
+        _refuse_foreign(root, written)
+    for path in staged:
         target = root / path.relative_to(stage)
         if path.is_dir():
             target.mkdir(exist_ok=True)
-        else:
+        elif path.name != RECORD:
             os.replace(path, target)
+    remember(root, written)
+
+
+def _record(folder: Path, written: dict[str, str]) -> None:
+    body = {"written by": "exokg", "files": dict(sorted(written.items()))}
+    (folder / RECORD).write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
+
+
+def _refuse_foreign(root: Path, written: dict[str, str]) -> None:
+    """Raise unless every file the new site would replace in ``root`` is exokg's, unchanged."""
+    record = read_record(root)
+    foreign = []
+    for name in written:
+        target = root / name
+        if not target.exists() and not target.is_symlink():
+            continue
+        if not target.is_file() or record.get(name) != file_digest(target):
+            foreign.append(name)
+    for name in {str(Path(n).parent) for n in written} - {"."}:
+        if (root / name).exists() and not (root / name).is_dir():
+            foreign.append(name)
+    if foreign:
+        shown = ", ".join(sorted(foreign)[:3]) + (" ..." if len(foreign) > 3 else "")
+        raise ExportError(f"{root} holds {len(foreign)} file(s) that exokg did not write, or "
+                          f"that were changed since, which the site would replace ({shown}); "
+                          "nothing was changed there. Use --force to replace them")
 
 
 def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
@@ -135,7 +174,6 @@ def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
     from kg.query.paths import prepare
     from kg.query.sparql import example_queries
 
-    (root / MARKER).write_text("written by exokg site\n", encoding="utf-8")
     for folder in ("entity", "claim", "paths"):
         (root / folder).mkdir()
     prepare(cur)

@@ -4,7 +4,9 @@ The protocol part of ``exokg serve``: read the query from a request (GET ``query
 form ``query=`` or an ``application/sparql-query`` body), refuse what a read-only local
 graph must not run (Update, ``SERVICE``: :func:`kg.query.sparql.check_query`), run it with a
 time limit and a result limit, and write the results in the format the client accepts
-(SPARQL 1.1 Query Results JSON, XML, CSV or TSV; N-Triples for CONSTRUCT and DESCRIBE).
+(SPARQL 1.1 Query Results JSON, XML, CSV or TSV; Turtle, N-Triples, RDF/XML or JSON-LD for
+CONSTRUCT and DESCRIBE, by ``Accept`` with q-values, 406 for what cannot be written). A
+request without a query gets the SPARQL 1.1 Service Description.
 
 A query runs in a worker process that holds its own copy of the store
 (:class:`kg.web.worker.WorkerPool`, :data:`DEFAULT_WORKERS` of them); past the time limit
@@ -22,38 +24,108 @@ import json
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from kg.query.sparql import SparqlError, check_query, with_prefixes
-from kg.web.worker import MEMORY_MB, RefusedError, Result, WorkerPool
+from kg.query.sparql import BASE_IRI, MAX_QUERY_BYTES, SparqlError
+from kg.web.worker import MEMORY_MB, Job, RefusedError, Result, WorkerPool
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 #: Query worker processes (queries answered at once); each holds a copy of the store.
 DEFAULT_WORKERS = 2
-#: Kept for old callers: no given-up query runs on any more (its worker is killed).
-MAX_RUNAWAY = 0
+#: SPARQL requests that may wait for a worker, beyond those running; past that, 503.
+DEFAULT_QUEUE = 8
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: Result format -> media type written.
-MEDIA = {
+#: Result formats of SELECT and ASK -> media type written.
+RESULTS = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
+}
+#: RDF formats of CONSTRUCT and DESCRIBE (and of the service description) -> media type.
+GRAPHS = {
+    "turtle": "text/turtle; charset=utf-8",
     "nt": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
 }
-#: Media types a client may ask for -> result format.
-ACCEPT = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "application/n-triples": "nt", "text/turtle": "nt", "text/plain": "nt",
-    "text/html": "html",
+MEDIA = {**RESULTS, **GRAPHS, "html": "text/html; charset=utf-8"}
+#: Media types a client may ask for, for each kind of answer (in the server's preference).
+OFFERS = {
+    "results": [("application/sparql-results+json", "json"), ("application/json", "json"),
+                ("application/sparql-results+xml", "xml"), ("application/xml", "xml"),
+                ("text/xml", "xml"), ("text/csv", "csv"), ("text/tab-separated-values", "tsv")],
+    "graph": [("text/turtle", "turtle"), ("application/x-turtle", "turtle"),
+              ("application/n-triples", "nt"), ("text/plain", "nt"), ("text/n3", "turtle"),
+              ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"),
+              ("text/xml", "rdfxml"), ("application/ld+json", "jsonld"),
+              ("application/json", "jsonld"),
+              # a client that asks every query for results JSON or XML (rdflib's
+              # SPARQLStore) gets a graph in the same syntax: JSON-LD or RDF/XML
+              ("application/sparql-results+xml", "rdfxml"),
+              ("application/sparql-results+json", "jsonld")],
+}
+#: Names a client may give in ``format=`` (or ``output=``), for each kind of answer.
+FORMAT_NAMES = {
+    "results": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv",
+                "tsv": "tsv"},
+    "graph": {"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "nt": "nt",
+              "ntriples": "nt", "n-triples": "nt", "rdf": "rdfxml", "xml": "rdfxml",
+              "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "json-ld": "jsonld", "jsonld": "jsonld",
+              "json": "jsonld"},
 }
 
 
-def negotiate(accept: str, fmt: str | None = None, *, graph: bool = False) -> str:
-    """The result format for an ``Accept`` header (or an explicit ``format``), by q-value.
+class NotAcceptableError(SparqlError):
+    """No format the client accepts can hold this answer (HTTP 406)."""
+
+
+def _ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an ``Accept`` header with their q-values, in order."""
+    out = []
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        out.append((media.lower(), q))
+    return out
+
+
+def _quality(media: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
+    """Q of the most specific range matching ``media``, and that range's position."""
+    kind = media.split("/")[0]
+    best: tuple[int, float, int] | None = None  # (specificity, q, position)
+    for i, (rng, q) in enumerate(ranges):
+        spec = 3 if rng == media else 2 if rng == f"{kind}/*" else 1 if rng == "*/*" else 0
+        if spec and (best is None or spec > best[0]):
+            best = (spec, q, i)
+    return (0.0, len(ranges)) if best is None else (best[1], best[2])
+
+
+def negotiate(accept: str, fmt: str | None = None, *, kind: str = "results",
+              html: bool = False) -> str:
+    """The format of an answer of ``kind`` (``results`` or ``graph``), by q-value.
+
+    ``fmt`` (the ``format=`` parameter many clients send) names a format for that kind;
+    else the ``Accept`` header decides: the offered type with the highest q-value (of its
+    most specific matching range) wins, ties going to the one the client lists first.
+    ``html`` offers the HTML page too. No header: JSON results, Turtle graphs.
+
+    Raises
+    ------
+    NotAcceptableError
+        When nothing the client accepts can hold the answer (406).
+    SparqlError
+        An unknown ``format=`` name (400).
 
     Examples
     --------
@@ -61,32 +133,37 @@ def negotiate(accept: str, fmt: str | None = None, *, graph: bool = False) -> st
     'xml'
     >>> negotiate("*/*")
     'json'
-    >>> negotiate("", "tsv")
-    'tsv'
+    >>> negotiate("text/html;q=0.2, application/sparql-results+json", html=True)
+    'json'
+    >>> negotiate("application/rdf+xml;q=0.5, text/turtle", kind="graph")
+    'turtle'
+    >>> negotiate("", "turtle", kind="graph")
+    'turtle'
     """
     if fmt:
-        fmt = fmt.lower()
-        if fmt in MEDIA or fmt == "html":
-            return fmt
-        if fmt in ACCEPT:
-            return ACCEPT[fmt]
-        raise SparqlError(f"unknown result format '{fmt}' (json, xml, csv, tsv)")
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        if media in ACCEPT and q > 0:
-            ranked.append((-q, i, ACCEPT[media]))
-    for _, _, found in sorted(ranked):
-        if graph == (found == "nt") or found == "html":
-            return found
-    return "nt" if graph else "json"
+        name = fmt.strip().lower()
+        if name in FORMAT_NAMES[kind]:
+            return FORMAT_NAMES[kind][name]
+        other = "graph" if kind == "results" else "results"
+        if name in FORMAT_NAMES[other]:
+            raise NotAcceptableError(f"format '{fmt}' cannot hold this answer (it can be: "
+                                     f"{', '.join(sorted(set(FORMAT_NAMES[kind])))})")
+        raise SparqlError(f"unknown format '{fmt}' (results: json, xml, csv, tsv; graphs: "
+                          "turtle, nt, rdfxml, jsonld)")
+    ranges = _ranges(accept)
+    if not ranges:
+        return "json" if kind == "results" else "turtle"
+    offers = OFFERS[kind] + ([("text/html", "html")] if html else [])
+    scored = []
+    for rank, (media, name) in enumerate(offers):
+        q, position = _quality(media, ranges)
+        if q > 0:
+            scored.append((-q, position, rank, name))
+    if not scored:
+        wanted = ", ".join(m for m, _ in OFFERS[kind])
+        raise NotAcceptableError(f"none of the accepted types can hold this answer; this "
+                                 f"endpoint writes {wanted}")
+    return min(scored)[3]
 
 
 class Runner:
@@ -94,7 +171,8 @@ class Runner:
 
     A query past its time limit is stopped by killing its worker (see
     :mod:`kg.web.worker`); the workers start on the first query, or at :meth:`start`, and
-    end at :meth:`close` (or when the interpreter exits).
+    end at :meth:`close` (or when the interpreter exits). The query is read, checked
+    (:func:`kg.query.sparql.check_query`) and run in the worker, which has no network.
     """
 
     def __init__(self, store: Any, *, timeout: float = DEFAULT_TIMEOUT,
@@ -103,6 +181,7 @@ class Runner:
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
+        self.workers = workers
         self.pool = WorkerPool(store, size=workers, memory_mb=memory_mb)
 
     def start(self) -> None:
@@ -113,23 +192,67 @@ class Runner:
         """Stop the worker processes and wait for them to end."""
         self.pool.close()
 
-    def abandoned(self) -> int:
-        """Queries given up at their time limit that still run: none, their worker is killed."""
-        return 0
-
-    def run(self, text: str, *, timeout: float | None = None) -> Result:
+    def run(self, text: str, *, timeout: float | None = None, base_iri: str = BASE_IRI,
+            default_graph: list[str] | None = None,
+            named_graphs: list[str] | None = None) -> Result:
         """Run a query (blocking; call it off the event loop).
+
+        ``default_graph`` and ``named_graphs`` (IRIs) set the dataset, as the protocol's
+        ``default-graph-uri`` and ``named-graph-uri`` do.
 
         Raises
         ------
         SparqlError
-            Refused queries (Update, ``SERVICE``), syntax errors;
+            Refused queries (Update, ``SERVICE``), syntax errors, over-long queries;
             :class:`~kg.query.sparql.SparqlTimeoutError` past the limit;
             :class:`RefusedError` when no worker was free in time.
         """
-        check_query(text)
-        return self.pool.run(with_prefixes(text), timeout=timeout or self.timeout,
-                             max_rows=self.max_rows)
+        size = len(text.encode("utf-8", errors="surrogatepass"))
+        if size > MAX_QUERY_BYTES:
+            raise QueryTooLongError(f"the query is {size:,} bytes long; at most "
+                                    f"{MAX_QUERY_BYTES:,} are accepted")
+        job = Job(text, self.max_rows, base_iri, default_graph, named_graphs)
+        return self.pool.run(job, timeout=timeout or self.timeout)
+
+
+class QueryTooLongError(SparqlError):
+    """The query (or the request that carries it) is longer than accepted (HTTP 413)."""
+
+
+def service_description(endpoint: str, triples: int, fmt: str) -> bytes:
+    """The SPARQL 1.1 Service Description of the endpoint, in an RDF format of :data:`GRAPHS`."""
+    import pyoxigraph as ox
+
+    formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+               "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"]
+    turtle = (
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n"
+        "@prefix void: <http://rdfs.org/ns/void#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        f"<{endpoint}> a sd:Service ;\n"
+        f"  sd:endpoint <{endpoint}> ;\n"
+        "  sd:supportedLanguage sd:SPARQL11Query ;\n"
+        "  sd:resultFormat " + ", ".join(f"<http://www.w3.org/ns/formats/{f}>"
+                                         for f in formats) + " ;\n"
+        "  dcterms:title \"exokg: MSC-derived exosomes in ageing (read-only)\" ;\n"
+        "  sd:defaultDataset [ a sd:Dataset ;\n"
+        f"    sd:defaultGraph [ a sd:Graph ; void:triples {triples} ] ] .\n")
+    graph = list(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
+    return write_graph([(t.subject, t.predicate, t.object) for t in graph], fmt)
+
+
+def write_graph(rows: list[Any], fmt: str) -> bytes:
+    """Triples (subject, predicate, object terms) in an RDF format of :data:`GRAPHS`."""
+    import pyoxigraph as ox
+
+    from kg.graph.rdf import PREFIXES
+
+    triples = [ox.Triple(s, p, o) for s, p, o in rows]
+    rdf = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+           "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    if fmt == "turtle":
+        return ox.serialize(triples, format=rdf, prefixes=PREFIXES) or b""
+    return ox.serialize(triples, format=rdf) or b""
 
 
 def _json_term(term: Any) -> dict[str, str] | None:
@@ -163,10 +286,13 @@ def _xml_term(term: Any) -> str:
     return f"<{kind}>{value}</{kind}>"
 
 
-def serialize(result: Result, fmt: str) -> str:
-    """The result in a SPARQL 1.1 results format (``json``, ``xml``, ``csv``, ``tsv``)."""
-    if result.kind == "graph" or fmt == "nt":
-        return "".join(f"{s} {p} {o} .\n" for s, p, o in result.rows)
+def serialize(result: Result, fmt: str) -> str | bytes:
+    """The result in a SPARQL 1.1 results format (``json``, ``xml``, ``csv``, ``tsv``).
+
+    A graph result (CONSTRUCT, DESCRIBE) is written in an RDF format of :data:`GRAPHS`.
+    """
+    if result.kind == "graph":
+        return write_graph(result.rows, fmt)
     if fmt == "json":
         if result.kind == "ask":
             return json.dumps({"head": {}, "boolean": result.boolean})
@@ -232,5 +358,6 @@ def table(result: Result) -> dict[str, Any]:
             "truncated": result.truncated}
 
 
-__all__ = ["DEFAULT_WORKERS", "MEDIA", "MEMORY_MB", "RefusedError", "Result", "Runner", "negotiate",
-           "serialize", "table"]
+__all__ = ["DEFAULT_QUEUE", "DEFAULT_WORKERS", "MEDIA", "MEMORY_MB", "NotAcceptableError",
+           "QueryTooLongError", "RefusedError", "Result", "Runner", "negotiate", "serialize",
+           "service_description", "table"]

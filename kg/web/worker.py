@@ -32,9 +32,16 @@ import weakref
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from kg.query.sparql import SparqlError, SparqlTimeoutError, query_store
+from kg.query.offline import cut_off
+from kg.query.sparql import (
+    BASE_IRI,
+    SparqlError,
+    SparqlTimeoutError,
+    check_query,
+    query_store,
+)
 
 #: Seconds a new worker may take to load the store before it is given up.
 START_TIMEOUT = 60.0
@@ -61,17 +68,30 @@ class Result:
     truncated: bool = False
 
 
-def evaluate(store: Any, text: str, max_rows: int) -> Result:
-    """Run a (checked, prefixed) query on an Oxigraph store; at most ``max_rows`` rows.
+class Job(NamedTuple):
+    """A query for a worker: its text, the row limit, and the base IRI and dataset."""
+
+    text: str
+    max_rows: int
+    base_iri: str = BASE_IRI
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+
+
+def evaluate(store: Any, job: Job) -> Result:
+    """Check (:func:`~kg.query.sparql.check_query`) and run a query; at most ``max_rows`` rows.
 
     Raises
     ------
     SparqlError
-        Syntax errors and evaluation failures.
+        Refused queries, syntax errors and evaluation failures.
     """
     import pyoxigraph as ox
 
-    answer = query_store(store, text)
+    check_query(job.text)
+    max_rows = job.max_rows
+    answer = query_store(store, job.text, base_iri=job.base_iri,
+                         default_graph=job.default_graph, named_graphs=job.named_graphs)
     if isinstance(answer, ox.QueryBoolean):
         return Result("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -108,11 +128,14 @@ def worker_main(conn: Connection, parent: int, memory_mb: int = 0
     ``memory_mb`` (when not 0) caps the process's address space: a query that needs more
     makes the worker fail (and be replaced) instead of taking the machine's memory.
 
-    Messages from the server: the N-Quads dump (bytes) first, then ``(text, max_rows)`` per
-    query, ``None`` to stop. Answers: ``("ready", triples)``, then per query
-    ``("started", None)`` at once and ``("ok", Result)`` or ``("error", message)``.
+    Messages from the server: the N-Quads dump (bytes) first, then a :class:`Job` per
+    query, ``None`` to stop. The worker has no network (:func:`kg.query.offline.cut_off`):
+    a ``SERVICE`` that got past :func:`~kg.query.sparql.check_query` fails here. Answers:
+    ``("ready", triples)``, then per query ``("started", None)`` at once and
+    ``("ok", Result)`` or ``("error", message)``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers
+    cut_off()  # no socket but the server's pipe, in this thread and those it starts
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if memory_mb:
         import resource
@@ -130,9 +153,10 @@ def worker_main(conn: Connection, parent: int, memory_mb: int = 0
         conn.send(("ready", len(store)))
         while (message := conn.recv()) is not None:
             conn.send(("started", None))
-            text, max_rows = message
             try:
-                answer: tuple[str, Any] = ("ok", evaluate(store, text, max_rows))
+                answer: tuple[str, Any] = ("ok", evaluate(store, Job(*message)))
+            except RecursionError:
+                answer = ("error", "the query is nested too deeply to be read")
             except SparqlError as exc:
                 answer = ("error", str(exc))
             except Exception as exc:  # an answer, never a dead worker
@@ -299,7 +323,7 @@ class WorkerPool:
         if worker is not None:
             worker.stop(kill=True)
 
-    def run(self, text: str, *, timeout: float, max_rows: int) -> Result:
+    def run(self, job: Job | str, *, timeout: float, max_rows: int = 10_000) -> Result:
         """Answer a query in a free worker; past ``timeout`` seconds, kill that worker.
 
         Waits up to ``timeout`` + :data:`START_TIMEOUT` seconds for a free worker first.
@@ -310,9 +334,11 @@ class WorkerPool:
             The query's own errors; :class:`~kg.query.sparql.SparqlTimeoutError` past the
             limit; :class:`RefusedError` when no worker was free in time.
         """
+        if isinstance(job, str):
+            job = Job(job, max_rows)
         for attempt in (1, 2):
             worker = self._free_worker(timeout + START_TIMEOUT)
-            status, payload = _ask(worker, (text, max_rows), timeout)
+            status, payload = _ask(worker, tuple(job), timeout)
             if status != "dead" or attempt == 2:
                 break
             self._retire(worker, timed_out=False)  # it died while idle: try another one
@@ -376,7 +402,7 @@ class WorkerPool:
             worker.stop(kill=True)
 
 
-def _ask(worker: Worker, message: tuple[str, int], timeout: float) -> tuple[str, Any]:
+def _ask(worker: Worker, message: tuple[Any, ...], timeout: float) -> tuple[str, Any]:
     """Send a query to a worker; its answer, ``("timeout", None)`` or a lost worker.
 
     ``("dead", None)``: the worker had ended before it got the query; ``("lost", None)``:
@@ -458,7 +484,7 @@ def _close_all() -> None:
         pool.close()
 
 
-__all__ = ["RefusedError", "Result", "WorkerPool", "evaluate"]
+__all__ = ["Job", "RefusedError", "Result", "WorkerPool", "evaluate"]
 
 if __name__ == "__main__":  # python -m kg.web.worker FD SERVER_PID: see _spawn
     from kg.web.worker import worker_main as _main  # answers pickle as kg.web.worker.Result
