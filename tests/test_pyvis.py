@@ -283,18 +283,22 @@ def test_cli_page_is_the_same_every_time(pages: dict[str, Path], tmp_path: Path)
 
 
 def test_cli_obeys_the_write_rule(tmp_path: Path) -> None:
-    target = tmp_path / "notes.html"
-    target.write_text("my notes, not a page\n", encoding="utf-8")
-    code, out, err = view("--engine", "pyvis", "miR-146a-5p", "-o", str(target))
-    assert code == 1 and out == "" and "does not look like html output; use --force" in err
-    assert target.read_text(encoding="utf-8") == "my notes, not a page\n"
-    code, out, err = view("--engine", "pyvis", "miR-146a-5p", "-o", str(target), "--force")
-    assert code == 0 and out.startswith(f"wrote {target} (")
-    code, out, err = view("--engine", "pyvis", "IRAK1", "-o", str(target))  # a page: replaced
-    assert code == 0 and "IRAK1 and its 1-hop" in target.read_text(encoding="utf-8")
-    code, out, err = view("--engine", "pyvis", "IRAK1", "-o", str(tmp_path / "no" / "x.html"))
-    assert code == 1 and "does not exist (create it first)" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.html"]  # no temporary left
+    """The rule of kg.io.files, whatever its details: the same answers as the SVG engine's."""
+    for engine in ("svg", "pyvis"):
+        folder = tmp_path / engine
+        folder.mkdir()
+        target = folder / "notes.html"
+        target.write_text("<!DOCTYPE html><p>my notes</p>\n", encoding="utf-8")
+        code, out, err = view("--engine", engine, "miR-146a-5p", "-o", str(target))
+        assert (code, out) == (1, "") and "--force" in err and err.count("\n") == 1
+        assert target.read_text(encoding="utf-8") == "<!DOCTYPE html><p>my notes</p>\n"
+        code, out, _ = view("--engine", engine, "miR-146a-5p", "-o", str(target), "--force")
+        assert code == 0 and out.startswith(f"wrote {target} (")
+        code, out, _ = view("--engine", engine, "IRAK1", "-o", str(target))  # its own page
+        assert code == 0 and "IRAK1 and its 1-hop" in target.read_text(encoding="utf-8")
+        code, _, err = view("--engine", engine, "IRAK1", "-o", str(folder / "no" / "x.html"))
+        assert code == 1 and "does not exist (create it first)" in err
+        assert not [p for p in folder.iterdir() if p.name.startswith(".notes.html.")]
 
 
 def test_write_network_refuses_an_empty_network(cur: Curation, tmp_path: Path) -> None:

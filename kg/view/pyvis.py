@@ -13,8 +13,8 @@ shapes, :meth:`~pyvis.network.Network.barnes_hut`, ``toggle_physics`` ...).
 own templates link vis-network or Bootstrap from a CDN, so the page is written here with
 the vis-network script and stylesheet shipped inside the pyvis package inlined.
 :func:`write_network` writes it under the rule of every command that writes
-(:func:`kg.io.files.check_target`, :func:`kg.io.files.atomic_write`); :func:`iframe` shows
-it in a notebook.
+(:func:`kg.io.files.check_target`, :func:`kg.io.files.write_output`, as
+:func:`kg.view.html.write_view`); :func:`iframe` shows it in a notebook.
 
 pyvis is an optional extra (``pip install 'exokg[pyvis]'``), imported only inside these
 functions; without it they raise :class:`kg.errors.MissingExtraError`.
@@ -440,8 +440,9 @@ def write_network(net: Any, output: str | os.PathLike[str], *, title: str = "",
                   note: str = "", force: bool = False) -> Path:
     """Write :func:`offline_html` of ``net`` to ``output``, as every command writes.
 
-    The target is checked first (:func:`kg.io.files.check_target`: the folder must exist,
-    an existing file that is not a page is kept unless ``force``), then written atomically.
+    The target is checked first (:func:`kg.io.files.check_target`: the folder must exist;
+    an existing file is kept unless the write rule lets it be replaced, or ``force``), then
+    written atomically and recorded (:func:`kg.io.files.write_output`), as the SVG page is.
 
     Raises
     ------
@@ -450,13 +451,13 @@ def write_network(net: Any, output: str | os.PathLike[str], *, title: str = "",
     ExportError
         When the target may not be written.
     """
-    from kg.io.files import atomic_write, check_target
+    from kg.io.files import check_target, write_output
 
     target = check_target(output, "html", force=force)
     if not net.nodes:
         raise ViewError("nothing to draw: the network has no node")
     page = offline_html(net, title=title, note=note)
-    return atomic_write(target, page.encode("utf-8"))
+    return write_output(target, page.encode("utf-8"))
 
 
 def iframe(net: Any, *, title: str = "", height: int = 600) -> str:
