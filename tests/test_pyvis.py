@@ -153,13 +153,21 @@ def test_physics_settle_and_stay_the_users_to_change(cur: Curation) -> None:
     net = network(cur, around(cur, "BM-MSC", 2))
     options = json.loads(net.options.to_json())
     physics = options["physics"]
-    assert physics["solver"] == "forceAtlas2Based" and physics["stabilization"]["enabled"]
-    assert physics["stabilization"]["iterations"] >= 500 and physics["minVelocity"] > 0.1
+    assert "solver" not in physics  # vis-network's default, Barnes-Hut, as tuned here:
+    assert physics["barnesHut"]["gravitationalConstant"] < -2000  # pyvis' default
+    assert physics["stabilization"]["enabled"] and physics["stabilization"]["iterations"] >= 500
+    assert physics["minVelocity"] > 0.1 and physics["maxVelocity"] < 50
     assert options["edges"]["smooth"]["enabled"] is False  # > 150 nodes: straight edges
     assert options["layout"]["hierarchical"]["enabled"] is False
-    net.toggle_physics(False)  # still pyvis Options: its methods work
-    net.barnes_hut()
-    assert json.loads(net.get_network_data()[5])["physics"]["enabled"] is False
+    # still pyvis Options: its methods do what pyvis' documentation says
+    net.barnes_hut(gravity=-1234)
+    assert json.loads(net.options.to_json())["physics"]["barnesHut"][
+        "gravitationalConstant"] == -1234
+    net.force_atlas_2based()
+    net.toggle_physics(False)
+    physics = json.loads(net.get_network_data()[5])["physics"]
+    assert physics["solver"] == "forceAtlas2Based" and physics["enabled"] is False
+    assert page_data(offline_html(net))["options"]["physics"] == physics
 
 
 class Refs(HTMLParser):

@@ -153,18 +153,42 @@ def network(cur: Curation, sel: Selection, *, focus: str | None = None,
     return net
 
 
+class _Solver(dict[str, float]):
+    """A solver's settings, written out as vis-network options (a dict).
+
+    Callable as the pyvis class they stand in for, so that ``net.barnes_hut(...)`` still
+    makes pyvis' own object.
+    """
+
+    def __init__(self, make: Any, settings: dict[str, float]) -> None:
+        super().__init__(settings)
+        self._make = make
+
+    def __call__(self, params: dict[str, Any]) -> Any:
+        """Pyvis' object for ``params`` (as pyvis' ``use_barnes_hut`` calls it)."""
+        return self._make(params)
+
+
 def settle(net: Any, *, seed: int = 0) -> None:
     """Physics that settle a few hundred nodes in seconds, set on ``net`` (pyvis Options).
 
-    forceAtlas2Based (linear repulsion: clusters stay apart without flying off), strong
-    damping, a capped velocity and a stabilization run before the first drawing, which
-    stops once nodes move less than ``minVelocity``; straight edges beyond 150 nodes (curved
-    ones add a physics node per edge). The settings stay pyvis Options, so that
-    ``net.barnes_hut()``, ``net.toggle_physics(False)`` or ``net.show_buttons()`` still work.
+    vis-network's Barnes-Hut solver with strong repulsion, weak long springs and little
+    central pull (clusters stay apart, leaves sit out of the core), a capped velocity, and a
+    stabilization run before the first drawing (the offline page stops the simulation once
+    that run is done; dragging a node starts it again). Straight edges beyond 150 nodes
+    (curved ones cost a physics node per edge). The settings stay pyvis Options and the
+    solver is left unnamed (vis-network's default), so that pyvis' own methods work as its
+    documentation says: ``net.barnes_hut(...)`` retunes it, ``net.force_atlas_2based()``
+    or ``net.repulsion()`` replace it, ``net.toggle_physics(False)`` turns it off.
     """
+    from pyvis.physics import Physics
+
     n = len(net.nodes)
-    net.force_atlas_2based(gravity=-60, central_gravity=0.01, spring_length=110,
-                           spring_strength=0.06, damping=0.7, overlap=0.3)
+    # not net.barnes_hut(...): pyvis replaces its Physics.barnesHut class by the instance it
+    # makes, so a second call (the user's) would fail; _Solver keeps the call working
+    net.options.physics.barnesHut = _Solver(Physics.barnesHut, {
+        "gravitationalConstant": -15000, "centralGravity": 0.1, "springLength": 140,
+        "springConstant": 0.03, "damping": 0.3, "avoidOverlap": 0.1})
     physics = net.options.physics
     physics.minVelocity = 1.0
     physics.maxVelocity = 40
