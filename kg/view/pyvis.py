@@ -181,6 +181,7 @@ def settle(net: Any, *, seed: int = 0) -> None:
     documentation says: ``net.barnes_hut(...)`` retunes it, ``net.force_atlas_2based()``
     or ``net.repulsion()`` replace it, ``net.toggle_physics(False)`` turns it off.
     """
+    from pyvis.options import Layout
     from pyvis.physics import Physics
 
     n = len(net.nodes)
@@ -202,8 +203,6 @@ def settle(net: Any, *, seed: int = 0) -> None:
     net.options.interaction.hover = True
     net.options.interaction.tooltipDelay = 150
     net.options.interaction.hideEdgesOnDrag = n > 150
-    from pyvis.options import Layout
-
     layout = Layout(improvedLayout=n <= 100)
     layout.randomSeed = seed
     layout.hierarchical.enabled = False  # pyvis' Layout turns it on
