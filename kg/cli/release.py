@@ -39,3 +39,35 @@ def datapackage(state: State, check_only: bool) -> None:
         return
     atomic_write(target, data)
     click.echo(f"wrote {target}", err=True)
+
+
+@cli.command()
+@click.argument("version")
+@click.option("-o", "--output", required=True, metavar="FOLDER",
+              help="The release folder (its parent must exist).")
+@click.option("--creator", "creators", multiple=True, required=True, metavar="NAME",
+              help="A creator of the data: 'Family, Given' for a person, else an "
+                   "organisation (repeatable, in order).")
+@click.option("--date", metavar="YYYY-MM-DD",
+              help="Release date (default: from SOURCE_DATE_EPOCH; never the clock).")
+@click.option("--force", is_flag=True,
+              help="Replace a non-empty folder that is not an earlier release.")
+@pass_state
+@handle_errors
+def release(state: State, version: str, output: str, creators: tuple[str, ...],
+            date: str | None, force: bool) -> None:
+    """Write a citable release of the graph into one folder.
+
+    Every export format, the curated tables with their datapackage.json, the example
+    queries, a VoID and DCAT description (dataset.ttl), CITATION.cff, RO-Crate metadata and
+    SHA256SUMS. The same data, version, date and creators give the same bytes.
+    """
+    from kg.io.release import Creator, ReleaseInfo, check_release_target, release_date
+    from kg.io.release import write_release as write
+
+    info = ReleaseInfo(version, release_date(date), tuple(Creator.parse(c) for c in creators))
+    check_release_target(output, force=force)  # before any work
+    names = write(state.curation(), state.data_dir, info, output, force=force,
+                  cache=state.cache, say=lambda step: click.echo(f"writing {step}", err=True))
+    click.echo(f"wrote {output}: {len(names)} files (check with: cd {output} && "
+               "sha256sum -c SHA256SUMS)", err=True)
