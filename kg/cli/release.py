@@ -50,24 +50,51 @@ def datapackage(state: State, check_only: bool) -> None:
                    "organisation (repeatable, in order).")
 @click.option("--date", metavar="YYYY-MM-DD",
               help="Release date (default: from SOURCE_DATE_EPOCH; never the clock).")
+@click.option("--previous", metavar="DIR", type=click.Path(exists=True, file_okay=False),
+              help="An earlier release (or data folder): write CHANGES.md against it.")
 @click.option("--force", is_flag=True,
               help="Replace a non-empty folder that is not an earlier release.")
 @pass_state
 @handle_errors
 def release(state: State, version: str, output: str, creators: tuple[str, ...],
-            date: str | None, force: bool) -> None:
+            date: str | None, previous: str | None, force: bool) -> None:
     """Write a citable release of the graph into one folder.
 
     Every export format, the curated tables with their datapackage.json, the example
     queries, a VoID and DCAT description (dataset.ttl), CITATION.cff, RO-Crate metadata and
-    SHA256SUMS. The same data, version, date and creators give the same bytes.
+    SHA256SUMS; with --previous, CHANGES.md (exokg diff against it). The same data,
+    version, date and creators give the same bytes.
     """
     from kg.io.release import Creator, ReleaseInfo, check_release_target, release_date
     from kg.io.release import write_release as write
 
     info = ReleaseInfo(version, release_date(date), tuple(Creator.parse(c) for c in creators))
     check_release_target(output, force=force)  # before any work
-    names = write(state.curation(), state.data_dir, info, output, force=force,
+    names = write(state.curation(), state.data_dir, info, output, previous=previous, force=force,
                   cache=state.cache, say=lambda step: click.echo(f"writing {step}", err=True))
     click.echo(f"wrote {output}: {len(names)} files (check with: cd {output} && "
                "sha256sum -c SHA256SUMS)", err=True)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, file_okay=False))
+@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people; json for programs.")
+@handle_errors
+def diff(old: str, new: str, fmt: str) -> None:
+    """Show what changed between two release folders or two data folders.
+
+    Claims and trial reports added, removed and changed (field by field), entities renamed,
+    merged, added, removed and changed, and edges gained and lost. Renames and merges are
+    applied first, so a renamed entity does not also show as every claim that names it.
+    """
+    import json
+
+    from kg.query.diff import diff_folders, diff_text
+
+    result = diff_folders(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(diff_text(result), nl=False)

@@ -9,6 +9,9 @@ A release folder holds
     the curated tables as read, with their ``datapackage.json`` and ``README.md``;
 ``queries/``
     the example SPARQL queries;
+``CHANGES.md``
+    what changed since an earlier release or data folder (``previous``), from
+    :func:`kg.query.diff.diff`;
 ``dataset.ttl``
     the description of the data set in VoID and DCAT (:func:`dataset_graph`);
 ``CITATION.cff``, ``ro-crate-metadata.json``
@@ -132,6 +135,18 @@ def release_date(given: str | None) -> str:
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%d")
     raise ExportError("give the release date with --date YYYY-MM-DD (or set "
                       "SOURCE_DATE_EPOCH): it is never read from the clock")
+
+
+def previous_name(folder: Path) -> str:
+    """How release notes name an earlier release (its version) or data folder (its name)."""
+    if is_release(folder):
+        try:
+            doc = json.loads((folder / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+            root = next(e for e in doc["@graph"] if e.get("@id") == "./")
+            return f"release {root['version']}"
+        except (OSError, ValueError, KeyError, StopIteration):
+            pass
+    return f"the data folder {folder.name}"
 
 
 def is_release(folder: Path) -> bool:
@@ -450,6 +465,13 @@ def build_release(cur: Curation, data_dir: Path, info: ReleaseInfo, root: Path, 
     _write(root, "dataset.ttl", turtle(dataset_graph(cur, info, root, numbers, queries),
                                        DATASET_PREFIXES))
     _write(root, "CITATION.cff", citation_cff(cur, info).encode())
+    if previous is not None:
+        from kg.data.curation import load
+        from kg.query.diff import changes_markdown, data_folder, diff
+
+        notes = changes_markdown(diff(load(data_folder(previous)), cur),
+                                 previous_name(previous), info.version)
+        _write(root, "CHANGES.md", notes.encode())
     names = sorted({*files_of(root), SUMS, "ro-crate-metadata.json"})
     # the crate lists SHA256SUMS (written after it, so without size or checksum); the sums
     # then cover every other file, the crate included
