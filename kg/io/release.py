@@ -9,6 +9,9 @@ A release folder holds
     the curated tables as read, with their ``datapackage.json`` and ``README.md``;
 ``queries/``
     the example SPARQL queries;
+``nanopubs/``
+    each claim as one nanopublication with a trusty URI (:mod:`kg.io.nanopubs`), and
+    ``index.tsv`` from claim to URI;
 ``CHANGES.md``
     what changed since an earlier release or data folder (``previous``), from
     :func:`kg.query.diff.diff`;
@@ -56,7 +59,8 @@ MEDIA_TYPES = {
     ".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
     ".graphml": "application/graphml+xml", ".tsv": "text/tab-separated-values",
     ".csv": "text/csv", ".json": "application/json", ".md": "text/markdown",
-    ".rq": "application/sparql-query", ".cff": "application/x-yaml", ".trig": "application/trig",
+    ".rq": "application/sparql-query", ".cff": "application/x-yaml",
+    ".trig": "application/trig",
     "": "text/plain",
 }
 
@@ -461,6 +465,10 @@ def build_release(cur: Curation, data_dir: Path, info: ReleaseInfo, root: Path, 
     say("curated tables")
     _data(cur, data_dir, root)
     queries = _queries(root)
+    say("nanopublications")
+    from kg.io.nanopubs import write_nanopubs
+
+    write_nanopubs(cur, info, root / "nanopubs")
     numbers = counts(cur, root)
     _write(root, "dataset.ttl", turtle(dataset_graph(cur, info, root, numbers, queries),
                                        DATASET_PREFIXES))
