@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.data.model import Claim, Curation, Effect, Entity, Step
-from kg.query.diff import changes_markdown, diff, diff_text, is_empty
+from kg.query.diff import changes_markdown, diff, diff_rows, is_empty
 
 from .conftest import TRIPLES
 
@@ -66,8 +66,12 @@ def test_one_edited_claim_is_named_with_its_field(rel: Path, tmp_path: Path) -> 
     assert d["claims"]["changed"][0]["changes"][0]["old"] != "aged mice, edited"
     rest = {**d, "claims": {**d["claims"], "changed": []}}
     assert is_empty(rest)
-    table = run("diff", str(rel), str(folder)).output
-    assert "quan2025-sbio-01  model:" in table and "'aged mice, edited'" in table
+    table = run("diff", str(rel), str(folder)).output.splitlines()
+    assert table[0].split() == ["part", "change", "id", "field", "old", "new"]
+    assert len(table) == 3 and table[2].split()[:4] == ["claim", "changed", "quan2025-sbio-01",
+                                                        "model"]
+    tsv = run("diff", str(rel), str(folder), "--format", "tsv").output.splitlines()
+    assert tsv[1].split("\t")[-1] == "aged mice, edited"
 
 
 def test_a_changed_effect_changes_the_edges(rel: Path, tmp_path: Path) -> None:
@@ -120,7 +124,10 @@ def test_a_renamed_entity_is_one_rename_not_a_changed_claim() -> None:
         {"field": "synonyms", "old": "", "new": "miR-1"}]}]
     assert d["claims"]["changed"] == [] and d["edges"] == {"gained": [], "lost": []}
     assert d["entities"]["added"] == [] and d["entities"]["removed"] == []
-    assert "entity renamed: miR-1 -> miR-1-3p" in diff_text(d)
+    assert diff_rows(d)[0] == {"part": "entity", "change": "changed", "id": "miR-1-3p",
+                               "field": "label", "old": "miR-1", "new": "miR-1-3p"}
+    assert {"part": "entity", "change": "renamed", "id": "miR-1-3p", "field": "id",
+            "old": "miR-1", "new": "miR-1-3p"} in diff_rows(d)
 
 
 def test_two_entities_merged_into_one() -> None:

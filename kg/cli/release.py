@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.cli.base import State, cli, handle_errors, pass_state
+from kg.cli.base import State, cli, format_option, handle_errors, pass_state
 
 
 @cli.command()
@@ -79,22 +79,25 @@ def release(state: State, version: str, output: str, creators: tuple[str, ...],
 @cli.command()
 @click.argument("old", type=click.Path(exists=True, file_okay=False))
 @click.argument("new", type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="table for people; json for programs.")
+@format_option
 @handle_errors
 def diff(old: str, new: str, fmt: str) -> None:
     """Show what changed between two release folders or two data folders.
 
-    Claims and trial reports added, removed and changed (field by field), entities renamed,
-    merged, added, removed and changed, and edges gained and lost. Renames and merges are
-    applied first, so a renamed entity does not also show as every claim that names it.
+    One row per claim or trial report added or removed, per changed field, per entity
+    renamed or merged, and per edge gained or lost. Renames and merges are applied first,
+    so a renamed entity does not also show as every claim that names it. --format json
+    prints the whole diff as one object.
     """
     import json
 
-    from kg.query.diff import diff_folders, diff_text
+    from kg.query.diff import diff_folders, diff_rows, is_empty
+    from kg.view.text import rows_out
 
     result = diff_folders(old, new)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    elif fmt == "table" and is_empty(result):
+        click.echo("no differences")
     else:
-        click.echo(diff_text(result), nl=False)
+        click.echo(rows_out(diff_rows(result), fmt), nl=False)

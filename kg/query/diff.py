@@ -178,31 +178,55 @@ def counts(d: dict[str, Any]) -> dict[str, dict[str, int]]:
             for part, kinds in d.items()}
 
 
-def diff_text(d: dict[str, Any]) -> str:
-    """A diff for people: one line per item, grouped, each group with its count."""
-    if is_empty(d):
-        return "no differences\n"
-    lines: list[str] = []
-    for part in ("claims", "trials", "entities"):
-        kinds = d[part]
+#: Columns of :func:`diff_rows`.
+ROW_COLUMNS = ("part", "change", "id", "field", "old", "new")
+_PARTS = {"claims": "claim", "trials": "trial", "entities": "entity"}
+
+
+def diff_rows(d: dict[str, Any]) -> list[dict[str, str]]:
+    """A diff as rows (:data:`ROW_COLUMNS`), for a table or TSV.
+
+    One row per record added or removed, per changed field, per rename or merge and per
+    edge gained or lost.
+
+    Examples
+    --------
+    >>> d = {"claims": {"added": ["x-t1-01"], "removed": [], "changed": [
+    ...     {"id": "x-t1-02", "changes": [{"field": "model", "old": "rat", "new": "mouse"}]}]},
+    ...     "entities": {"added": [], "removed": [], "changed": [],
+    ...                  "renamed": [{"old": "miR-1", "new": "miR-1-3p"}], "merged": []},
+    ...     "edges": {"gained": [], "lost": [["a", "inhibits", "b"]]}}
+    >>> for row in diff_rows(d): print(list(row.values()))
+    ['claim', 'added', 'x-t1-01', '', '', '']
+    ['claim', 'changed', 'x-t1-02', 'model', 'rat', 'mouse']
+    ['entity', 'renamed', 'miR-1-3p', 'id', 'miR-1', 'miR-1-3p']
+    ['edge', 'lost', 'a inhibits b', '', '', '']
+    """
+    rows: list[dict[str, str]] = []
+
+    def row(part: str, change: str, ident: str, field: str = "", old: str = "",
+            new: str = "") -> None:
+        rows.append(dict(zip(ROW_COLUMNS, (part, change, ident, field, old, new),
+                             strict=True)))
+
+    for part, name in _PARTS.items():
+        kinds = d.get(part)
+        if not kinds:
+            continue
         for kind in ("added", "removed"):
-            if kinds[kind]:
-                lines.append(f"{part} {kind} ({len(kinds[kind])}): {', '.join(kinds[kind])}")
-        if kinds["changed"]:
-            lines.append(f"{part} changed ({len(kinds['changed'])}):")
-            for item in kinds["changed"]:
-                for ch in item["changes"]:
-                    lines.append(f"  {item['id']}  {ch['field']}: {ch['old']!r} -> "
-                                 f"{ch['new']!r}")
-    for item in d["entities"]["renamed"]:
-        lines.append(f"entity renamed: {item['old']} -> {item['new']}")
-    for item in d["entities"]["merged"]:
-        lines.append(f"entities merged: {', '.join(item['from'])} -> {item['into']}")
-    for kind, sign in (("gained", "+"), ("lost", "-")):
-        if d["edges"][kind]:
-            lines.append(f"edges {kind} ({len(d['edges'][kind])}):")
-            lines += [f"  {sign} {s} {p} {o}" for s, p, o in d["edges"][kind]]
-    return "\n".join(lines) + "\n"
+            for ident in kinds[kind]:
+                row(name, kind, ident)
+        for item in kinds["changed"]:
+            for ch in item["changes"]:
+                row(name, "changed", item["id"], ch["field"], ch["old"], ch["new"])
+        for item in kinds.get("renamed", []):
+            row(name, "renamed", item["new"], "id", item["old"], item["new"])
+        for item in kinds.get("merged", []):
+            row(name, "merged", item["into"], "id", ", ".join(item["from"]), item["into"])
+    for kind in ("gained", "lost"):
+        for s, p, o in d["edges"][kind]:
+            row("edge", kind, f"{s} {p} {o}")
+    return rows
 
 
 def changes_markdown(d: dict[str, Any], previous: str, version: str) -> str:
