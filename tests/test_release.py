@@ -135,6 +135,21 @@ def test_date_is_never_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     assert release_date("2026-01-02") == "2026-01-02"
 
 
+def test_release_without_a_date_is_refused(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = CliRunner().invoke(cli, ["--data", str(TRIPLES), "release", "0.2.0", "-o",
+                                      str(tmp_path / "r"), "--creator", "Curie, Marie"])
+    assert result.exit_code == 1 and "--date YYYY-MM-DD" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "r").exists()
+
+
+def test_release_data_package_is_valid(rel: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(rel / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
+
+
 def test_bad_version_date_and_creator() -> None:
     with pytest.raises(ExportError, match="version"):
         ReleaseInfo("1 0", "2026-01-01", (Creator("x"),))
@@ -291,3 +306,18 @@ def test_ro_crate_validator_catches_a_missing_root(rel: Path, tmp_path: Path,
             del entity["datePublished"]
     meta.write_text(json.dumps(doc), encoding="utf-8")
     assert any("datePublished" in issue for issue in roc_issues(broken, rocrate_cache))
+
+
+def test_extra_folder_goes_into_the_release(mini: Path, tmp_path: Path) -> None:
+    from kg.data.curation import load
+
+    (mini / "extra").mkdir()
+    (mini / "extra" / "targets.tsv").write_text(
+        "subject\tpredicate\tobject\tsource\nmiRNA-1\tinhibits\tPTEN\tTestDB 1.0\n",
+        encoding="utf-8")
+    out = tmp_path / "r"
+    result = release(out, data=mini)
+    assert result.exit_code == 0, result.output
+    assert (out / "data" / "extra" / "targets.tsv").read_bytes() == \
+        (mini / "extra" / "targets.tsv").read_bytes()
+    assert load(out / "data").extra_edges.keys() == load(mini).extra_edges.keys() != set()

@@ -6,7 +6,8 @@ A release folder holds
     the graph in every format of :mod:`kg.io.formats` (``exokg.ttl``, ``exokg.nt``,
     ``exokg.jsonld``, ``exokg.graphml``, ``kgx/``, ``neo4j/``);
 ``data/``
-    the curated tables as read, with their ``datapackage.json`` and ``README.md``;
+    the curated folder as read: the tables with their ``datapackage.json`` and
+    ``README.md``, the other schema files, and ``extra/`` when there is one;
 ``queries/``
     the example SPARQL queries;
 ``nanopubs/``
@@ -221,12 +222,14 @@ def _exports(cur: Curation, root: Path, cache: bool) -> None:
 def _data(cur: Curation, data_dir: Path, root: Path) -> None:
     from kg.io.datapackage import DESCRIPTOR, curated_files, descriptor_bytes
 
-    for rel, _ in curated_files(data_dir):
+    tables = {rel for rel, _ in curated_files(data_dir)}
+    for rel in sorted(tables):
         _write(root, f"data/{rel}", (data_dir / rel).read_bytes())
-    schema_files = sorted((data_dir / "schema").glob("*.*"))
-    for extra in [data_dir / "README.md", *schema_files]:
+    others = [data_dir / "README.md", *sorted((data_dir / "schema").glob("*.*")),
+              *sorted((data_dir / "extra").glob("*.*"))]  # extra/: edge tables, RDF files
+    for extra in others:
         rel = extra.relative_to(data_dir).as_posix()
-        if extra.is_file() and extra.suffix != ".tsv" and not extra.name.startswith("."):
+        if extra.is_file() and rel not in tables and not extra.name.startswith("."):
             _write(root, f"data/{rel}", extra.read_bytes())
     _write(root, f"data/{DESCRIPTOR}", descriptor_bytes(cur, data_dir))
 
@@ -434,11 +437,12 @@ def ro_crate(info: ReleaseInfo, root: Path, names: list[str]) -> dict[str, Any]:
             entity.update(familyName=c.family, givenName=c.given)
         creators.append(entity)
     files = [n for n in names if n != "ro-crate-metadata.json"]
+    authors = [{"@id": c["@id"]} for c in creators]
     root_entity = {
         "@id": "./", "@type": "Dataset", "name": TITLE, "description": DESCRIPTION,
         "version": info.version, "datePublished": info.date, "identifier": info.iri,
         "license": {"@id": LICENSE[1]},
-        "author": [{"@id": c["@id"]} for c in creators],
+        "author": authors[0] if len(authors) == 1 else authors,  # one: a single value
         "isBasedOn": {"@id": "data/datapackage.json"},
         "hasPart": [{"@id": n} for n in files],
     }
