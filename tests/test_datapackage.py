@@ -109,6 +109,10 @@ def test_datapackage_check_command(tmp_path: Path) -> None:
         "Mesenchymal stem cell exosome therapy", "MSC exosome therapy"), encoding="utf-8")
     stale = runner.invoke(cli, ["--data", str(folder), "datapackage", "--check"])
     assert stale.exit_code == 1 and "out of date" in stale.output
+    checked = runner.invoke(cli, ["--data", str(folder), "check"])
+    assert checked.exit_code == 0 and "out of date" in checked.output
     wrote = runner.invoke(cli, ["--data", str(folder), "datapackage"])
     assert wrote.exit_code == 0, wrote.output
     assert "MSC exosome therapy: current" in (folder / DESCRIPTOR).read_text(encoding="utf-8")
+    checked = runner.invoke(cli, ["--data", str(folder), "check"])
+    assert checked.exit_code == 0 and "out of date" not in checked.output

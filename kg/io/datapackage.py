@@ -207,6 +207,24 @@ def _source(review: Review) -> dict[str, str]:
     return out
 
 
+def stale_warning(cur: Curation, root: Path) -> str:
+    """A warning when ``root/datapackage.json`` exists and is not what the schema makes now.
+
+    A folder without the file (a user's own data folder) gets no warning.
+    """
+    target = root / DESCRIPTOR
+    if not target.is_file():
+        return ""
+    try:
+        current = descriptor_bytes(cur, root)
+    except ExportError as exc:
+        return f"{target}: cannot be made ({exc})"
+    if target.read_bytes() != current:
+        return f"{target}: out of date (a file, a header or a schema row changed); run " \
+               "'exokg datapackage'"
+    return ""
+
+
 def descriptor_bytes(cur: Curation, root: Path) -> bytes:
     """``datapackage.json`` as written: sorted keys, two-space indent, a final newline."""
     doc = descriptor(cur, root)
