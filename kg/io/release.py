@@ -484,6 +484,8 @@ def build_release(cur: Curation, data_dir: Path, info: ReleaseInfo, root: Path, 
         notes = changes_markdown(diff(load(data_folder(previous)), cur),
                                  previous_name(previous), info.version)
         _write(root, "CHANGES.md", notes.encode())
+    for hidden in [p for p in root.rglob(".*") if p.is_file()]:
+        hidden.unlink()  # bookkeeping of the writers (a record of what they wrote): not data
     names = sorted({*files_of(root), SUMS, "ro-crate-metadata.json"})
     # the crate lists SHA256SUMS (written after it, so without size or checksum); the sums
     # then cover every other file, the crate included
