@@ -321,3 +321,24 @@ def test_extra_folder_goes_into_the_release(mini: Path, tmp_path: Path) -> None:
     assert (out / "data" / "extra" / "targets.tsv").read_bytes() == \
         (mini / "extra" / "targets.tsv").read_bytes()
     assert load(out / "data").extra_edges.keys() == load(mini).extra_edges.keys() != set()
+
+
+def test_explorer_and_site_front_page_show_the_release(rel: Path) -> None:
+    from kg.data.curation import load
+    from kg.io.release import release_of
+    from kg.web import data as pages
+    from kg.web.draw import decorate
+    from kg.web.render import Links, render
+
+    assert release_of(rel / "data") == {"version": "0.2.0", "date": "2026-12-07"}
+    assert release_of(TRIPLES) is None and release_of(rel) is None
+
+    def front(folder: Path) -> str:
+        cur = load(folder)
+        data = pages.home_page(cur)
+        links = Links(site=True)
+        return render("index.html", data, links, json_url="index.json",
+                      choices=pages.choices(cur), **decorate(cur, "index.html", data, links))
+
+    assert "Release 0.2.0 of 2026-12-07." in front(rel / "data")
+    assert "(not a release)" in front(TRIPLES)

@@ -154,6 +154,24 @@ def previous_name(folder: Path) -> str:
     return f"the data folder {folder.name}"
 
 
+def release_of(data_dir: str | os.PathLike[str]) -> dict[str, str] | None:
+    """The version and date of the release whose ``data/`` folder ``data_dir`` is, else None.
+
+    Read from the release's ``ro-crate-metadata.json``, so the explorer and the static site
+    of a release's data can say which release they show.
+    """
+    folder = Path(data_dir)
+    parent = folder.parent
+    if folder.name != "data" or not is_release(parent):
+        return None
+    try:
+        doc = json.loads((parent / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+        root = next(e for e in doc["@graph"] if e.get("@id") == "./")
+        return {"version": str(root["version"]), "date": str(root["datePublished"])}
+    except (OSError, ValueError, KeyError, StopIteration, TypeError, AttributeError):
+        return None
+
+
 def is_release(folder: Path) -> bool:
     """Whether ``folder`` holds an earlier release (its marker files)."""
     return all((folder / name).is_file() for name in MARKERS)
