@@ -211,9 +211,11 @@ def test_kgx_node_ids_use_standard_curies(cur: Curation, kgx: Path) -> None:
     for n in nodes:
         mine = [x for x in [n["id"], *n["xref"].split("|")] if x.split(":")[0] in LOCAL_PREFIXES]
         if not mine:  # a mapped ontology term, not an entity: only there to end mapping edges
-            # FamPlex is the one mapped namespace Biolink's context lacks (see KGX_EXPLAINED)
-            assert n["id"] in mapped and (n["id"].split(":")[0] in bl.prefixes
-                                          or n["id"].startswith("fplx:")), n
+            # spelled with Biolink's prefix, or in a namespace Biolink's context lacks
+            # (FamPlex, OBA: see KGX_EXPLAINED)
+            prefix = n["id"].split(":")[0]
+            assert n["id"] in mapped, n
+            assert prefix in bl.prefixes or prefix in {"fplx", "oba"}, n
             continue
         assert len(mine) == 1, n
         local[mine[0].split(":", 1)[1]] = n
@@ -321,6 +323,9 @@ KGX_EXPLAINED = {
     "prefix CLINICALTRIALS",
     # FamPlex families (a mapped term, or an entity's only exact xref): not in Biolink's context
     "prefix fplx",
+    # OBA (Ontology of Biological Attributes), the replacement of an obsolete EFO trait: a
+    # close match only, and not in Biolink's context
+    "prefix oba",
     # kgx's CamelCase test (^([A-Z][a-z\d]+)+$) rejects Biolink classes spelled with acronyms
     "camelcase MicroRNA", "camelcase NoncodingRNAProduct", "camelcase RNAProduct",
 }

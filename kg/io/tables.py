@@ -76,7 +76,8 @@ MAPPING_PREDICATES: dict[str, tuple[str, bool]] = {
 
 #: Category of a mapped term's node by prefix, where the term's kind does not follow the
 #: entity's type (an UBERON tissue mapped from an MSC source is an anatomical entity).
-_TERM_CATEGORY = {"uberon": "biolink:AnatomicalEntity", "fplx": "biolink:GeneFamily"}
+_TERM_CATEGORY = {"uberon": "biolink:AnatomicalEntity", "fplx": "biolink:GeneFamily",
+                  "oba": "biolink:PhenotypicFeature"}
 
 #: An exact xref in one of these namespaces fixes the class even when it cannot be the id.
 _CLASS_ONLY = {"fplx": "biolink:GeneFamily"}
