@@ -106,6 +106,7 @@ def entity_page(cur: Curation, name: str) -> dict[str, Any]:
 
     data = card(cur, name)
     data["xrefs"] = [{"curie": x, "url": xref_link(x)} for x in data["xrefs"]]
+    data["mappings"] = [{**m, "url": xref_link(m["curie"])} for m in data["mappings"]]
     for claim in data["claims"]:
         claim["citations"] = [citation(cur, c) for c in cur.claims[claim["id"]].refs]
     data["neighbours"] = [
