@@ -24,7 +24,8 @@ from .conftest import ROOT, TRIPLES
 LOAD = State.curation
 
 #: Commands that write or send the graph rather than print records.
-WRITERS = {"check", "lint", "export", "view", "push", "serve", "site"}
+WRITERS = {"check", "lint", "export", "view", "push", "serve", "site", "datapackage",
+           "release"}
 #: Commands that list records one by one (so they take --limit).
 LISTINGS = {"show", "paths", "neighbors", "upstream", "rank", "sparql"}
 

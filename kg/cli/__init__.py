@@ -11,12 +11,12 @@ import sys
 
 import click
 
-from kg.cli import data, output, query, questions
+from kg.cli import data, output, query, questions, release
 from kg.cli import serve as _serve  # noqa: F401  (exokg serve, exokg site)
 from kg.cli.base import EXIT_INTERRUPTED, cli
 
 __all__ = ["cli", "main"]
-del data, output, query, questions  # imported for their commands
+del data, output, query, questions, release  # imported for their commands
 
 
 def main() -> None:

@@ -40,6 +40,12 @@ def check(state: State, shacl: bool) -> None:
         click.echo(str(warning), err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
+    if not problems:
+        from kg.io.datapackage import stale_warning
+
+        stale = stale_warning(cur, state.data_dir)
+        if stale:
+            click.echo(stale, err=True)
     click.echo(check_summary(cur, state.data_dir), nl=False)
     if problems:
         click.echo(f"{len(problems)} problem(s) found", err=True)

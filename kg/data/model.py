@@ -275,6 +275,18 @@ class Entity(NamedTuple):
     close_xrefs: tuple[tuple[str, str], ...] = ()
 
     @property
+    def mappings(self) -> tuple[tuple[str, str], ...]:
+        """Every mapping as (``exact`` | ``close`` | ``broad`` | ``narrow``, CURIE), exact first.
+
+        Examples
+        --------
+        >>> Entity("x", "disease", "x", xrefs=("mondo:1",), close_xrefs=(("broad", "doid:2"),)
+        ...        ).mappings
+        (('exact', 'mondo:1'), ('broad', 'doid:2'))
+        """
+        return tuple(("exact", x) for x in self.xrefs) + self.close_xrefs
+
+    @property
     def where(self) -> Location | None:
         """Old name of :attr:`location` (the file and line of the row)."""
         return self.location

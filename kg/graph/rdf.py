@@ -113,6 +113,8 @@ class _T:
     object: ClassVar[str]
     alt_label: ClassVar[str]
     exact_match: ClassVar[str]
+    #: the SKOS mapping property of each xref match (``exact``, ``close``, ``broad``, ``narrow``)
+    match: ClassVar[dict[str, str]]
     dct_source: ClassVar[str]
     derived_from: ClassVar[str]
     boolean: ClassVar[str]
@@ -155,6 +157,8 @@ def _fixed_terms() -> type[_T]:
         s(RDF.value)
     _T.subject, _T.predicate, _T.object = s(RDF.subject), s(RDF.predicate), s(RDF.object)
     _T.alt_label, _T.exact_match = s(SKOS.altLabel), s(SKOS.exactMatch)
+    _T.match = {"exact": s(SKOS.exactMatch), "close": s(SKOS.closeMatch),
+                "broad": s(SKOS.broadMatch), "narrow": s(SKOS.narrowMatch)}
     _T.dct_source, _T.derived_from = s(DCTERMS.source), s(PROV.wasDerivedFrom)
     _T.boolean, _T.title = s(XSD.boolean), s(DCTERMS.title)
     _T.id, _T.trial, _T.claim, _T.ref = s(ID), s(TRIAL), s(CLAIM), s(REF)
@@ -563,15 +567,15 @@ def _entities(g: Sink, cur: Curation, terms: _Terms) -> None:
     from kg.graph.curie import converter, expand
 
     conv = converter(cur)
-    a, label, alt, match = _T.type, _T.label, _T.alt_label, _T.exact_match
+    a, label, alt = _T.type, _T.label, _T.alt_label
     for ent in cur.entities.values():
         node = terms.entity[ent.id]
         g.iri(node, a, terms.type_class(ent.type))
         g.lit(node, label, ent.label)
         for syn in ent.synonyms:
             g.lit(node, alt, syn)
-        for xref in ent.xrefs:
-            g.iri(node, match, _checked(expand(conv, xref)))
+        for match, xref in ent.mappings:
+            g.iri(node, _T.match[match], _checked(expand(conv, xref)))
         _lit(g, node, _T.comment, ent.note)
     trial_class = terms.type_class(schema.TRIAL_TYPE)
     for node_id in trial_nodes(cur):

@@ -62,7 +62,22 @@ BIOLINK_PREFIX: dict[str, str] = {
     "wikipathways": "WIKIPATHWAYS", "kegg.pathway": "KEGG.PATHWAY", "mondo": "MONDO",
     "doid": "DOID", "hp": "HP", "efo": "EFO", "cl": "CL", "uberon": "UBERON",
     "pubmed": "PMID", "doi": "doi",
+    # Biolink's context has one miRBase prefix; mature accessions (MIMAT…) are miRBase's too
+    "mirbase.mature": "mirbase",
 }
+
+#: Biolink predicate of a non-exact mapping, and whether its KGX edge runs term -> entity
+#: (``narrow_match`` is the non-canonical inverse of ``broad_match``).
+MAPPING_PREDICATES: dict[str, tuple[str, bool]] = {
+    "close": ("biolink:close_match", False),
+    "broad": ("biolink:broad_match", False),
+    "narrow": ("biolink:broad_match", True),
+}
+
+#: Category of a mapped term's node by prefix, where the term's kind does not follow the
+#: entity's type (an UBERON tissue mapped from an MSC source is an anatomical entity).
+_TERM_CATEGORY = {"uberon": "biolink:AnatomicalEntity", "fplx": "biolink:GeneFamily",
+                  "oba": "biolink:PhenotypicFeature"}
 
 #: An exact xref in one of these namespaces fixes the class even when it cannot be the id.
 _CLASS_ONLY = {"fplx": "biolink:GeneFamily"}
@@ -157,6 +172,40 @@ def _tsv(header: list[str], rows: list[list[str]], delimiter: str = "\t") -> byt
     return buf.getvalue().encode("utf-8")
 
 
+def mapping_rows(cur: Curation, ids: dict[str, tuple[str, str]]
+                 ) -> tuple[list[list[str]], list[list[str]]]:
+    """KGX nodes and edges of the close, broad and narrow mappings.
+
+    Exact mappings are the node's id or its ``xref``; every other one is an edge with its
+    Biolink mapping predicate (``close_match``, ``broad_match``; a narrow match is written
+    as the term's ``broad_match`` to the entity) to the mapped term. The term is the node
+    that already carries that id, else a node of its own, named with the label the
+    authority's file gives it (``source_label`` of ``xrefs/``).
+    """
+    taken = {kid: category for kid, category in ids.values()}
+    labels = {(r.entity, r.xref): r.source_label for r in cur.xref_records}
+    terms: dict[str, list[str]] = {}
+    edges_out = []
+    for ent in sorted(cur.entities.values(), key=lambda e: e.id):
+        kid = ids[ent.id][0]
+        row = cur.types.get(ent.type)
+        for match, xref in ent.close_xrefs:
+            term = biolink_curie(xref)
+            prefix = xref.split(":", 1)[0]
+            if term not in taken and term not in terms:
+                category = _TERM_CATEGORY.get(prefix) or dict(row.kgx_ids if row else ()).get(
+                    prefix) or schema.category(cur, ent.type)
+                terms[term] = [term, category, labels.get((ent.id, xref), ""), "", "",
+                               INFORES]
+            predicate, flip = MAPPING_PREDICATES[match]
+            subject, obj = (term, kid) if flip else (kid, term)
+            edges_out.append([
+                f"exokg.edge:{edge_key(ent.id, 'skos:' + match + 'Match', xref)}", subject,
+                predicate, obj, "", "", "", "knowledge_assertion", "manual_agent", INFORES,
+                "", ""])
+    return list(terms.values()), edges_out
+
+
 def kgx_tables(cur: Curation) -> tuple[bytes, bytes]:
     """The KGX ``nodes.tsv`` and ``edges.tsv`` contents."""
     ids = kgx_nodes(cur)
@@ -165,7 +214,8 @@ def kgx_tables(cur: Curation) -> tuple[bytes, bytes]:
         kid, category = ids[n]
         xrefs = sorted({entity_curie(n), *(biolink_curie(x) for x in xr)} - {kid})
         nodes.append([kid, category, label, "|".join(syn), "|".join(xrefs), INFORES])
-    rows = []
+    term_nodes, rows = mapping_rows(cur, ids)
+    nodes += term_nodes
     for e in edges(cur):
         predicate, flip = kgx_predicate(cur, e)
         subject, obj = ids[e.subject][0], ids[e.object][0]

@@ -300,6 +300,10 @@ def card_text(data: dict[str, Any], limit: int = 0) -> str:
     if data["children"]:
         out.append("children: " + ", ".join(c["label"] for c in data["children"]))
     out.append(f"xrefs: {', '.join(data['xrefs']) or '(none verified yet)'}")
+    related = [f"{m['curie']} ({m['match']})" for m in data.get("mappings", ())
+               if m["match"] != "exact"]
+    if related:
+        out.append(f"related mappings: {', '.join(related)}")
     if data["note"]:
         out.append(f"note: {data['note']}")
     out += [f"{a['attribute']}: {a['value']} ({a['review']}, {a['where']})"
@@ -341,12 +345,13 @@ def coverage_text(data: dict[str, Any]) -> str:
             lines.append(f"    not cited by any record: {ref['not_cited']}")
     lines.append("standard identifiers (verified against the authority's file), per type:")
     lines.append(f"  {'type':<10} {'entities':>8} {'exact':>6} {'related':>8} {'unmapped':>9} "
-                 f"{'unchecked':>9} {'share':>6}")
+                 f"{'unchecked':>9} {'exact%':>6} {'share':>6}")
     for etype, row in data["xrefs"].items():
         lines.append(f"  {etype:<10} {row['entities']:>8} {row['exact']:>6} "
                      f"{row['related_only']:>8} {row['unmapped']:>9} {row['unchecked']:>9} "
-                     f"{row['share']:>6.0%}")
-    lines.append("  (related: only a close, broad or narrow match; share: exact or related)")
+                     f"{row['exact_share']:>6.0%} {row['share']:>6.0%}")
+    lines.append("  (related: only a close, broad or narrow match; exact%: share with an exact "
+                 "match; share: exact or related, all exported)")
     if data["unmapped"]:
         lines.append(f"entities with no standard counterpart ({len(data['unmapped'])}):")
         lines += [f"  {ent}: {why}" for ent, why in data["unmapped"].items()]

@@ -106,6 +106,7 @@ def entity_page(cur: Curation, name: str) -> dict[str, Any]:
 
     data = card(cur, name)
     data["xrefs"] = [{"curie": x, "url": xref_link(x)} for x in data["xrefs"]]
+    data["mappings"] = [{**m, "url": xref_link(m["curie"])} for m in data["mappings"]]
     for claim in data["claims"]:
         claim["citations"] = [citation(cur, c) for c in cur.claims[claim["id"]].refs]
     data["neighbours"] = [
@@ -291,7 +292,12 @@ def hallmarks_page(cur: Curation, *, agent: str | None = None, evidence: str | N
 
 
 def home_page(cur: Curation) -> dict[str, Any]:
-    """Counts for the front page (:func:`kg.query.summary.stats`)."""
+    """Counts for the front page (:func:`kg.query.summary.stats`), and the release shown.
+
+    ``release`` is the version and date of the release whose ``data/`` is being served
+    (:func:`kg.io.release.release_of`), None for a data folder that is not one.
+    """
+    from kg.io.release import release_of
     from kg.query.summary import stats
 
-    return {"stats": stats(cur), "choices": choices(cur)}
+    return {"stats": stats(cur), "choices": choices(cur), "release": release_of(cur.root)}
