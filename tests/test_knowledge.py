@@ -15,6 +15,7 @@ from kg.data.hierarchy import ancestors, descendants
 from kg.data.model import Curation
 from kg.data.names import NameIndex, fold, loose
 from kg.errors import AmbiguousNameError, UnknownEntityError
+from kg.graph.edges import hierarchy_predicate
 from kg.query.coverage import NO_CONDITION, xref_coverage
 from kg.query.paths import paths
 
@@ -219,3 +220,32 @@ def test_copy_of_the_data_checks_clean(tmp_path: Path) -> None:
     shutil.copytree(TRIPLES, tmp_path / "t")
     _, problems = validate(tmp_path / "t")
     assert problems == []
+
+
+def test_models_and_procedures_are_not_diseases(cur: Curation) -> None:
+    """What a type declares decides: a procedure is a setting, never alleviated; a disease
+    model links to the disease it models; no disease sits under either."""
+    types = {e.id: e.type for e in cur.entities.values()}
+    kinds_in_diseases = {types[e.entity] for c in cur.claims.values() for e in c.diseases}
+    assert kinds_in_diseases <= {"disease", "model", "procedure"}, kinds_in_diseases
+    for claim in cur.claims.values():
+        for eff in claim.diseases:
+            if types[eff.entity] == "procedure":
+                assert eff.verb == "modulates", (
+                    f"{claim.location}: {claim.id} {eff.verb} a procedure ({eff.entity})")
+    for ent in cur.entities.values():
+        parent_types = {types[p] for p in ent.parents}
+        if ent.type == "disease":
+            assert not parent_types & {"model", "procedure"}, f"{ent.where}: {ent.id}"
+        if ent.type == "model":
+            assert parent_types == {"disease"}, f"{ent.where}: {ent.id} models no disease"
+    assert hierarchy_predicate("model", "disease", cur) == "model_of"
+    for trial in cur.trials.values():
+        assert all(types[d] == "disease" for d in trial.diseases), trial.id
+
+
+def test_a_disease_model_rolls_up_to_its_disease_but_is_not_one(cur: Curation) -> None:
+    eae = resolve(cur, "EAE")
+    assert cur.entities[eae].type == "model"
+    assert eae in descendants(cur, "multiple-sclerosis")
+    assert resolve(cur, "colitis") in descendants(cur, "inflammatory-bowel-disease")
