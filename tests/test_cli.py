@@ -269,7 +269,7 @@ def test_paths_timeout_counts_from_the_start_of_the_command(
         self.started -= 2.0
 
     monkeypatch.setattr(State, "__init__", late)
-    code, out = run("paths", "BMSC", "Alzheimer's disease", "--max-hops", "8", "--timeout", "2",
+    code, out = run("paths", "MSC", "Alzheimer's disease", "--max-hops", "8", "--timeout", "2",
                     "--max-paths", "10000000")
     assert code == 0 and "stopped after 2 s (--timeout)" in out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,16 @@ def test_every_reference_has_a_full_record(cur: Curation) -> None:
         assert ref.title, f"{where}: no title"
         assert ref.authors or ref.note, f"{where}: no authors and no note saying why"
         assert ref.year.isdigit() and len(ref.year) == 4, f"{where}: year {ref.year!r}"
+
+
+def test_a_reference_whose_key_year_differs_from_print_says_why(cur: Curation) -> None:
+    """A key names the study with its real year; when the printed year differs, the note
+    records the slip and its correction (a lost note leaves a silent disagreement)."""
+    for ref in cur.references.values():
+        match = re.search(r"(\d{4})[a-z]?$", ref.key)
+        if match and match.group(1) != ref.year:
+            assert ref.note, (f"{', '.join(ref.cited_as)}: key {ref.key} but printed year "
+                              f"{ref.year}; say in the note what was printed and what is right")
 
 
 def test_every_entity_is_used_or_structural(cur: Curation) -> None:

@@ -3,6 +3,7 @@ relation, spellings that resolve, and standard identifiers checked against their
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.data.curation import name_index, resolve, validate
 from kg.data.hierarchy import ancestors, descendants
-from kg.data.model import Curation
+from kg.data.loading import FLAG_KINDS, FLAG_SUBJECTS
+from kg.data.model import Claim, Curation
 from kg.data.names import NameIndex, fold, loose
 from kg.errors import AmbiguousNameError, UnknownEntityError
+from kg.graph.edges import hierarchy_predicate
 from kg.query.coverage import NO_CONDITION, xref_coverage
 from kg.query.paths import paths
 
@@ -219,3 +222,145 @@ def test_copy_of_the_data_checks_clean(tmp_path: Path) -> None:
     shutil.copytree(TRIPLES, tmp_path / "t")
     _, problems = validate(tmp_path / "t")
     assert problems == []
+
+
+# --- One rule for every row: flags, borrowed signs and citations, speculation, settings ---
+
+_FLAG_ITEM = re.compile(r"^(?P<kind>[a-z][a-z ]*?)(?: \((?P<subject>[a-z]+)\))?: \S")
+#: Kinds of flag that speak for the whole statement, so every claim that restates it (same
+#: study, same place in the review, same effects) carries them too.
+_STATEMENT_KINDS = {"as printed", "borrowed citation", "untraceable"}
+#: Kinds of flag saying a claim does not really rest on the study it cites.
+_CITATION_KINDS = {"citation mismatch", "untraceable", "borrowed citation"}
+#: Wording of a note and the flag kind it calls for (the note vocabulary of triples/README.md).
+_NOTE_NEEDS = {
+    "inferred": re.compile(r"curator reading|inferred by the curator|"
+                           r"as the reviews? states? (it |them )?(elsewhere|for|in )", re.I),
+    "borrowed citation": re.compile(r"no citation of its own|sentence (itself )?(is )?uncited|"
+                                    r"sentence has no citation", re.I),
+}
+#: Wording of a note saying the review only proposes the condition (speculation).
+_SPECULATION = re.compile(r"great potential|may be (a )?promising|proposed only|"
+                          r"no disease tested|proposed [\w-]+ potential", re.I)
+
+
+def flag_items(claim: Claim) -> list[tuple[str, str]]:
+    """The (kind, subject) of each item of a claim's flag (items are separated by ' | ')."""
+    items = []
+    for item in (i.strip() for i in claim.flag.split(" | ") if i.strip()):
+        match = _FLAG_ITEM.match(item)
+        assert match, f"{claim.location}: flag item '{item[:40]}' is not 'kind: text'"
+        items.append((match["kind"], match["subject"] or ""))
+    return items
+
+
+def test_every_flag_item_names_a_known_kind(cur: Curation) -> None:
+    for claim in cur.claims.values():
+        for kind, subject in flag_items(claim):
+            assert kind in FLAG_KINDS, f"{claim.location}: flag kind '{kind}' unknown"
+            assert not subject or subject in FLAG_SUBJECTS, (
+                f"{claim.location}: flag subject '{subject}' unknown")
+            if kind == "title disagrees":
+                assert subject, f"{claim.location}: say what the title disagrees on"
+            if kind == "from title":
+                assert "title" in claim.basis, f"{claim.location}: basis lacks 'title'"
+
+
+@pytest.mark.parametrize("kind", sorted(_NOTE_NEEDS))
+def test_a_note_that_says_how_a_detail_was_supplied_has_its_flag(cur: Curation, kind: str
+                                                                 ) -> None:
+    """A sign borrowed from other studies or a general reading, and a citation borrowed from
+    a neighbouring sentence, are flagged on every row that does it, not only on some."""
+    for claim in cur.claims.values():
+        if _NOTE_NEEDS[kind].search(claim.note):
+            assert kind in {k for k, _ in flag_items(claim)}, (
+                f"{claim.location}: {claim.id}'s note says so; flag it '{kind}: ...'")
+
+
+def test_claims_restating_one_statement_share_its_flags(cur: Curation) -> None:
+    groups: dict[tuple[object, ...], list[Claim]] = {}
+    for claim in cur.claims.values():
+        key = (claim.refs, claim.review, claim.where, claim.processes, claim.diseases)
+        groups.setdefault(key, []).append(claim)
+    for claims in groups.values():
+        kinds = {c.id: {k for k, _ in flag_items(c)} & _STATEMENT_KINDS for c in claims}
+        assert len({frozenset(k) for k in kinds.values()}) == 1, (
+            f"{claims[0].location}: one statement, different flags: {kinds}")
+
+
+def test_speculation_is_not_an_effect(cur: Curation) -> None:
+    """'May be promising', 'great potential': the review proposes a use; nothing alleviates."""
+    for claim in cur.claims.values():
+        if _SPECULATION.search(claim.note):
+            effects = [e for e in claim.diseases if e.verb != "modulates"]
+            assert not effects, f"{claim.location}: {claim.id} is speculation, not an effect"
+
+
+def _conditions(cur: Curation, claim: Claim) -> frozenset[str]:
+    return frozenset(e.entity for e in claim.diseases
+                     if cur.entities[e.entity].type == "disease")
+
+
+def test_one_study_one_condition(cur: Curation) -> None:
+    """Claims on one study name the same condition (or one above the other), 'no condition'
+    included. Two claims may part ways only when one of them does not really rest on the
+    study (its citation is borrowed or does not match), or when both flag the condition
+    (the review and the cited title disagree, and each side says so)."""
+    by_study: dict[str, list[Claim]] = {}
+    for claim in cur.claims.values():
+        if len(claim.refs) == 1:
+            by_study.setdefault(cur.reference(claim.refs[0]).key, []).append(claim)
+
+    def related(a: frozenset[str], b: frozenset[str]) -> bool:
+        return a == b or any(x == y or x in ancestors(cur, y) or y in ancestors(cur, x)
+                             for x in a for y in b)
+
+    def kinds(claim: Claim) -> set[tuple[str, str]]:
+        return set(flag_items(claim))
+
+    def loose_citation(claim: Claim) -> bool:
+        return any(k in _CITATION_KINDS for k, _ in kinds(claim))
+
+    def condition_flag(claim: Claim) -> bool:
+        return any(k in ("title disagrees", "from title") and s == "condition"
+                   for k, s in kinds(claim))
+
+    for claims in by_study.values():
+        for a in claims:
+            for b in claims:
+                if a.id >= b.id or related(_conditions(cur, a), _conditions(cur, b)):
+                    continue
+                assert (loose_citation(a) or loose_citation(b)
+                        or (condition_flag(a) and condition_flag(b))), (
+                    f"{a.location}: {a.id} and {b.id} read one study with unrelated "
+                    f"conditions {sorted(_conditions(cur, a))} and "
+                    f"{sorted(_conditions(cur, b))}")
+
+
+def test_models_and_procedures_are_not_diseases(cur: Curation) -> None:
+    """What a type declares decides: a procedure is a setting, never alleviated; a disease
+    model links to the disease it models; no disease sits under either."""
+    types = {e.id: e.type for e in cur.entities.values()}
+    kinds_in_diseases = {types[e.entity] for c in cur.claims.values() for e in c.diseases}
+    assert kinds_in_diseases <= {"disease", "model", "procedure"}, kinds_in_diseases
+    for claim in cur.claims.values():
+        for eff in claim.diseases:
+            if types[eff.entity] == "procedure":
+                assert eff.verb == "modulates", (
+                    f"{claim.location}: {claim.id} {eff.verb} a procedure ({eff.entity})")
+    for ent in cur.entities.values():
+        parent_types = {types[p] for p in ent.parents}
+        if ent.type == "disease":
+            assert not parent_types & {"model", "procedure"}, f"{ent.where}: {ent.id}"
+        if ent.type == "model":
+            assert parent_types == {"disease"}, f"{ent.where}: {ent.id} models no disease"
+    assert hierarchy_predicate("model", "disease", cur) == "model_of"
+    for trial in cur.trials.values():
+        assert all(types[d] == "disease" for d in trial.diseases), trial.id
+
+
+def test_a_disease_model_rolls_up_to_its_disease_but_is_not_one(cur: Curation) -> None:
+    eae = resolve(cur, "EAE")
+    assert cur.entities[eae].type == "model"
+    assert eae in descendants(cur, "multiple-sclerosis")
+    assert resolve(cur, "colitis") in descendants(cur, "inflammatory-bowel-disease")

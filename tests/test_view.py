@@ -101,8 +101,8 @@ def test_node_cap_cuts_the_farthest_and_says_so(tmp_path: Path) -> None:
     code, out, err = view("BM-MSC", "--hops", "2", "--max-nodes", "40", "-o", str(target))
     assert code == 0
     assert "(40 nodes," in out
-    assert err.strip() == ("the 2-hop neighbourhood of bone marrow MSC has 377 nodes: drawing "
-                           "the 40 nearest, 337 left out (raise --max-nodes or lower --hops)")
+    assert err.strip() == ("the 2-hop neighbourhood of bone marrow MSC has 373 nodes: drawing "
+                           "the 40 nearest, 333 left out (raise --max-nodes or lower --hops)")
     page = target.read_text(encoding="utf-8")
     assert f'<p id="cap">{err.strip()}</p>' in page
     assert len(nodes(page)) == 40 and "BM-MSC" in nodes(page)
@@ -121,8 +121,8 @@ def test_overview_is_grouped_by_type_with_every_member_listed(cur: Curation,
     for t, _, _ in drawn.values():
         per_type[t] = per_type.get(t, 0) + 1
     assert max(per_type.values()) == 12 and len(drawn) < 150
-    assert re.search(r'data-group="protein"><text[^>]*>gene / protein \(12 of 142\)', page)
-    assert "overview of the whole graph (559 nodes)" in page
+    assert re.search(r'data-group="protein"><text[^>]*>gene / protein \(12 of 140\)', page)
+    assert "overview of the whole graph (554 nodes)" in page
     # a member that is not drawn still has its card for the panel
     hidden = next(m for m in data["groups"]["protein"]["members"] if m not in drawn)
     assert data["nodes"][hidden]["drawn"] is False and data["nodes"][hidden]["card"]
@@ -288,7 +288,7 @@ def test_overview_heading_lists_members_and_zoom_shows_labels(browser: Any,
     page.locator('.group[data-group="source"]').click()
     panel = page.locator("#panel")
     panel.wait_for(state="visible")
-    assert "MSC source (13)" in panel.inner_text()
+    assert "MSC source (12)" in panel.inner_text()
     page.locator('#panel [data-node="UC-MSC"]').click()
     assert "umbilical cord MSC" in panel.inner_text() and "hucMSC" in panel.inner_text()
     before = page.evaluate("exokg.scale()")

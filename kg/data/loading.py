@@ -57,6 +57,13 @@ RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 XREF_MATCHES = ("exact", "close", "broad", "narrow")
 #: Where a claim's details were read (``basis`` column of claims).
 BASES = ("table", "text", "title")
+#: Kinds of caveat a claim's ``flag`` names, each item written ``kind: text`` or
+#: ``kind (subject): text`` (see ``triples/README.md``).
+FLAG_KINDS = ("slip corrected", "title disagrees", "from title", "inferred",
+              "borrowed citation", "citation mismatch", "untraceable", "sign conflict",
+              "as printed")
+#: What a flag item may say it concerns (required for ``title disagrees``).
+FLAG_SUBJECTS = ("condition", "source", "agent", "cargo", "target", "sign", "model")
 #: Attribute names allowed in ``attributes/``.
 ATTRIBUTE_NAMES = frozenset({"obtained_from", "advantage", "limitation", "marker", "property"})
 

@@ -159,7 +159,7 @@ def hubs(cur: Curation, sel: Selection, per_type: int = PER_TYPE) -> Cut:
     >>> from kg.data.curation import load
     >>> cur = load()
     >>> cut = hubs(cur, whole(cur), 5)
-    >>> cut.groups is not None and len(cut.groups["source"]) == 13
+    >>> cut.groups is not None and len(cut.groups["source"]) == 12
     True
     >>> sum(min(5, len(v)) for v in cut.groups.values()) == len(cut.selection.nodes)
     True
