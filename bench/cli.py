@@ -69,6 +69,10 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("view --paths BMSC osteoarthritis",
      ["view", "--paths", "BMSC", "osteoarthritis", "-o", "paths.html"]),
     ("site", ["site", "-o", "site"]),
+    ("datapackage --check", ["datapackage", "--check"]),
+    ("release 0.0.0", ["release", "0.0.0", "-o", "release", "--date", "2026-01-01",
+                       "--force"]),
+    ("diff release release", ["diff", "release", "release"]),  # the folder written above
 ]
 #: commands of ``exokg --help`` measured elsewhere or not measurable on their own
 NOT_HERE = {"serve": "under load, in its own table", "push": "needs a SPARQL store"}

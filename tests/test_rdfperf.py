@@ -141,8 +141,7 @@ print("rdflib imported:", "rdflib" in sys.modules, file=sys.stderr)
 
 
 @pytest.mark.parametrize("args", [["export", "-f", "turtle", "-o", "-"],
-                                  ["export", "-f", "nt", "-o", "-"],
-                                  ["sparql", "hub-pathways"]])
+                                  ["export", "-f", "nt", "-o", "-"]])
 def test_warm_export_and_sparql_do_not_import_rdflib(mini: Path, private_cache: Path,
                                                      args: list[str]) -> None:
     env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
@@ -151,6 +150,24 @@ def test_warm_export_and_sparql_do_not_import_rdflib(mini: Path, private_cache: 
     warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert warm.stdout == cold.stdout and warm.stdout
     assert "rdflib imported: False" in warm.stderr, warm.stderr
+
+
+def test_warm_sparql_imports_only_rdflib_s_query_parser(mini: Path, private_cache: Path) -> None:
+    """``exokg sparql`` reads the query with rdflib's SPARQL grammar (the SERVICE and Update
+    check, :func:`kg.query.sparql.check_query`) and nothing more of rdflib: no graph is
+    built or parsed with it, the query runs on the cached Oxigraph store."""
+    probe = _PROBE.replace('print("rdflib imported:", "rdflib" in sys.modules, file=sys.stderr)',
+                           'print("rdflib parts:", sorted(m for m in sys.modules if m.startswith('
+                           '"rdflib.plugins.")), file=sys.stderr)')
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    command = [sys.executable, "-c", probe, "--data", str(mini), "sparql", "hub-pathways"]
+    subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    parts = warm.stderr.split("rdflib parts:", 1)[1]
+    assert "rdflib.plugins.sparql.parser" in parts
+    for unused in ("rdflib.plugins.parsers.notation3", "rdflib.plugins.parsers.ntriples",
+                   "rdflib.plugins.serializers.turtle"):
+        assert unused not in parts, parts
 
 
 @pytest.mark.parametrize("no_cache", [True, False])
