@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,14 +95,19 @@ def sorted_lines(lines: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def _turtle_from_sorted(nt: bytes) -> bytes:
-    """Turtle written from sorted canonical N-Triples: triples grouped by subject, in order."""
+def _turtle_from_sorted(nt: bytes, prefixes: dict[str, str] | None = None) -> bytes:
+    """Turtle written from sorted canonical N-Triples: triples grouped by subject, in order.
+
+    ``prefixes`` default to the graph's (:data:`kg.graph.rdf.PREFIXES`).
+    """
     import pyoxigraph as ox
 
-    from kg.graph.rdf import PREFIXES
+    if prefixes is None:
+        from kg.graph.rdf import PREFIXES
 
+        prefixes = PREFIXES
     out = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
-                       format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+                       format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     lines = out.split(b"\n")
     head = 0
     while head < len(lines) and lines[head].startswith(b"@prefix "):
@@ -155,9 +161,9 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     return out
 
 
-def turtle_from_ntriples(nt: bytes) -> bytes:
-    """Turtle from the sorted canonical N-Triples of :func:`kg.graph.rdf.ntriples`."""
-    return _turtle_from_sorted(nt)
+def turtle_from_ntriples(nt: bytes, prefixes: dict[str, str] | None = None) -> bytes:
+    """Turtle from sorted N-Triples (:func:`kg.graph.rdf.ntriples`, :func:`sorted_lines`)."""
+    return _turtle_from_sorted(nt, prefixes)
 
 
 def serialize_store(store: Any, fmt: str) -> bytes:
@@ -266,6 +272,32 @@ def remember(folder: Path, written: dict[str, str]) -> None:
             pass
     finally:
         os.close(lock)  # releases the lock
+
+
+def check_folder_target(out: str | os.PathLike[str], what: str, *,
+                        earlier: Callable[[Path], bool], force: bool = False) -> Path:
+    """Check, before any work, that a folder of output (a site, a release) may go to ``out``.
+
+    The parent folder must exist (it is never created); ``out`` may not be a file; an
+    existing, non-empty folder is written only when ``earlier(folder)`` says it holds an
+    earlier ``what`` of exokg's, or with ``force``.
+
+    Raises
+    ------
+    ExportError
+        Naming the missing parent, a file in the way, or the folder that would be mixed.
+    """
+    target = Path(out)
+    parent = target.absolute().parent
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {target}: the folder {parent} does not exist "
+                          "(create it first)")
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"cannot write a {what} to {target}: it is a file")
+    if target.is_dir() and any(target.iterdir()) and not earlier(target) and not force:
+        raise ExportError(f"{target} is not empty and is not an earlier {what}; use --force "
+                          "to write into it")
+    return target
 
 
 def check_target(path: str | os.PathLike[str], kind: str, *, force: bool = False) -> Path:

@@ -186,17 +186,9 @@ def check_release_target(out: str | os.PathLike[str], *, force: bool = False) ->
         Naming the missing parent folder, a file in the way, or the folder that would be
         lost (not empty and not an earlier release, without ``force``).
     """
-    target = Path(out)
-    parent = target.absolute().parent
-    if not parent.is_dir():
-        raise ExportError(f"cannot write {target}: the folder {parent} does not exist "
-                          "(create it first)")
-    if target.exists() and not target.is_dir():
-        raise ExportError(f"cannot write a release to {target}: it is a file")
-    if target.is_dir() and any(target.iterdir()) and not is_release(target) and not force:
-        raise ExportError(f"{target} is not empty and is not an earlier release; use --force "
-                          "to replace it")
-    return target
+    from kg.io.files import check_folder_target
+
+    return check_folder_target(out, "release", earlier=is_release, force=force)
 
 
 def sha256(path: Path) -> str:
@@ -378,17 +370,10 @@ def turtle(graph: Any, prefixes: dict[str, str]) -> bytes:
 
     Written by Oxigraph from the sorted N-Triples (subjects in order, prefixes sorted).
     """
-    import pyoxigraph as ox
+    from kg.io.files import sorted_lines, turtle_from_ntriples
 
     lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
-    nt = b"".join(line + b"\n" for line in sorted(set(lines)) if line.strip())
-    out = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
-                       format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    lines = out.split(b"\n")
-    head = 0
-    while head < len(lines) and lines[head].startswith(b"@prefix "):
-        head += 1
-    return b"\n".join(sorted(lines[:head]) + lines[head:])  # prefix lines in a fixed order
+    return turtle_from_ntriples(sorted_lines(lines), prefixes)
 
 
 def _yaml(value: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import ExportError
-from kg.io.files import RECORD, file_digest, read_record, remember
+from kg.io.files import RECORD, check_folder_target, file_digest, read_record, remember
 from kg.web import data as pages
 from kg.web.render import Links, file_name, render
 
@@ -36,18 +36,8 @@ def check_site_target(out: str | os.PathLike[str], *, force: bool = False) -> Pa
     ExportError
         Naming the missing parent, a file in the way, or the folder that would be mixed.
     """
-    target = Path(out)
-    parent = target.absolute().parent
-    if not parent.is_dir():
-        raise ExportError(f"cannot write {target}: the folder {parent} does not exist "
-                          "(create it first)")
-    if target.exists() and not target.is_dir():
-        raise ExportError(f"cannot write a site to {target}: it is a file")
-    if (target.is_dir() and any(target.iterdir()) and not (target / RECORD).is_file()
-            and not force):
-        raise ExportError(f"{target} is not empty and is not an earlier site (exokg has no "
-                          "record of writing there); use --force to write into it")
-    return target
+    return check_folder_target(out, "site", earlier=lambda d: (d / RECORD).is_file(),
+                               force=force)
 
 
 def _write(root: Path, rel: str, text: str) -> None:
