@@ -154,3 +154,26 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def open_offline(browser: Any, path: Path, selector: str, timeout_ms: int = 120_000
+                 ) -> tuple[Any, list[str]]:
+    """The page at ``path`` (1400x900) from disk, once ``selector`` is there.
+
+    Every request outside the file (not ``file:``, ``data:`` or ``blob:``) is aborted and its
+    URL recorded in the list returned with the page.
+    """
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    outside: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    page.wait_for_selector(selector, timeout=timeout_ms)
+    return page, outside

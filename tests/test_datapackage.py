@@ -61,28 +61,26 @@ def copy_of_triples(tmp_path: Path) -> Path:
     return folder
 
 
+def set_cell(file: Path, line: int, column: str, value: str) -> None:
+    """Write ``value`` into ``column`` of the ``line``-th line (0: the header) of a TSV."""
+    lines = file.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split("\t")
+    cells = lines[line].split("\t")
+    cells[header.index(column)] = value
+    lines[line] = "\t".join(cells)
+    file.write_text("\n".join(lines), encoding="utf-8")
+
+
 def test_bad_value_is_reported_with_file_and_row(tmp_path: Path) -> None:
     folder = copy_of_triples(tmp_path)
-    file = folder / "claims" / "quan2025.tsv"
-    lines = file.read_text(encoding="utf-8").split("\n")
-    cells = lines[4].split("\t")
-    header = lines[0].split("\t")
-    cells[header.index("agent")] = "exosomal"
-    lines[4] = "\t".join(cells)
-    file.write_text("\n".join(lines), encoding="utf-8")
+    set_cell(folder / "claims" / "quan2025.tsv", 4, "agent", "exosomal")
     assert errors(folder / DESCRIPTOR) == [("claims/quan2025.tsv", 5, "agent",
                                             "constraint-error")]
 
 
 def test_unknown_entity_type_is_reported(tmp_path: Path) -> None:
     folder = copy_of_triples(tmp_path)
-    file = folder / "entities" / "cells.tsv"
-    lines = file.read_text(encoding="utf-8").split("\n")
-    header = lines[0].split("\t")
-    cells = lines[1].split("\t")
-    cells[header.index("type")] = "organelle"
-    lines[1] = "\t".join(cells)
-    file.write_text("\n".join(lines), encoding="utf-8")
+    set_cell(folder / "entities" / "cells.tsv", 1, "type", "organelle")
     assert errors(folder / DESCRIPTOR) == [("entities/cells.tsv", 2, "type",
                                             "constraint-error")]
 

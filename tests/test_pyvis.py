@@ -28,7 +28,7 @@ from kg.query.summary import citation_text
 from kg.view.html import ViewError
 from kg.view.pyvis import TIP_CLAIMS, network, offline_html, write_network
 
-from .conftest import TRIPLES
+from .conftest import TRIPLES, open_offline
 
 STYLES: dict[str, Any] = json.loads((TRIPLES / "schema" / "styles.json")
                                     .read_text(encoding="utf-8"))
@@ -320,21 +320,8 @@ def test_write_network_refuses_an_empty_network(cur: Curation, tmp_path: Path) -
 
 
 def open_page(browser: Any, path: Path, ready: str = "drawn") -> tuple[Any, list[str]]:
-    """The page at 1400x900 from disk, every request outside the file aborted and recorded."""
-    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    outside: list[str] = []
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri())
-    page.wait_for_selector(f"body[data-{ready}=true]", timeout=120_000)
-    return page, outside
+    """The page from disk once drawn, every request outside the file aborted and recorded."""
+    return open_offline(browser, path, f"body[data-{ready}=true]")
 
 
 #: Pixels of the canvas that are not blank (drawn nodes, edges and labels).

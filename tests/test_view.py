@@ -18,7 +18,7 @@ from kg.data.model import Curation
 from kg.query.select import around, whole
 from kg.view.html import iframe
 
-from .conftest import ROOT, TRIPLES
+from .conftest import ROOT, TRIPLES, open_offline
 
 IMAGES = ROOT / "notebooks" / "images"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -196,21 +196,8 @@ def test_names_are_escaped(evil_page: Path) -> None:
 
 
 def open_page(browser: Any, path: Path) -> tuple[Any, list[str]]:
-    """The page at 1400x900 from disk, every request outside the file blocked."""
-    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    outside: list[str] = []
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri())
-    page.wait_for_selector("body[data-stabilized=true]", timeout=60_000)
-    return page, outside
+    """The page from disk once laid out, every request outside the file blocked."""
+    return open_offline(browser, path, "body[data-stabilized=true]", 60_000)
 
 
 LABEL_PX = """() => Math.min(...[...document.querySelectorAll('.node text')].map(
