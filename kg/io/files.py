@@ -6,7 +6,8 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -298,6 +299,34 @@ def check_folder_target(out: str | os.PathLike[str], what: str, *,
         raise ExportError(f"{target} is not empty and is not an earlier {what}; use --force "
                           "to write into it")
     return target
+
+
+@contextmanager
+def staged_folder(root: Path, what: str) -> Iterator[Path]:
+    """A new, empty folder beside ``root`` to write a folder of output into, then move in.
+
+    The folder gets the permissions ``mkdir`` would give (not ``mkdtemp``'s private ones);
+    whatever is left of it at the end is removed, so an error or Ctrl-C leaves no stray
+    folder. A disk error inside the block becomes one :class:`~kg.errors.ExportError` that
+    names ``what``, ``root`` and the file.
+    """
+    import shutil
+    import tempfile
+
+    stage: Path | None = None
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.absolute().parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        stage.chmod(0o777 & ~umask)
+        yield stage
+    except OSError as exc:  # a full disk, a folder without write permission ...
+        raise ExportError(f"cannot write the {what} to {root}: {exc.strerror or exc}"
+                          f"{f' ({exc.filename})' if exc.filename else ''}; nothing was "
+                          "changed there") from exc
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def check_target(path: str | os.PathLike[str], kind: str, *, force: bool = False) -> Path:

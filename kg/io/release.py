@@ -517,33 +517,24 @@ def write_release(cur: Curation, data_dir: Path, info: ReleaseInfo,
     before = Path(previous) if previous is not None else None
     if before is not None and not before.is_dir():
         raise ExportError(f"--previous {before}: not a folder")
-    stage: Path | None = None
+    from kg.io.files import staged_folder
+
     old: Path | None = None
     try:
-        stage = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.absolute().parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        stage.chmod(0o777 & ~umask)
-        names = build_release(cur, data_dir, info, stage, previous=before, cache=cache,
-                              say=say)
-        if root.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{root.name}.old.",
-                                        dir=root.absolute().parent))
-            os.replace(root, old / "release")
-        try:
-            os.replace(stage, root)
-        except OSError:
-            if old is not None:  # put the earlier folder back
-                os.replace(old / "release", root)
-            raise
-        stage = None
-    except OSError as exc:
-        raise ExportError(f"cannot write the release to {root}: {exc.strerror or exc}"
-                          f"{f' ({exc.filename})' if exc.filename else ''}; nothing was "
-                          "changed there") from exc
+        with staged_folder(root, "release") as stage:
+            names = build_release(cur, data_dir, info, stage, previous=before, cache=cache,
+                                  say=say)
+            if root.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{root.name}.old.",
+                                            dir=root.absolute().parent))
+                os.replace(root, old / "release")
+            try:
+                os.replace(stage, root)
+            except OSError:
+                if old is not None:  # put the earlier folder back
+                    os.replace(old / "release", root)
+                raise
     finally:
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     return names

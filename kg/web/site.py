@@ -18,7 +18,14 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import ExportError
-from kg.io.files import RECORD, check_folder_target, file_digest, read_record, remember
+from kg.io.files import (
+    RECORD,
+    check_folder_target,
+    file_digest,
+    read_record,
+    remember,
+    staged_folder,
+)
 from kg.web import data as pages
 from kg.web.render import Links, file_name, render
 
@@ -74,26 +81,11 @@ def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = Fals
     ExportError
         When ``out`` may not be written (:func:`check_site_target`).
     """
-    import shutil
-    import tempfile
-
     root = check_site_target(out, force=force)
     say = progress or (lambda _: None)
-    stage: Path | None = None
-    try:
-        stage = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.absolute().parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        stage.chmod(0o777 & ~umask)  # a folder as mkdir makes it, not mkdtemp's private one
+    with staged_folder(root, "site") as stage:
         counts = _write_pages(cur, stage, say, jobs)
         _put_in_place(stage, root, force=force)
-    except OSError as exc:  # a full disk, a folder without write permission ...
-        raise ExportError(f"cannot write the site to {root}: "
-                          f"{exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}"
-                          "; nothing was changed there") from exc
-    finally:
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
     return counts
 
 
