@@ -250,6 +250,26 @@ def test_size_limit_and_deep_nesting_over_http(explorer: Explorer) -> None:
         assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
 
 
+@pytest.mark.parametrize(("method", "url", "body", "ctype"), [
+    ("GET", "/sparql?query=%ff%fe", None, None),
+    ("POST", "/sparql", b"query=%ff", "application/x-www-form-urlencoded"),
+    ("POST", "/sparql", b"\xff\xfeA\x00S\x00K\x00", "application/sparql-query"),
+    ("POST", "/sparql", b"ASK {}", "application/sparql-query; charset=latin-1"),
+    ("POST", "/sparql", b"ASK {}", "text/plain"),
+    ("POST", "/sparql", b"ASK {}", None),
+    ("GET", "/sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, None),
+    ("GET", "/sparql?query=", None, None),
+])
+def test_malformed_requests_are_4xx_never_a_crash(explorer: Explorer, method: str, url: str,
+                                                  body: bytes | None, ctype: str | None
+                                                  ) -> None:
+    headers = {"Content-Type": ctype} if ctype else {}
+    with TestClient(explorer.app(), raise_server_exceptions=False) as client:
+        got = client.request(method, url, content=body, headers=headers)
+        assert 400 <= got.status_code < 500, (got.status_code, got.text)
+        assert "Traceback" not in got.text
+
+
 def test_headers_of_pages_and_answers(explorer: Explorer) -> None:
     with TestClient(explorer.app()) as client:
         page = client.get("/")
@@ -402,3 +422,21 @@ def test_rankings_at_the_same_time_give_the_serial_answer() -> None:
         for t in threads:
             t.join()
         assert [results[1], results[2]] == serial
+
+
+@given(body=st.binary(max_size=300),
+       ctype=st.sampled_from(["application/sparql-query", "application/x-www-form-urlencoded",
+                              "application/sparql-update", "text/plain", "",
+                              "application/sparql-query; charset=utf-16"]),
+       query=st.text(max_size=80), accept=st.sampled_from(["", "*/*", "text/csv;q=x",
+                                                            "text/html", "image/*", ";;,"]))
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_fuzz_of_requests_never_crashes(explorer: Explorer, body: bytes, ctype: str,
+                                        query: str, accept: str) -> None:
+    with TestClient(explorer.app(), raise_server_exceptions=False) as client:
+        got = client.post("/sparql", params={"query": query} if query else None,
+                          content=body, headers={"Content-Type": ctype, "Accept": accept})
+        assert got.status_code < 500 or got.status_code == 503, (got.status_code, got.text)
+        got = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+        assert got.status_code < 500 or got.status_code == 503, (got.status_code, got.text)

@@ -83,6 +83,24 @@ _UPDATE_NAMES = {"DeleteWhere": "DELETE", "DeleteData": "DELETE", "InsertData": 
                  "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
 
 
+class QueryTooLongError(SparqlError):
+    """The query (or the request that carries it) is longer than accepted (HTTP 413)."""
+
+
+def check_size(text: str) -> None:
+    """Refuse a query longer than :data:`MAX_QUERY_BYTES` (before any parsing).
+
+    Raises
+    ------
+    QueryTooLongError
+        Saying how long the query is and what is accepted.
+    """
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_QUERY_BYTES:
+        raise QueryTooLongError(f"the query is {size:,} bytes long; at most "
+                                f"{MAX_QUERY_BYTES:,} are accepted")
+
+
 class UpdateRefusedError(SparqlError):
     """A SPARQL Update was sent to the read-only graph."""
 
@@ -147,10 +165,7 @@ def check_query(text: str) -> None:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    size = len(text.encode("utf-8", errors="surrogatepass"))
-    if size > MAX_QUERY_BYTES:
-        raise SparqlError(f"the query is {size:,} bytes long; at most {MAX_QUERY_BYTES:,} "
-                          "are accepted")
+    check_size(text)
     if not text.strip():
         raise SparqlError("the query is empty")
     try:

@@ -373,7 +373,7 @@ class Explorer:
                                 kind="graph", html=request.method == "GET")
                 if fmt == "html":
                     return RedirectResponse("/query", 303)
-                triples = await run_in_threadpool(len, self.runner.store)
+                triples = await run_in_threadpool(self.runner.triples)
                 return Response(service_description(endpoint, triples, fmt),
                                 media_type=MEDIA[fmt], headers=CORS)
             result = await self.in_sparql_lane(
@@ -475,8 +475,11 @@ async def _protocol_query(request: Request) -> ProtocolQuery:
     if len(raw_query) > MAX_BODY:
         raise QueryTooLongError(f"the request's URL is longer than {MAX_BODY:,} bytes")
     params: dict[str, list[str]] = {}
-    for key, value in parse_qsl(request.url.query, keep_blank_values=True,
-                                errors="strict"):
+    try:
+        pairs = parse_qsl(request.url.query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise SparqlError("the URL's parameters are not UTF-8 text") from None
+    for key, value in pairs:
         params.setdefault(key, []).append(value)
     query: list[str] = params.get("query", [])
     if request.method == "POST":

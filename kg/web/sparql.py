@@ -24,7 +24,7 @@ import json
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from kg.query.sparql import BASE_IRI, MAX_QUERY_BYTES, SparqlError
+from kg.query.sparql import BASE_IRI, QueryTooLongError, SparqlError, check_size
 from kg.web.worker import MEMORY_MB, Job, RefusedError, Result, WorkerPool
 
 DEFAULT_TIMEOUT = 10.0
@@ -183,6 +183,13 @@ class Runner:
         self.max_rows = max_rows
         self.workers = workers
         self.pool = WorkerPool(store, size=workers, memory_mb=memory_mb)
+        self._triples: int | None = None
+
+    def triples(self) -> int:
+        """How many triples the store holds (counted once: the store never changes)."""
+        if self._triples is None:
+            self._triples = len(self.store)
+        return self._triples
 
     def start(self) -> None:
         """Start the worker processes now (in the background) rather than at the first query."""
@@ -207,16 +214,9 @@ class Runner:
             :class:`~kg.query.sparql.SparqlTimeoutError` past the limit;
             :class:`RefusedError` when no worker was free in time.
         """
-        size = len(text.encode("utf-8", errors="surrogatepass"))
-        if size > MAX_QUERY_BYTES:
-            raise QueryTooLongError(f"the query is {size:,} bytes long; at most "
-                                    f"{MAX_QUERY_BYTES:,} are accepted")
+        check_size(text)  # here too: a long query is refused before it is sent anywhere
         job = Job(text, self.max_rows, base_iri, default_graph, named_graphs)
         return self.pool.run(job, timeout=timeout or self.timeout)
-
-
-class QueryTooLongError(SparqlError):
-    """The query (or the request that carries it) is longer than accepted (HTTP 413)."""
 
 
 def service_description(endpoint: str, triples: int, fmt: str) -> bytes:
