@@ -51,6 +51,8 @@ def _bench() -> str:
 BLOCKS: dict[str, Callable[[], str]] = {
     "COUNTS": _command("stats"),
     "XREFS": _command("coverage", section=("standard identifiers", "entities with no")),
+    "STUDIES": _command("coverage", section=("cited studies with", "claims without a")),
+    "CHECK": _command("show", "wei2024-t1-07"),
     "PATHS": _command("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "4"),
     "RANK": _command("rank", "--level", "family", "--limit", "8"),
     "QUERY": _command("sparql", "hub-pathways"),

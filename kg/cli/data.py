@@ -120,14 +120,21 @@ def stats(state: State, fmt: str) -> None:
 @pass_state
 @handle_errors
 def show(state: State, name: str, descendants: bool, limit: int, fmt: str) -> None:
-    """Show the card of an entity with its claims and citations.
+    """Show the card of an entity with its claims and citations, or one claim.
 
     NAME is an id, a label or a synonym. Every claim line names the agent (exosome
     or cells), the evidence and the curator's flag. --format tsv prints one row per claim.
+    NAME may also be a claim id: the claim, its cited studies with DOI and PMID, and what
+    the cited study's abstract says of it.
     """
-    from kg.query.summary import card
-    from kg.view.text import card_rows, card_text, rows_out
+    from kg.query.summary import card, claim_card
+    from kg.view.text import card_rows, card_text, claim_card_text, rows_out
 
+    if name in state.curation().claims:
+        one = claim_card(state.curation(), name)
+        click.echo(json.dumps(one, indent=2, ensure_ascii=False) if fmt == "json"
+                   else claim_card_text(one), nl=False)
+        return
     (entity,) = resolve_names(state, (name,))
     data = card(state.curation(), entity, descendants=descendants)
     if limit:

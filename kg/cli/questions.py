@@ -23,6 +23,9 @@ from kg.cli.base import (
 
 AGENT = click.Choice(["exosome", "cells"])
 EVIDENCE = click.Choice(["clinical", "in-vivo", "in-vitro", "not-stated"])
+#: Values of ``claims --checked`` (:data:`kg.query.claims.CHECKED`, spelled out to keep the
+#: CLI's import light; a test keeps them equal).
+CHECKED = ("supports", "partly", "silent", "contradicts", "any", "unchecked")
 
 
 def _empty(message: str) -> None:
@@ -59,6 +62,9 @@ def _note_limit(total: int, shown: int, what: str) -> None:
 @click.option("--exact", is_flag=True,
               help="Match only the entities named, not narrower ones (miR-21 without "
                    "miR-21-5p).")
+@click.option("--checked", type=click.Choice(CHECKED),
+              help="Only claims whose cited study's abstract was read with this verdict "
+                   "(any: checked at all; unchecked: not checked).")
 @limit_option(50, "Claims")
 @format_option
 @pass_state
@@ -66,7 +72,7 @@ def _note_limit(total: int, shown: int, what: str) -> None:
 def claims(state: State, source: str | None, cargo: str | None, target: str | None,
            pathway: str | None, process: str | None, disease: str | None, review: str | None,
            agent: str | None, evidence: str | None, study: str | None, exact: bool,
-           limit: int, fmt: str) -> None:
+           checked: str | None, limit: int, fmt: str) -> None:
     """List the claims matching the filters, one line each, with evidence and citations.
 
     Entity filters take an id, a label or any synonym and include narrower entities
@@ -81,7 +87,7 @@ def claims(state: State, source: str | None, cargo: str | None, target: str | No
     rows = find(cur, source=source, cargo=cargo, target=target, pathway=pathway,
                 process=process, disease=disease, review=review, agent=agent,
                 evidence=evidence.replace("-", " ") if evidence else None, study=study,
-                exact=exact)
+                exact=exact, checked=checked)
     if not rows:
         _empty("no claim matches the filters given")
     shown = rows[:_limited(len(rows), limit)]

@@ -24,6 +24,7 @@ from kg.data.loading import (
 )
 from kg.data.model import Curation, Problem
 from kg.data.names import NameIndex
+from kg.data.primary import PrimaryStages
 from kg.data.records import RecordStages
 from kg.data.vocabulary import VocabularyStages
 from kg.errors import CurationError, DataFolderError
@@ -53,14 +54,15 @@ def default_data_dir() -> Path:
 _display = display_path
 
 
-class _Loader(VocabularyStages, RecordStages, ExtraStages):
+class _Loader(VocabularyStages, RecordStages, PrimaryStages, ExtraStages):
     """One validation run over a folder: the stages of each record kind, in order."""
 
     def run(self) -> Curation:
         stages: list[Callable[[], None]] = [
             self.load_schema, self.load_reviews, self.load_entities, self.load_ambiguous,
             self.load_unmapped,
-            self.load_references, self.load_claims, self.check_signs, self.load_trials,
+            self.load_references, self.load_identifiers, self.load_claims, self.check_signs,
+            self.load_checks, self.load_trials,
             self.load_attributes,
             self.load_extra]
         for stage in stages:

@@ -46,6 +46,8 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "trials": (("id", "trial", "agent", "source", "diseases", "refs", "review", "where"),
                ("route", "phase", "enrollment", "status", "design", "outcome", "note")),
     "attributes": (("entity", "attribute", "value", "refs", "review", "where"), ()),
+    "identifiers": (("key",), ("doi", "pmid", "page", "note")),
+    "checks": (("claim", "verdict"), ("page", "why")),
     "extra": (("subject", "predicate", "object", "source"), ("note",)),
 }
 #: Predicate kinds an edge table in ``extra/`` may use.
@@ -64,6 +66,8 @@ FLAG_KINDS = ("slip corrected", "title disagrees", "from title", "inferred",
               "as printed")
 #: What a flag item may say it concerns (required for ``title disagrees``).
 FLAG_SUBJECTS = ("condition", "source", "agent", "cargo", "target", "sign", "model")
+#: What a cited study's abstract says of a claim (``checks.tsv``), strongest first.
+VERDICTS = ("supports", "partly", "silent", "contradicts")
 #: Attribute names allowed in ``attributes/``.
 ATTRIBUTE_NAMES = frozenset({"obtained_from", "advantage", "limitation", "marker", "property"})
 
@@ -73,6 +77,9 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _CITATION = re.compile(r"^([a-z0-9][a-z0-9_\-]*):(\d+)$")
 _CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*:\S+$")
 _NCT = re.compile(r"^NCT\d{8}$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_PMID = re.compile(r"^[1-9]\d{0,8}$")
+_PAGE = re.compile(r"^https?://\S+$")
 _STEP = re.compile(r"(?:^|\s+)(->|-\||-\?)(?:\s+|$)")
 
 

@@ -345,6 +345,22 @@ class Reference(NamedTuple):
     pmid: str = ""
     note: str = ""
     cited_as: tuple[str, ...] = ()
+    #: the DOI and PMID looked up for the study (``identifiers.tsv``), the pages that show
+    #: them, and why none was recorded when none was
+    found_doi: str = ""
+    found_pmid: str = ""
+    found_at: tuple[str, ...] = ()
+    found_note: str = ""
+
+    @property
+    def any_doi(self) -> str:
+        """The DOI as printed in a review, else as looked up (empty when neither)."""
+        return self.doi or self.found_doi
+
+    @property
+    def any_pmid(self) -> str:
+        """The PMID as printed in a review, else as looked up (empty when neither)."""
+        return self.pmid or self.found_pmid
 
     @property
     def first_author(self) -> str:
@@ -363,6 +379,15 @@ class Reference(NamedTuple):
     def short(self) -> str:
         """``Zhang 2024`` style short citation."""
         return f"{self.first_author} {self.year}".strip()
+
+
+class Check(NamedTuple):
+    """What the cited study's abstract says of one claim (a row of ``checks.tsv``)."""
+
+    claim: str
+    verdict: str
+    page: str
+    why: str
 
 
 class Step(NamedTuple):
@@ -523,6 +548,8 @@ class Curation:
     #: ``REVIEW:NUMBER`` -> reference key
     citations: dict[str, str] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    #: claim id -> what the cited study's abstract says of it (``checks.tsv``)
+    checks: dict[str, Check] = field(default_factory=dict)
     trials: dict[str, Trial] = field(default_factory=dict)
     attributes: list[Attribute] = field(default_factory=list)
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)

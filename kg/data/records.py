@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from kg.data import schema
 from kg.data.loading import (
@@ -99,11 +100,10 @@ class ReferenceStages(LoaderBase):
                 if old:
                     self.cur.references[key] = old._replace(cited_as=cited)
                 else:
-                    self.cur.references[key] = Reference(
-                        **{c: row[c] for c in ("key", "authors", "year", "title", "journal",
-                                                "volume", "issue", "pages", "doi", "pmid",
-                                                "note")},
-                        cited_as=cited)
+                    printed: dict[str, Any] = {
+                        c: row[c] for c in ("key", "authors", "year", "title", "journal",
+                                            "volume", "issue", "pages", "doi", "pmid", "note")}
+                    self.cur.references[key] = Reference(**printed, cited_as=cited)
 
 
 class ClaimStages(LoaderBase):

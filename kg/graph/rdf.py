@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from urllib.parse import quote
 
 from kg.data import schema
 from kg.data.curation import RDF_SUFFIXES
@@ -554,12 +555,27 @@ def _reference(g: Sink, ref: Reference | Review, *, review: bool) -> None:
     if isinstance(ref, Reference):
         _lit(g, node, exo["firstAuthor"], ref.first_author)
         _lit(g, node, exo["pmid"], ref.pmid)
+        _identifiers(g, node, ref)
         _lit(g, node, _T.comment, ref.note)
         for cited in ref.cited_as:
             g.lit(node, exo["citedAs"], cited)
         g.lit(node, _T.label, ref.short())
     else:
         g.lit(node, _T.label, f"{ref.key} (review)")
+
+
+def _identifiers(g: Sink, node: str, ref: Reference) -> None:
+    """A study's DOI and PMID (printed or looked up) as ``dcterms:identifier``.
+
+    Written ``doi:...`` and ``PMID:...``, with ``rdfs:seeAlso`` to the doi.org and PubMed pages.
+    """
+    ident, see = PREFIXES["dcterms"] + "identifier", PREFIXES["rdfs"] + "seeAlso"
+    if ref.any_doi:
+        g.lit(node, ident, "doi:" + ref.any_doi)
+        g.iri(node, see, "https://doi.org/" + quote(ref.any_doi, safe="/:;()._-"))
+    if ref.any_pmid:
+        g.lit(node, ident, "PMID:" + ref.any_pmid)
+        g.iri(node, see, f"https://pubmed.ncbi.nlm.nih.gov/{ref.any_pmid}/")
 
 
 def _entities(g: Sink, cur: Curation, terms: _Terms) -> None:

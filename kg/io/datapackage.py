@@ -58,11 +58,13 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "claims": ("id", "agent", "source", "refs", "review", "where"),
     "trials": ("id", "trial", "agent", "source", "diseases", "review", "where"),
     "attributes": ("entity", "attribute", "value", "review", "where"),
+    "identifiers": ("key",),
+    "checks": ("claim", "verdict", "page", "why"),
 }
 #: The column that identifies a row, by file kind (unique within its file).
 _KEYS = {"types": "id", "predicates": "id", "prefixes": "prefix", "reviews": "key",
          "references": "number", "entities": "id", "claims": "id", "trials": "id",
-         "ambiguous": "term", "unmapped": "entity"}
+         "ambiguous": "term", "unmapped": "entity", "identifiers": "key", "checks": "claim"}
 
 
 def _pattern(regex: re.Pattern[str]) -> str:
@@ -109,6 +111,11 @@ def _constraints(cur: Curation, kind: str) -> dict[str, dict[str, Any]]:
                    "trial": {"pattern": f"{_pattern(loading._NCT)}|{citation}"},
                    "agent": {"enum": list(AGENTS)}, "review": {"enum": reviews},
                    "refs": {"pattern": citations}},
+        "identifiers": {"key": {"pattern": _pattern(loading._KEY)},
+                        "doi": {"pattern": _pattern(loading._DOI)},
+                        "pmid": {"pattern": _pattern(loading._PMID)}},
+        "checks": {"claim": {"pattern": _pattern(loading._CLAIM_ID)},
+                   "verdict": {"enum": list(loading.VERDICTS)}},
         "attributes": {"attribute": {"enum": sorted(loading.ATTRIBUTE_NAMES)},
                        "review": {"enum": reviews}, "refs": {"pattern": citations}},
     }

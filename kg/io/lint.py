@@ -52,7 +52,9 @@ LAYOUT: list[tuple[str, str, Callable[[Row], tuple[object, ...]]]] = [
     ("synonyms", "synonyms", _by("entity", "synonym")),
     ("xrefs", "xrefs", _by("entity", "xref")),
     ("references", "references", _by("number")),
+    ("identifiers.tsv", "identifiers", _by("key")),
     ("claims", "claims", _by("id")),
+    ("checks.tsv", "checks", _by("claim")),
     ("trials", "trials", _by("id")),
     ("attributes", "attributes", _by("entity", "attribute", "value")),
 ]

@@ -154,10 +154,10 @@ def _publications(cur: Curation, e: Edge) -> list[str]:
         refs = cur.claims[rid].refs if rid in cur.claims else cur.trials[rid].refs
         for cited in refs:
             ref = cur.reference(cited)
-            if ref.pmid.isdigit():
-                pubs.add(f"PMID:{ref.pmid}")
-            elif ref.doi:
-                pubs.add(f"doi:{ref.doi}")
+            if ref.any_pmid.isdigit():
+                pubs.add(f"PMID:{ref.any_pmid}")
+            elif ref.any_doi:
+                pubs.add(f"doi:{ref.any_doi}")
             else:
                 pubs.add(f"exokg.ref:{ref.key}")
     return sorted(pubs)

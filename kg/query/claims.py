@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kg.data.curation import name_index
 from kg.data.hierarchy import descendants
+from kg.data.loading import VERDICTS
 from kg.data.model import AGENTS, EVIDENCE, Claim, Curation
 from kg.query.evidence import NOT_STATED, claim_evidence
 from kg.query.paths import QueryError
@@ -114,10 +115,20 @@ def _study(cur: Curation, study: str) -> str:
         return cur.citations[study]
     wanted = study.strip().casefold().removeprefix("pmid:").removeprefix("https://doi.org/")
     for ref in cur.references.values():
-        if wanted and wanted in (ref.pmid.casefold(), ref.doi.casefold()):
+        if wanted and wanted in (ref.any_pmid.casefold(), ref.any_doi.casefold()):
             return ref.key
     raise QueryError(f"unknown study '{study}' (give a reference key, REVIEW:NUMBER, "
                      "a PMID or a DOI)")
+
+
+#: Values of the ``checked`` filter: a verdict of ``checks.tsv``, any of them, or none.
+CHECKED = (*VERDICTS, "any", "unchecked")
+_VERDICT_SETS = {**{v: {v} for v in VERDICTS}, "any": set(VERDICTS), "unchecked": {""}}
+
+
+def _verdict(cur: Curation, claim_id: str) -> str:
+    check = cur.checks.get(claim_id)
+    return check.verdict if check else ""
 
 
 def _evidence(evidence: str | None) -> str | None:
@@ -135,6 +146,7 @@ def claim_filter(
     target: str | None = None, pathway: str | None = None, process: str | None = None,
     disease: str | None = None, review: str | None = None, agent: str | None = None,
     evidence: str | None = None, study: str | None = None, exact: bool = False,
+    checked: str | None = None,
 ) -> Callable[[Claim], bool]:
     """A predicate that keeps the claims matching every filter given (see :func:`claims`).
 
@@ -153,6 +165,8 @@ def claim_filter(
         raise QueryError(f"agent must be one of {', '.join(AGENTS)}, not '{agent}'")
     kind = _evidence(evidence)
     key = _study(cur, study) if study is not None else None
+    if checked is not None and checked not in CHECKED:
+        raise QueryError(f"checked must be one of {', '.join(CHECKED)}, not '{checked}'")
 
     def keep(c: Claim) -> bool:
         chain = {e for s in c.mechanism for e in s.entities}
@@ -166,7 +180,8 @@ def claim_filter(
                 and (agent is None or c.agent == agent)
                 and (kind is None or (kind in c.evidence if kind != NOT_STATED
                                       else not c.evidence))
-                and (key is None or key in cur.study_keys(c)))
+                and (key is None or key in cur.study_keys(c))
+                and (checked is None or _verdict(cur, c.id) in _VERDICT_SETS[checked]))
 
     return keep
 
@@ -176,6 +191,7 @@ def claims(
     target: str | None = None, pathway: str | None = None, process: str | None = None,
     disease: str | None = None, review: str | None = None, agent: str | None = None,
     evidence: str | None = None, study: str | None = None, exact: bool = False,
+    checked: str | None = None,
 ) -> list[ClaimRow]:
     """The claims matching every filter given, sorted by id.
 
@@ -201,6 +217,9 @@ def claims(
         One study: its reference key, ``REVIEW:NUMBER``, PMID or DOI.
     exact : bool
         Match only the entities named, not the narrower ones below them.
+    checked : str, optional
+        What the cited study's abstract says (``checks.tsv``): ``supports``, ``partly``,
+        ``silent``, ``contradicts``, ``any`` (checked at all) or ``unchecked``.
 
     Returns
     -------
@@ -221,7 +240,7 @@ def claims(
     """
     keep = claim_filter(cur, source=source, cargo=cargo, target=target, pathway=pathway,
                         process=process, disease=disease, review=review, agent=agent,
-                        evidence=evidence, study=study, exact=exact)
+                        evidence=evidence, study=study, exact=exact, checked=checked)
     labels = {k: e.label for k, e in cur.entities.items()}
     return [claim_row(cur, c, labels) for c in sorted(cur.claims.values(), key=lambda c: c.id)
             if keep(c)]

@@ -80,7 +80,55 @@ def coverage(cur: Curation) -> dict[str, Any]:
         "unchecked": sorted(e.id for e in cur.entities.values()
                             if not (e.xrefs or e.close_xrefs) and e.id not in cur.unmapped),
         "claims_without_condition": claims_without_condition(cur),
+        "identifiers": identifier_coverage(cur),
+        "checks": check_coverage(cur),
     }
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+def identifier_coverage(cur: Curation) -> dict[str, dict[str, Any]]:
+    """Per review: its listed references with a DOI, a PMID, either, and their shares.
+
+    An identifier counts whether printed in a review or looked up (``identifiers.tsv``);
+    ``looked_up`` counts the references that have one only from the lookup.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for review in sorted(cur.reviews):
+        refs = [cur.references[k] for c, k in cur.citations.items()
+                if c.split(":")[0] == review]
+        row: dict[str, Any] = {"listed": len(refs),
+               "doi": sum(1 for r in refs if r.any_doi),
+               "pmid": sum(1 for r in refs if r.any_pmid),
+               "either": sum(1 for r in refs if r.any_doi or r.any_pmid),
+               "looked_up": sum(1 for r in refs if (r.found_doi and not r.doi)
+                                or (r.found_pmid and not r.pmid)),
+               "searched": sum(1 for r in refs if r.found_doi or r.found_pmid or r.found_note)}
+        row["doi_share"] = _share(row["doi"], row["listed"])
+        row["pmid_share"] = _share(row["pmid"], row["listed"])
+        row["share"] = _share(row["either"], row["listed"])
+        out[review] = row
+    return out
+
+
+def check_coverage(cur: Curation) -> dict[str, dict[str, Any]]:
+    """Per review: its mechanism claims, how many were checked, and the verdicts.
+
+    A check is a reading of the cited study's abstract (``checks.tsv``).
+    """
+    from kg.data.loading import VERDICTS
+
+    out: dict[str, dict[str, Any]] = {}
+    for review in sorted(cur.reviews):
+        mech = [c.id for c in cur.claims.values() if c.review == review and c.mechanism]
+        verdicts = Counter(cur.checks[c].verdict for c in mech if c in cur.checks)
+        checked = sum(verdicts.values())
+        out[review] = {"mechanism_claims": len(mech), "checked": checked,
+                       "share": _share(checked, len(mech)),
+                       "verdicts": {v: verdicts[v] for v in VERDICTS}}
+    return out
 
 
 #: The phrase a claim's note carries when the text names no condition for it.

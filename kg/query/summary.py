@@ -150,3 +150,26 @@ def card(cur: Curation, entity: str, *, descendants: bool = False) -> dict[str, 
         "trials": trials,
         "attributes": attributes,
     }
+
+
+def claim_card(cur: Curation, claim_id: str) -> dict[str, Any]:
+    """One claim as ``exokg show CLAIM`` gives it.
+
+    Its chain in words, where it was read, the cited studies with their DOI and PMID (and the
+    pages these were read on), and what the cited study's abstract says of it
+    (``checks.tsv``), or ``None`` when it was not checked.
+    """
+    claim = cur.claims[claim_id]
+    studies = []
+    for cite in claim.refs:
+        ref = cur.reference(cite)
+        studies.append({"citation": cite, "text": citation_text(cur, cite), "title": ref.title,
+                        "doi": ref.any_doi, "pmid": ref.any_pmid,
+                        "printed": bool(ref.doi or ref.pmid),
+                        "identified_at": list(ref.found_at), "not_identified": ref.found_note
+                        if not (ref.any_doi or ref.any_pmid) else ""})
+    check = cur.checks.get(claim_id)
+    return {"id": claim.id, "summary": claim_summary(cur, claim), "agent": claim.agent,
+            "evidence": list(claim.evidence), "model": claim.model, "review": claim.review,
+            "where": claim.where, "flag": claim.flag, "note": claim.note, "studies": studies,
+            "check": check._asdict() if check else None}

@@ -331,6 +331,34 @@ def card_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
              "where": c["where"], "flag": c["flag"]} for c in data["claims"]]
 
 
+def claim_card_text(data: dict[str, Any]) -> str:
+    """A claim as ``exokg show CLAIM`` prints it (data of :func:`kg.query.summary.claim_card`)."""
+    evidence = ", ".join(data["evidence"]) or "not stated"
+    model = f"; model {data['model']}" if data["model"] else ""
+    lines = [f"claim {data['id']}: {data['summary']}",
+             f"  {data['agent']}; evidence {evidence}{model}",
+             f"  read in {data['review']}, {data['where']}"]
+    if data["flag"]:
+        lines.append(f"  flag: {data['flag']}")
+    lines.append("cited studies:")
+    for study in data["studies"]:
+        lines.append(f"  {study['text']}: {study['title']}")
+        ids = [f"doi:{study['doi']}"] if study["doi"] else []
+        ids += [f"PMID:{study['pmid']}"] if study["pmid"] else []
+        if ids:
+            where = ("as printed" if study["printed"]
+                     else "read on " + ", ".join(study["identified_at"]))
+            lines.append(f"    {' '.join(ids)} ({where})")
+        else:
+            lines.append(f"    no DOI or PMID: {study['not_identified'] or 'not looked up'}")
+    check = data["check"]
+    lines.append(f"primary check: {check['verdict']}: {check['why']} ({check['page']})"
+                 if check else "primary check: not checked against the cited abstract")
+    if data["note"]:
+        lines.append(f"note: {data['note']}")
+    return "\n".join(lines) + "\n"
+
+
 def coverage_text(data: dict[str, Any]) -> str:
     """The coverage report as text (what ``exokg coverage`` prints)."""
     lines = []
@@ -358,6 +386,18 @@ def coverage_text(data: dict[str, Any]) -> str:
     if data["unchecked"]:
         lines.append(f"entities not yet checked ({len(data['unchecked'])}): "
                      + ", ".join(data["unchecked"]))
+    lines.append("cited studies with a DOI or PMID (printed or looked up), per review:")
+    lines.append(f"  {'review':<10} {'listed':>6} {'DOI':>5} {'PMID':>5} {'either':>6} "
+                 f"{'DOI%':>5} {'PMID%':>5} {'share':>6} {'looked up':>9}")
+    for review, row in data["identifiers"].items():
+        lines.append(f"  {review:<10} {row['listed']:>6} {row['doi']:>5} {row['pmid']:>5} "
+                     f"{row['either']:>6} {row['doi_share']:>5.0%} {row['pmid_share']:>5.0%} "
+                     f"{row['share']:>6.0%} {row['looked_up']:>9}")
+    lines.append("mechanism claims checked against the cited study's abstract, per review:")
+    for review, row in data["checks"].items():
+        verdicts = ", ".join(f"{v} {n}" for v, n in row["verdicts"].items())
+        lines.append(f"  {review}: {row['checked']} of {row['mechanism_claims']} "
+                     f"({row['share']:.0%}); {verdicts}")
     missing = data["claims_without_condition"]
     lines.append(f"claims without a condition ({len(missing)}):")
     lines += [f"  {cid}: {why}" for cid, why in missing.items()]

@@ -68,11 +68,13 @@ def citation(cur: Curation, cite: str) -> dict[str, Any]:
         ref = cur.reference(cite)
     except KeyError:
         return {"citation": cite, "text": cite, "title": "", "doi": "", "pmid": "", "url": ""}
-    url = DOI + ref.doi if ref.doi else (PUBMED + ref.pmid + "/" if ref.pmid else "")
+    doi, pmid = ref.any_doi, ref.any_pmid
+    url = DOI + doi if doi else (PUBMED + pmid + "/" if pmid else "")
     return {"citation": cite, "text": citation_text(cur, cite), "title": ref.title,
-            "year": ref.year, "doi": ref.doi, "pmid": ref.pmid, "url": url,
-            "doi_url": DOI + ref.doi if ref.doi else "",
-            "pubmed_url": PUBMED + ref.pmid + "/" if ref.pmid else ""}
+            "year": ref.year, "doi": doi, "pmid": pmid, "url": url,
+            "doi_url": DOI + doi if doi else "",
+            "pubmed_url": PUBMED + pmid + "/" if pmid else "",
+            "identified_at": list(ref.found_at)}
 
 
 def claim_page(cur: Curation, claim_id: str) -> dict[str, Any]:
@@ -91,6 +93,7 @@ def claim_page(cur: Curation, claim_id: str) -> dict[str, Any]:
         "citations": [citation(cur, c) for c in claim.refs],
         "review": claim.review, "where": claim.where, "basis": list(claim.basis),
         "flag": claim.flag, "note": claim.note,
+        "check": cur.checks[claim.id]._asdict() if claim.id in cur.checks else None,
     }
 
 
