@@ -67,8 +67,9 @@ def generate(out: Path, claims: int, seed: int = 0) -> dict[str, int]:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(TRIPLES, out, ignore=shutil.ignore_patterns(
-        "claims", "references", "trials", "attributes", "xrefs"))
+    shutil.copytree(TRIPLES, out, ignore=shutil.ignore_patterns(  # what names real studies
+        "claims", "references", "trials", "attributes", "xrefs", "identifiers.tsv",
+        "checks.tsv", "datapackage.json"))
     (out / "reviews.tsv").write_text(
         "key\tauthors\tyear\ttitle\n"
         f"{REVIEW}\tSynthetic Generator\t2026\tSynthetic claims for benchmarks\n",
