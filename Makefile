@@ -58,6 +58,7 @@ BENCH_SIZES  ?= 10k,100k,1M
 BENCH_REPEAT ?= 3
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
+	$(BIN)/python bench/release.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 
 clean:
 	rm -rf $(VENV) $(KGX) out .pytest_cache .mypy_cache .ruff_cache

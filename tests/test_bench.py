@@ -19,7 +19,7 @@ import pytest
 from tests import readme_blocks
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-NAMES = ("measure", "cli", "scale", "serve_load", "run")
+NAMES = ("measure", "cli", "scale", "serve_load", "run", "release")
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +182,16 @@ def test_a_generated_folder_is_valid_curated_data(tmp_path: Path) -> None:
 
     cur = load(out)
     assert any(c.startswith("syn2026-") for c in cur.claims)
+
+
+def test_release_bench_compares_a_release_with_every_export(bench: SimpleNamespace,
+                                                            tmp_path: Path) -> None:
+    """Both sides are first calls (no cache) on the same folder; every format is exported."""
+    from kg.io.formats import formats
+
+    cmds = bench.release.commands(tmp_path / "data", tmp_path / "out")
+    exports, release = cmds["export every format"][-1], cmds["release"][-1]
+    assert exports.count("--no-cache") == len(formats()) and "--no-cache" in release
+    assert {f"-f {name} " for name in formats()} <= {f"-f {p.split()[0]} "
+                                                     for p in exports.split("-f ")[1:]}
+    assert " release 0.0.0 " in release
