@@ -87,7 +87,8 @@ def test_the_loader_rejects_a_bad_identifier_and_a_bad_check(tmp_path: Path) -> 
                    + "lopezotin2023\tdoi:10.1/x\t\thttps://example.org/a\t\n"
                    + "dominici2006\t\t12ab\t\t\n", encoding="utf-8")
     checks = folder / "checks.tsv"
-    checks.write_text(checks.read_text(encoding="utf-8")
+    header = checks.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    checks.write_text(header  # the bad rows alone, so no real check collides with them
                       + "wei2024-s1-01\tsupports\thttps://example.org/b\tno mechanism\n"
                       + "wei2024-t1-01\tagrees\thttps://example.org/c\tbad verdict\n",
                       encoding="utf-8")
