@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kg.data.model import Curation
-from kg.query.evidence import edge_evidence
-from kg.query.paths import GraphPath, PathResult
+from kg.data.model import Curation, sign_symbol
+from kg.graph.edges import derivation
+from kg.query.evidence import context, edge_evidence
+from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
 
 _ARROW = {"has_cargo": "has cargo"}  # other predicates read as they are named
@@ -32,11 +33,59 @@ def sign_word(sign: int | None, *, disease: bool) -> str:
 
 
 def _hop_text(cur: Curation, path: GraphPath) -> str:
+    """The chain; a derived hop's arrow is dotted and marked ``derived``."""
     parts = [cur.label(path.nodes[0])]
     for hop in path.hops:
         preds = "/".join(sorted(_ARROW.get(e.predicate, e.predicate) for e in hop.edges))
-        parts.append(f"-[{preds}]-> {cur.label(hop.target)}")
+        if hop.how == "derived":
+            parts.append(f"..[{preds}, derived]..> {cur.label(hop.target)}")
+        else:
+            parts.append(f"-[{preds}]-> {cur.label(hop.target)}")
     return " ".join(parts)
+
+
+def net_effect_word(path: GraphPath, *, disease: bool) -> str:
+    """Words for a path's net effect: ``uncertain`` when the studies of a hop disagree.
+
+    Examples
+    --------
+    >>> from kg.query.paths import GraphPath
+    >>> net_effect_word(GraphPath(("a", "b"), (), (), 1, 1.0), disease=True)
+    'unknown'
+    """
+    if path.conflicting:
+        return "uncertain"
+    return sign_word(path.net_sign, disease=disease)
+
+
+def hop_derivations(cur: Curation, hop: Hop) -> dict[str, str]:
+    """Claim id -> how the claim gives a derived hop, in words (only claims deriving it)."""
+    out: dict[str, str] = {}
+    for e in hop.edges:
+        for c in e.claim_ids:
+            claim = cur.claims.get(c)
+            text = derivation(cur, claim, hop.source, hop.target) if claim else ""
+            if text and c not in out:
+                out[c] = text
+    return dict(sorted(out.items()))
+
+
+def hop_context(cur: Curation, hop: Hop) -> dict[str, list[str]]:
+    """The contexts of a hop's claims as plain data (disease and source labels)."""
+    ctx = context(cur, hop.claims)
+    return {"diseases": [cur.label(d) for d in ctx.diseases],
+            "sources": [cur.label(s) for s in ctx.sources], "species": list(ctx.species),
+            "models": list(ctx.models), "evidence": list(ctx.evidence)}
+
+
+def _signs_text(counts: dict[str, int]) -> str:
+    """``+1/-2``: claims per sign of a hop whose studies disagree."""
+    return "/".join(f"{k}{v}" for k, v in counts.items())
+
+
+def _sign_counts(hop: Hop) -> dict[str, int]:
+    return {sign_symbol(k): v for k, v in sorted(hop.sign_counts.items(),
+                                                   key=lambda kv: -(kv[0] or 0))}
 
 
 def claim_tags(agent: str, evidence: Iterable[str], flag: str = "") -> str:
@@ -78,9 +127,10 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
     return {
         "rank": rank,
         "kind": path.kind,
-        "net_sign": path.net_sign,
-        "net_effect": sign_word(path.net_sign, disease=bool(target and target.type == "disease")),
+        "net_sign": None if path.conflicting else path.net_sign,
+        "net_effect": net_effect_word(path, disease=bool(target and target.type == "disease")),
         "conflicting_signs": path.conflicting,
+        "context_joins": path.joins,
         "studies": path.studies,
         "evidence": path.strength,
         "score": path.score,
@@ -89,7 +139,10 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
                    "type": cur.entities[n].type if n in cur.entities else "trial"}
                   for n in path.nodes],
         "hops": [{
-            "from": h.source, "to": h.target,
+            "from": h.source, "to": h.target, "how": h.how,
+            "derivations": hop_derivations(cur, h) if h.how == "derived" else {},
+            "signs": _sign_counts(h),
+            "context": hop_context(cur, h),
             **_hop_evidence(cur, h.claims),
             "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
                        "claims": list(e.claims), "sources": list(e.sources)}
@@ -145,11 +198,17 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
     for i, p in enumerate(shown, start=1):
         d = path_dict(cur, i, p)
         flag = "  CONFLICTING SIGNS" if p.conflicting else ""
+        if p.joins:
+            flag += f"  CONTEXTS JOINED ({p.joins})"
         if d["flags"]:
             flag += f"  FLAGGED ({len(d['flags'])} claim(s))"
         out.append(f"#{i} {p.kind}  net: {d['net_effect']}  studies: {p.studies}  "
                    f"evidence: {p.strength}  score: {p.score:.4g}{flag}")
         out.append(f"   {_hop_text(cur, p)}")
+        if p.joins:
+            seen = " | ".join(", ".join(h["context"]["diseases"]) or "no disease named"
+                              for h in d["hops"])
+            out.append(f"   joins claims from different diseases: {seen}")
         if p.asserted:
             for cid in p.asserted_by:
                 out.append(f"   claim {_claim_line(cur, cid)}")
@@ -164,9 +223,18 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
                                          sorted({e for c in claims for e in c.evidence}))
                         if claims else "")
                 hop_ev = edge_evidence(cur, ids)
-                out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)}: "
+                disagree = (f" signs {_signs_text(_sign_counts(h))} claims (studies disagree)"
+                            if h.conflicting else "")
+                out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)} [{h.how}]: "
                            f"{', '.join(ids + [f'from {x}' for x in sources])}{tags}"
-                           f" ({_studies_text(hop_ev.studies)})")
+                           f" ({_studies_text(hop_ev.studies)}){disagree}")
+                ctx = hop_context(cur, h)
+                out.append(f"      context: {', '.join(ctx['diseases']) or 'no disease named'}"
+                           f"; {', '.join(ctx['sources'])}"
+                           f"; {', '.join(ctx['species']) or 'species not stated'}")
+                if h.how == "derived":
+                    out += [f"      derived from {cid}: {text}"
+                            for cid, text in hop_derivations(cur, h).items()]
                 out += [f"      flag {cid}: {text}" for cid, text in flags(cur, ids).items()
                         if not explain]
                 if explain:

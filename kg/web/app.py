@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from kg.data.model import Curation
 from kg.errors import AmbiguousNameError, KGError, UnknownEntityError
-from kg.query.paths import SORTS
+from kg.query.paths import DEFAULT_SORT, SORTS
 from kg.query.sparql import (
     MAX_QUERY_BYTES,
     SparqlError,
@@ -186,7 +186,7 @@ class Explorer:
             limit=_int(request, "limit", 20, 0), exact=_flag(request, "exact"),
             min_studies=_int(request, "min_studies", 0, 0),
             min_evidence=_choice(request, "min_evidence", ("clinical", "in-vivo", "in-vitro")),
-            sort=_choice(request, "sort", SORTS) or "studies")
+            sort=_choice(request, "sort", SORTS) or DEFAULT_SORT)
         form = {"max_hops": q.max_hops, "via": list(q.via), "avoid": list(q.avoid),
                 "evidence": q.evidence, "agent": q.agent, "asserted_only": q.asserted_only,
                 "exact": q.exact, "limit": q.limit, "min_studies": q.min_studies,

@@ -14,6 +14,7 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import KGError
+from kg.query.paths import DEFAULT_SORT
 
 #: Where a compact identifier (``HGNC:3819``) is looked up: bioregistry resolves any prefix.
 REGISTRY = "https://bioregistry.io/"
@@ -45,7 +46,7 @@ class PathQuery:
     exact: bool = False
     min_studies: int = 0
     min_evidence: str | None = None
-    sort: str = "studies"
+    sort: str = DEFAULT_SORT
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 

@@ -18,6 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from kg.query.paths import DEFAULT_SORT
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -133,7 +135,7 @@ EXTRA_NAV = [("trials", "trials"), ("matrix", "matrix"), ("hallmarks", "hallmark
 #: The path form's values when a page gives none (the defaults of ``exokg paths``).
 DEFAULT_FORM = {"max_hops": 6, "via": [], "avoid": [], "evidence": None, "agent": None,
                 "asserted_only": False, "exact": False, "limit": 20, "min_studies": 0,
-                "min_evidence": None, "sort": "studies"}
+                "min_evidence": None, "sort": DEFAULT_SORT}
 
 
 def render(template: str, data: dict[str, Any], links: Links, **extra: Any) -> str:
