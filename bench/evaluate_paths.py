@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.data.curation import load  # noqa: E402
-from kg.query.holdout import evaluate, report  # noqa: E402
-from kg.query.paths import DEFAULT_MAX_HOPS, SORTS  # noqa: E402
+from kg.data.curation import load
+from kg.query.holdout import evaluate, report
+from kg.query.paths import DEFAULT_MAX_HOPS, SORTS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kg.data.model import Claim, Curation, Effect, Step
 from kg.graph.edges import claim_edges, derivation, edges
 from kg.io.tables import kgx_tables
@@ -159,3 +161,23 @@ def test_holdout_quick_run(cur: Curation) -> None:
     assert "AUROC count" in text and "held-out sign" in text
     assert 0.0 <= ev.auroc("count") <= 1.0
     json.dumps([p.scores for p in ev.pairs])
+
+
+def test_web_path_page_counts_dashes_and_contexts(cur: Curation) -> None:
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    url = "/paths?source=umbilical+cord+MSC&disease=Parkinson%27s+disease"
+    with TestClient(create_app(cur, None)) as client:
+        page = client.get(url).text
+        twin = client.get(url.replace("/paths", "/paths.json")).json()
+    res = paths(cur, "umbilical cord MSC", "Parkinson's disease")
+    assert f"{res.found} path(s) within 6 hops: 0 asserted, {res.found} inferred" in page
+    assert twin["asserted"] == 0 and twin["inferred"] == res.found
+    assert 'data-how="derived"' in page and "derived from quan2025-sfunc-10" in page
+    assert 'class="context">context: Parkinson' in page
+    assert "CONTEXTS JOINED" in page
+    # the drawing dashes derived hops as exokg view does
+    assert 'stroke-dasharray="7 4"' in page and "derived (read off a claim" in page

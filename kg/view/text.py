@@ -49,9 +49,16 @@ def net_effect_word(path: GraphPath, *, disease: bool) -> str:
 
     Examples
     --------
-    >>> from kg.query.paths import GraphPath
-    >>> net_effect_word(GraphPath(("a", "b"), (), (), 1, 1.0), disease=True)
-    'unknown'
+    >>> from kg.graph.edges import Edge
+    >>> from kg.query.paths import GraphPath, Hop
+    >>> up = Edge("a", "promotes", "d", 1, "causal", ("x",))
+    >>> down = Edge("a", "reduces", "d", -1, "causal", ("y",))
+    >>> net_effect_word(GraphPath(("a", "d"), (Hop("a", "d", (up, down)),), (), 2, 1.0),
+    ...                 disease=True)
+    'uncertain'
+    >>> net_effect_word(GraphPath(("a", "d"), (Hop("a", "d", (down,)),), (), 1, 1.0),
+    ...                 disease=True)
+    'alleviates (-)'
     """
     if path.conflicting:
         return "uncertain"
@@ -141,7 +148,7 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
         "hops": [{
             "from": h.source, "to": h.target, "how": h.how,
             "derivations": hop_derivations(cur, h) if h.how == "derived" else {},
-            "signs": _sign_counts(h),
+            "signs": _sign_counts(h), "conflicting": h.conflicting,
             "context": hop_context(cur, h),
             **_hop_evidence(cur, h.claims),
             "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
@@ -478,6 +485,27 @@ def rank_header(res: Any, entity_type: str) -> str:
     return (f"{len(res.rows)} {entity_type} entities ranked on the source->disease flow "
             f"({res.nodes} nodes, {res.edges} edges; {sampled}; z from "
             f"{res.permutations} degree-preserving rewirings, seed {res.seed})\n")
+
+
+def rank_legend(res: Any) -> str:
+    """The lines under the ``exokg rank`` table.
+
+    What the rows are ranked by (and why not betweenness, when not), and what each column
+    means.
+    """
+    lines = [f"ranked by {res.ranked_by}" + (
+        ", then claims, because " + "; ".join(res.notes) if res.notes else
+        ", then PageRank, then degree")]
+    lines += [
+        "betweenness: for every source->disease pair, the share of its shortest paths "
+        "through the entity, summed",
+        f"z: betweenness against {res.permutations} degree-preserving rewirings (above 0: "
+        "more central than chance; empty when it cannot be computed)",
+        "pagerank: PageRank on the flow graph; degree: neighbours in the flow graph",
+        "cargos, diseases: distinct cargos and diseases of the claims naming the entity",
+        "studies: distinct studies of those claims; claims: how many claims",
+    ]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def paths_notes(cur: Curation, result: PathResult, shown: int, *, filtered: bool,

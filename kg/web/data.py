@@ -197,6 +197,7 @@ def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
         "source": result.source, "target": result.target,
         "source_label": cur.label(result.source), "target_label": cur.label(result.target),
         "max_hops": result.max_hops, "found": result.found, "shown": len(shown),
+        "asserted": result.asserted, "inferred": result.found - result.asserted,
         "capped": result.capped, "timed_out": result.timed_out,
         "query": {"source": q.source, "disease": q.disease, "max_hops": q.max_hops,
                   "via": list(q.via), "avoid": list(q.avoid),
