@@ -44,3 +44,59 @@ def test_rank_table_has_a_legend_that_says_what_it_ranked_by() -> None:
     assert "z: betweenness against 20 degree-preserving rewirings" in legend
     code, out = run("rank", "--disease", "Alzheimer's disease", "--format", "json")
     assert "ranked by" not in out
+
+
+def test_trials_and_clinical_claims_agree(cur: Curation) -> None:
+    from kg.query.claims import claims
+    from kg.query.trials import trials
+
+    for disease in ("osteoarthritis", "Alzheimer's disease", "premature ovarian failure"):
+        rows = trials(cur, disease)
+        reported = {cur.citations[r] for row in rows for r in (
+            *(cur.trials[row.id].refs if row.id in cur.trials else cur.claims[row.id].refs),
+            row.trial) if r in cur.citations}
+        for c in claims(cur, disease=disease, evidence="clinical"):
+            assert c.id in {r.id for r in rows} or set(c.studies) & reported, (disease, c.id)
+    code, out = run("trials", "osteoarthritis")
+    assert code == 0 and "0 published clinical study" not in out
+    assert "quan2025-sintro-01" in out
+
+
+def test_anything_printed_can_be_looked_up() -> None:
+    code, out = run("show", "wei2024-s4.1-01")
+    assert code == 0 and out.startswith("wei2024-s4.1-01 (claim): bone marrow MSC")
+    code, out = run("show", "NCT04388982")
+    assert code == 0 and "unknown entity" not in out and out.count("NCT04388982") >= 3
+    code, out = run("trials", "NCT04388982")
+    assert code == 0 and "unknown entity" not in out
+    lines = [ln for ln in out.splitlines()[3:] if ln.strip()]
+    assert lines and all(ln.startswith("NCT04388982") for ln in lines)
+    code, out = run("show", "no-such-thing-anywhere")
+    assert code != 0 and "unknown entity" in out
+
+
+def test_trial_nodes_in_drawings_link_to_pages_that_exist(cur: Curation) -> None:
+    import re
+
+    import pytest
+
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from kg.graph.edges import trial_nodes
+    from kg.web.app import create_app
+    from kg.web.data import trials_page
+    from kg.web.render import Links, render
+
+    with TestClient(create_app(cur, None)) as client:
+        page = client.get("/entity/Alzheimers-disease").text
+        links = set(re.findall(r'href="(/trials\?trial=[^"]+)"', page))
+        assert links and not re.search(r'href="/entity/NCT', page)
+        for url in sorted(links)[:3]:
+            answer = client.get(url.replace("&amp;", "&"))
+            assert answer.status_code == 200 and "<td>NCT" in answer.text
+    site = Links(site=True, depth=1)
+    assert site.node("NCT04388982") == "../trials.html#NCT04388982"
+    html = render("trials.html", trials_page(cur), Links(site=True))
+    anchors = set(re.findall(r'<tr id="([^"]+)"', html))
+    assert set(trial_nodes(cur)) <= anchors

@@ -111,6 +111,28 @@ def _card_claims(cur: Curation, entity_id: str, narrower: set[str]) -> list[dict
     return claims
 
 
+def claim_card(cur: Curation, claim_id: str) -> dict[str, Any]:
+    """One claim as plain data: its chain in words, evidence, citations, where it was read.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> c = claim_card(load(), "wei2024-s4.1-01")
+    >>> c["kind"], c["source"], c["review"]
+    ('claim', 'BM-MSC', 'wei2024')
+    """
+    claim = cur.claims[claim_id]
+    return {
+        "kind": "claim", "id": claim.id, "summary": claim_summary(cur, claim),
+        "agent": claim.agent, "source": claim.source, "cargo": claim.cargo,
+        "entities": claim.entities(), "evidence": list(claim.evidence),
+        "model": claim.model, "dose": claim.dose,
+        "citations": [citation_text(cur, r) for r in claim.refs],
+        "review": claim.review, "where": claim.where, "basis": list(claim.basis),
+        "flag": claim.flag, "note": claim.note,
+    }
+
+
 def card(cur: Curation, entity: str, *, descendants: bool = False) -> dict[str, Any]:
     """Everything known about one entity (a name, synonym or id), as plain data.
 

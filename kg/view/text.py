@@ -487,6 +487,18 @@ def rank_header(res: Any, entity_type: str) -> str:
             f"{res.permutations} degree-preserving rewirings, seed {res.seed})\n")
 
 
+def claim_card_text(data: dict[str, Any]) -> str:
+    """``exokg show CLAIM-ID``: the claim in words, then its fields."""
+    lines = [f"{data['id']} (claim): {data['summary']}",
+             f"agent: {data['agent']}; evidence: {', '.join(data['evidence']) or 'not stated'}"]
+    lines += [f"{k}: {data[k]}" for k in ("model", "dose") if data[k]]
+    lines += [f"cites: {c}" for c in data["citations"]]
+    lines.append(f"read in {data['review']}, {data['where']}"
+                 + (f" ({', '.join(data['basis'])})" if data["basis"] else ""))
+    lines += [f"{k}: {data[k]}" for k in ("flag", "note") if data[k]]
+    return "".join(f"{line}\n" for line in lines)
+
+
 def rank_legend(res: Any) -> str:
     """The lines under the ``exokg rank`` table.
 

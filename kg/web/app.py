@@ -210,10 +210,14 @@ class Explorer:
         return "rank.html", d, {}
 
     def trials(self, request: Request) -> Page:
-        """``/trials?disease=&source=&agent=&phase=&status=``: trial reports."""
+        """``/trials?disease=&source=&agent=&phase=&status=``: trial reports.
+
+        ``trial=`` gives one trial's reports (by registry id, node id or report id).
+        """
         p = request.query_params
         filters = {k: p.get(k) or None for k in ("source", "phase", "status")}
-        d = pages.trials_page(self.cur, p.get("disease") or None, agent=_agent(request),
+        d = pages.trials_page(self.cur, p.get("trial") or p.get("disease") or None,
+                              agent=_agent(request),
                               exact=_flag(request, "exact"), **filters)
         return "trials.html", d, {}
 

@@ -254,9 +254,12 @@ def trials_page(cur: Curation, disease: str | None = None, **filters: Any) -> di
     for row in trials(cur, disease or None, **filters):
         data = asdict(row)
         record = cur.trials.get(row.id)
-        data["citation_records"] = [citation(cur, c) for c in record.refs] if record else []
+        refs = record.refs if record else cur.claims[row.id].refs if row.id in cur.claims else ()
+        data["citation_records"] = [citation(cur, c) for c in refs]
+        data["node"] = record.node_id if record else ""
         rows.append(data)
-    return {"disease": disease, "filters": filters, "rows": rows}
+    return {"disease": disease, "filters": filters, "rows": rows,
+            "claim_ids": sorted(r["id"] for r in rows if r["id"] in cur.claims)}
 
 
 def claims_page(cur: Curation, **filters: Any) -> dict[str, Any]:

@@ -238,7 +238,7 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
                 f'{ring}/><text x="{x + 10}" y="{y + 4}"{bold}>'
                 f'{escape(cur.label(n)[:34])}</text>'
                 f'<title>{escape(cur.label(n))} ({escape(ent.type if ent else "")})</title>')
-        href = link.entity(n) if link is not None else ""
+        href = link.node(n) if link is not None else ""
         parts.append(f'<a class="node" href="{escape(href)}">{node}</a>' if href else
                      f'<g class="node">{node}</g>')
     x = PAD

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from kg.data.model import is_trial_node
 from kg.query.paths import DEFAULT_SORT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -68,6 +69,18 @@ class Links:
         if self.site:
             return f"{self.root}entity/{quote(file_name(entity_id))}.html"
         return f"/entity/{quote(entity_id, safe='')}"
+
+    def node(self, node_id: str) -> str:
+        """A graph node's page: an entity's, or a trial's reports.
+
+        A trial node has no entity page: it links to its reports on the trials page (on the
+        static site, the trial's row of ``trials.html``).
+        """
+        if not is_trial_node(node_id):
+            return self.entity(node_id)
+        if self.site:
+            return f"{self.root}trials.html#{quote(node_id, safe='')}"
+        return self.page("trials", trial=node_id)
 
     def claim(self, claim_id: str) -> str:
         """A claim's page."""
