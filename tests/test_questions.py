@@ -34,7 +34,7 @@ from kg.query.paths import QueryError, paths
 from kg.query.rank import rank
 from kg.query.rollup import hallmark_rollup
 from kg.query.search import search
-from kg.query.trials import PUBLISHED, REGISTERED, trials
+from kg.query.trials import PUBLISHED, REGISTERED, clinical_claims, trials
 from kg.view.questions import clip
 
 from .conftest import TRIPLES
@@ -235,8 +235,13 @@ def test_trials_on_toy(toy: Curation) -> None:
 
 def test_trials_knee_oa_real(cur: Curation) -> None:
     """wei2024 Table 3, BMSC-Exos: 'Knee Osteoarthritis | Injection | 33 veterans received
-    a single 2 mL dose of Exo | ... | NCT05060107'."""
-    (row,) = trials(cur, "osteoarthritis")
+    a single 2 mL dose of Exo | ... | NCT05060107'. Quan's three clinical MSC studies in knee
+    osteoarthritis (claims with evidence clinical, no trial report) follow as published
+    studies."""
+    rows = trials(cur, "osteoarthritis")
+    (row,) = [r for r in rows if r.kind == REGISTERED]
+    assert [r.id for r in rows if r.kind == PUBLISHED] == [
+        "quan2025-sintro-01", "quan2025-sintro-02", "quan2025-sintro-03"]
     assert (row.trial, row.kind, row.source_id, row.disease_ids) == (
         "NCT05060107", REGISTERED, "BM-MSC", ("knee-osteoarthritis",))
     assert (row.enrollment, row.route, row.review, row.where) == (
@@ -247,8 +252,11 @@ def test_trials_knee_oa_real(cur: Curation) -> None:
 def test_trials_published_studies_real(cur: Curation) -> None:
     """Table 3 of wei2024 cites [179] (acne scars) and [29] (chronic kidney disease) instead
     of a registry number; li2025 cites [39] (atherosclerosis) and [24] (POF)."""
-    published = {r.trial for r in trials(cur) if r.kind == PUBLISHED}
+    published = {r.trial for r in trials(cur) if r.kind == PUBLISHED and r.id in cur.trials}
     assert published == {"wei2024:179", "wei2024:29", "li2025:39", "li2025:24"}
+    from_claims = {r.id for r in trials(cur) if r.kind == PUBLISHED and r.id in cur.claims}
+    assert from_claims == {c.id for c in clinical_claims(cur)}
+    assert all("clinical" in cur.claims[c].evidence for c in from_claims)
     (acne,) = [r for r in trials(cur, "acne scars")]
     assert acne.kind == PUBLISHED and acne.enrollment == "25"
     phase1 = trials(cur, "Alzheimer's disease", phase="1", status="Completed")
@@ -430,7 +438,7 @@ def test_cli_errors_and_empty_answers() -> None:
     assert code == 1 and "ambiguous name 'AD'" in out
     code, out = run("claims", "--cargo", "miR-21a-5p", "--evidence", "clinical")
     assert code == 3 and "no claim matches the filters given" in out
-    code, out = run("trials", "osteoarthritis", "--agent", "cells")
+    code, out = run("trials", "osteoarthritis", "--source", "AD-MSC")
     assert code == 3 and "no trial matches the filters given" in out
     code, out = run("search", "qqqqzzzz")
     assert code == 3 and "no entity matches 'qqqqzzzz'" in out
@@ -443,7 +451,8 @@ def test_cli_errors_and_empty_answers() -> None:
 def test_cli_trials() -> None:
     code, out = run("trials", "osteoarthritis")
     assert code == 0, out
-    assert out.splitlines()[0].startswith("1 report(s) of 1 registered trial(s)")
+    assert out.splitlines()[0] == ("4 report(s) of 1 registered trial(s) and 3 published "
+                                   "clinical study(ies) without a registry number")
     assert "NCT05060107" in out and "knee osteoarthritis" in out and "wei2024-t3-06" in out
     code, out = run("trials", "--format", "tsv")
     assert "published study\tcells\tadipose-derived MSC\tatherosclerosis" in out
