@@ -16,8 +16,13 @@ grade, unlike a learned belief score):
    the claims that assert it end to end when one does (an asserted path), else those of its
    least-supported hop (an inferred path is no better attested than its weakest link).
 
-:func:`claim_evidence`, :func:`edge_evidence` and :func:`path_evidence` apply the rule;
-:func:`strength_rank` orders strengths for sorting and filtering.
+Rules 2 and 3 are written once, in :func:`support` and :func:`path_support`: the path search
+(:mod:`kg.query.paths`) ranks and filters with them and :func:`edge_evidence` and
+:func:`path_evidence` report with them, so an answer cannot disagree with its ranking.
+:func:`claim_evidence` applies rule 1; :func:`strength_rank` orders strengths for sorting and
+filtering; :func:`context` gives the contexts of a hop's claims (diseases, sources, species,
+models, evidence) and :func:`joins` counts where a chain passes between hops read in no
+common context.
 """
 
 from __future__ import annotations
