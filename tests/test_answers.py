@@ -100,3 +100,11 @@ def test_trial_nodes_in_drawings_link_to_pages_that_exist(cur: Curation) -> None
     html = render("trials.html", trials_page(cur), Links(site=True))
     anchors = set(re.findall(r'<tr id="([^"]+)"', html))
     assert set(trial_nodes(cur)) <= anchors
+
+
+def test_web_rank_page_says_what_it_ranked_by(cur: Curation) -> None:
+    from kg.web.data import rank_page
+
+    d = rank_page(cur, disease="Alzheimer's disease")
+    assert d["ranked_by"] == "studies" and d["notes"]
+    assert d["legend"][0].startswith("ranked by studies, then claims, because ")

@@ -223,6 +223,7 @@ def rank_page(cur: Curation, *, entity_type: str = "pathway", level: str = "path
               evidence: str | None = None, limit: int = 20) -> dict[str, Any]:
     """Hub ranking (:func:`kg.query.hubs.hubs`), for every claim or those reaching a disease."""
     from kg.query.hubs import describe, hubs
+    from kg.view.text import rank_legend
 
     res = hubs(cur, disease or None, agent=agent, evidence=evidence, entity_type=entity_type,
                level=level, limit=limit or None)
@@ -238,6 +239,8 @@ def rank_page(cur: Curation, *, entity_type: str = "pathway", level: str = "path
         "description": describe(cur, disease or None, agent=agent, evidence=evidence),
         "nodes": res.nodes, "edges": res.edges, "permutations": res.permutations,
         "seed": res.seed, "sample": res.sample,
+        "ranked_by": res.ranked_by, "notes": list(res.notes),
+        "legend": rank_legend(res).splitlines(),
         "rows": [{"rank": i, "entity": r.entity, "label": r.label, "type": _ref(cur, r.entity)
                   ["type"], "betweenness": r.betweenness, "z": r.z, "pagerank": r.pagerank,
                   "degree": r.degree, "cargos": r.cargos, "diseases": r.diseases,
