@@ -17,12 +17,13 @@ too, and are hidden with it). Nothing is fitted: the scores are the path search'
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kg.data.hierarchy import descendants
-from kg.data.model import Curation, Sign
-from kg.query.paths import DEFAULT_MAX_PATHS, GraphPath, paths
+from kg.data.model import Curation, Sign, sign_symbol
+from kg.query.paths import DEFAULT_MAX_PATHS, DEFAULT_SORT, GraphPath, paths
 
 #: Ways of scoring a pair from its inferred paths (the first is the path count).
 SCORES: dict[str, Callable[[Sequence[GraphPath]], float]] = {
@@ -156,7 +157,7 @@ def pairs_of(cur: Curation) -> tuple[list[str], list[str]]:
     return sources, diseases
 
 
-def evaluate(cur: Curation, *, sort: str = "studies", max_hops: int = 4,
+def evaluate(cur: Curation, *, sort: str = DEFAULT_SORT, max_hops: int = 4,
              max_paths: int = DEFAULT_MAX_PATHS, sources: Sequence[str] | None = None,
              diseases: Sequence[str] | None = None) -> Evaluation:
     """Run the leave-one-study-out test over every source x disease pair (or those given).
@@ -202,5 +203,12 @@ def report(ev: Evaluation) -> str:
               f"{ev.auroc_within_source(name):.3f} (same source)"
               for name in SCORES]
     share = f"{right / total:.2f}" if total else "n/a"
-    lines.append(f"top inferred path has the held-out sign: {right}/{total} ({share})")
+    both = [p for p in ev.positives if p.sign is not None and p.found]
+    opposite = sum(1 for p in both if p.top_sign is not None and p.top_sign != p.sign)
+    counts = Counter(p.sign for p in both)
+    signs = ", ".join(f"{sign_symbol(s)} {n}" for s, n in sorted(
+        counts.items(), key=lambda kv: -(kv[0] or 0)))
+    lines.append(f"top inferred path has the held-out sign: {right}/{total} ({share}); "
+                 f"the opposite sign: {opposite}; unknown or uncertain: "
+                 f"{total - right - opposite} (held-out signs: {signs or 'none'})")
     return "\n".join(lines) + "\n"
