@@ -52,11 +52,13 @@ test: $(STAMP) debs $(KGX_STAMP)
 readme: $(STAMP)
 	$(BIN)/python -m tests.readme_blocks
 
-# Benchmarks (not part of the tests): prints its figures and writes bench/results/latest.md,
+# Benchmarks (not part of the tests): the leave-one-study-out test of inferred paths
+# (bench/evaluate_paths.py, a quick version is in the tests), then the timings: prints its figures and writes bench/results/latest.md,
 # from which `make readme` generates the README's block. Quick run: make bench BENCH_SIZES=10k
 BENCH_SIZES  ?= 10k,100k,1M
 BENCH_REPEAT ?= 3
 bench: $(STAMP)
+	$(BIN)/python bench/evaluate_paths.py
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 	$(BIN)/python bench/release.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 

@@ -42,6 +42,16 @@ def _command(*args: str, section: tuple[str, str] | None = None) -> Callable[[],
     return make
 
 
+def _evaluation() -> str:
+    """The leave-one-study-out figures of inferred paths, with the default ranking."""
+    from kg.data.curation import load
+    from kg.query.holdout import evaluate, report
+    from kg.query.paths import DEFAULT_SORT
+
+    text = report(evaluate(load(), sort=DEFAULT_SORT, max_hops=6))
+    return f"```\n$ python bench/evaluate_paths.py --sort {DEFAULT_SORT}\n{text.rstrip()}\n```\n"
+
+
 def _bench() -> str:
     lines = BENCH.read_text(encoding="utf-8").splitlines()[1:]  # without the dated title
     body = [("#### " + line[3:]) if line.startswith("## ") else line for line in lines]
@@ -54,6 +64,8 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "STUDIES": _command("coverage", section=("cited studies with", "claims without a")),
     "CHECK": _command("show", "wei2024-t1-07"),
     "PATHS": _command("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "4"),
+    "INFERRED": _command("paths", "umbilical cord MSC", "Parkinson's disease", "--limit", "2"),
+    "EVALUATION": _evaluation,
     "RANK": _command("rank", "--level", "family", "--limit", "8"),
     "QUERY": _command("sparql", "hub-pathways"),
     "CLAIMS": _command("claims", "--cargo", "miR-21-5p"),

@@ -144,7 +144,7 @@ def test_show_claim_and_claims_checked_on_the_command_line(cur: Curation) -> Non
     cid = sorted(cur.checks)[0]
     result = CliRunner().invoke(cli, ["--data", str(TRIPLES), "show", cid])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"claim {cid}: ")
+    assert result.output.startswith(f"{cid} (claim): ")
     assert "primary check: " in result.output
     result = CliRunner().invoke(cli, ["--data", str(TRIPLES), "claims", "--checked",
                                       "any", "--format", "tsv", "--limit", "0"])

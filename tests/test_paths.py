@@ -407,7 +407,7 @@ def test_sort_orders(cur: Curation) -> None:
 def test_the_search_holds_at_most_twice_keep_paths() -> None:
     from kg.query.paths import GraphPath, _Best
 
-    best = _Best(3, rank_key)
+    best = _Best(3, lambda p: rank_key(p, "studies"))
     peak = 0
     for i in range(500):
         best.add(GraphPath(("s", f"x{i:03d}", "d"), (), (), i % 7, 1.0 / (i + 1)))

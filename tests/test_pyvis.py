@@ -123,7 +123,7 @@ def test_derived_signs_are_dashed(cur: Curation) -> None:
     sel = reaching(cur, "osteoarthritis")  # stated and derived signs both occur
     net = network(cur, sel)
     assert {e["dashes"] for e in net.edges} == {e.derived for e in sel.edges} == {True, False}
-    assert all("sign derived from the claim's stated effect" in e["title"]
+    assert all("derived, read off the claim's reported effects" in e["title"]
                for e in net.edges if e["derived"])
 
 

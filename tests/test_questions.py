@@ -34,7 +34,7 @@ from kg.query.paths import QueryError, paths
 from kg.query.rank import rank
 from kg.query.rollup import hallmark_rollup
 from kg.query.search import search
-from kg.query.trials import PUBLISHED, REGISTERED, trials
+from kg.query.trials import PUBLISHED, REGISTERED, clinical_claims, trials
 from kg.view.questions import clip
 
 from .conftest import TRIPLES
@@ -199,11 +199,14 @@ def test_evidence_rule_on_toy(toy: Curation) -> None:
 def test_path_evidence_weakest_hop(toy: Curation) -> None:
     res = paths(toy, "BM-MSC", "knee-OA")
     by_nodes = {p.nodes: p for p in res.paths}
-    # stitched: BM-MSC -| NF-kB (t1-02, in vitro) ... inflammation -> knee-OA (t1-03, in vivo)
-    inferred = by_nodes[("BM-MSC", "NF-kB", "inflammation", "knee-OA")]
+    # stitched: BM-MSC reduces inflammation (t1-02 in vitro, t1-04 clinical: the hop is
+    # clinical) ... inflammation -> knee-OA (t1-03, in vivo): the path is as strong as the
+    # weaker hop. (t1-02's NF-κB and inflammation are effects side by side: no hop joins them.)
+    inferred = by_nodes[("BM-MSC", "inflammation", "knee-OA")]
+    assert ("BM-MSC", "NF-kB", "inflammation", "knee-OA") not in by_nodes
     ev = path_evidence(toy, inferred)
-    assert ev.strength == "in vitro" and ev.studies == 1
-    assert [h.strength for h in ev.hops] == ["in vitro", "in vitro", "in vivo"]
+    assert ev.strength == "in vivo" and ev.studies == 1
+    assert [h.strength for h in ev.hops] == ["clinical", "in vivo"]
     asserted = paths(toy, "BM-MSC", "osteoarthritis", asserted_only=True,
                      include_subtypes=False)
     first = asserted.paths[0]
@@ -232,8 +235,13 @@ def test_trials_on_toy(toy: Curation) -> None:
 
 def test_trials_knee_oa_real(cur: Curation) -> None:
     """wei2024 Table 3, BMSC-Exos: 'Knee Osteoarthritis | Injection | 33 veterans received
-    a single 2 mL dose of Exo | ... | NCT05060107'."""
-    (row,) = trials(cur, "osteoarthritis")
+    a single 2 mL dose of Exo | ... | NCT05060107'. Quan's three clinical MSC studies in knee
+    osteoarthritis (claims with evidence clinical, no trial report) follow as published
+    studies."""
+    rows = trials(cur, "osteoarthritis")
+    (row,) = [r for r in rows if r.kind == REGISTERED]
+    assert [r.id for r in rows if r.kind == PUBLISHED] == [
+        "quan2025-sintro-01", "quan2025-sintro-02", "quan2025-sintro-03"]
     assert (row.trial, row.kind, row.source_id, row.disease_ids) == (
         "NCT05060107", REGISTERED, "BM-MSC", ("knee-osteoarthritis",))
     assert (row.enrollment, row.route, row.review, row.where) == (
@@ -244,8 +252,11 @@ def test_trials_knee_oa_real(cur: Curation) -> None:
 def test_trials_published_studies_real(cur: Curation) -> None:
     """Table 3 of wei2024 cites [179] (acne scars) and [29] (chronic kidney disease) instead
     of a registry number; li2025 cites [39] (atherosclerosis) and [24] (POF)."""
-    published = {r.trial for r in trials(cur) if r.kind == PUBLISHED}
+    published = {r.trial for r in trials(cur) if r.kind == PUBLISHED and r.id in cur.trials}
     assert published == {"wei2024:179", "wei2024:29", "li2025:39", "li2025:24"}
+    from_claims = {r.id for r in trials(cur) if r.kind == PUBLISHED and r.id in cur.claims}
+    assert from_claims == {c.id for c in clinical_claims(cur)}
+    assert all("clinical" in cur.claims[c].evidence for c in from_claims)
     (acne,) = [r for r in trials(cur, "acne scars")]
     assert acne.kind == PUBLISHED and acne.enrollment == "25"
     phase1 = trials(cur, "Alzheimer's disease", phase="1", status="Completed")
@@ -347,14 +358,17 @@ def test_search_real(cur: Curation) -> None:
 
 
 def test_hubs_per_disease_on_toy(toy: Curation) -> None:
-    """By hand: on the osteoarthritis claims (t1-01, 02, 03, 05) the only shortest route from
-    bone marrow MSC to osteoarthritis, and to knee-OA, goes BM-MSC -> NF-kB -> inflammation;
-    adipose MSC reaches them through PTEN only: NF-kB has betweenness 2, PI3K-Akt 0. On all
-    claims, t1-04 adds BM-MSC -> inflammation directly, and NF-kB falls to 0."""
+    """By hand: t1-02 (BM-MSC -| NF-κB, reduces inflammation, alleviates OA) lists NF-κB and
+    inflammation side by side, so each leads to osteoarthritis and BM-MSC reaches both. On
+    the osteoarthritis claims (t1-01, 02, 03, 05) bone marrow MSC reaches osteoarthritis by
+    two shortest routes, through NF-kB and through inflammation (NF-kB: 1/2), and knee-OA
+    through inflammation only; adipose MSC goes through PTEN and inflammation: NF-kB has
+    betweenness 0.5, PI3K-Akt 0. All claims (t1-04 adds inflammation -> Alzheimer's) and
+    the exosome claims give the same."""
     oa = {r.entity: r.betweenness for r in hubs(toy, "osteoarthritis", permutations=0).rows}
-    assert oa == {"NF-kB": 2.0, "PI3K-Akt": 0.0}
+    assert oa == {"NF-kB": 0.5, "PI3K-Akt": 0.0}
     everything = {r.entity: r.betweenness for r in rank(toy, permutations=0).rows}
-    assert everything == {"NF-kB": 0.0, "PI3K-Akt": 0.0}
+    assert everything == {"NF-kB": 0.5, "PI3K-Akt": 0.0}
     assert {r.entity: r.betweenness
             for r in hubs(toy, agent="exosome", permutations=0).rows} == oa
     assert hubs(toy, "Alzheimer's disease", permutations=0).rows == []
@@ -424,7 +438,7 @@ def test_cli_errors_and_empty_answers() -> None:
     assert code == 1 and "ambiguous name 'AD'" in out
     code, out = run("claims", "--cargo", "miR-21a-5p", "--evidence", "clinical")
     assert code == 3 and "no claim matches the filters given" in out
-    code, out = run("trials", "osteoarthritis", "--agent", "cells")
+    code, out = run("trials", "osteoarthritis", "--source", "AD-MSC")
     assert code == 3 and "no trial matches the filters given" in out
     code, out = run("search", "qqqqzzzz")
     assert code == 3 and "no entity matches 'qqqqzzzz'" in out
@@ -437,7 +451,8 @@ def test_cli_errors_and_empty_answers() -> None:
 def test_cli_trials() -> None:
     code, out = run("trials", "osteoarthritis")
     assert code == 0, out
-    assert out.splitlines()[0].startswith("1 report(s) of 1 registered trial(s)")
+    assert out.splitlines()[0] == ("4 report(s) of 1 registered trial(s) and 3 published "
+                                   "clinical study(ies) without a registry number")
     assert "NCT05060107" in out and "knee osteoarthritis" in out and "wei2024-t3-06" in out
     code, out = run("trials", "--format", "tsv")
     assert "published study\tcells\tadipose-derived MSC\tatherosclerosis" in out

@@ -101,8 +101,8 @@ def test_node_cap_cuts_the_farthest_and_says_so(tmp_path: Path) -> None:
     code, out, err = view("BM-MSC", "--hops", "2", "--max-nodes", "40", "-o", str(target))
     assert code == 0
     assert "(40 nodes," in out
-    assert err.strip() == ("the 2-hop neighbourhood of bone marrow MSC has 373 nodes: drawing "
-                           "the 40 nearest, 333 left out (raise --max-nodes or lower --hops)")
+    assert err.strip() == ("the 2-hop neighbourhood of bone marrow MSC has 374 nodes: drawing "
+                           "the 40 nearest, 334 left out (raise --max-nodes or lower --hops)")
     page = target.read_text(encoding="utf-8")
     assert f'<p id="cap">{err.strip()}</p>' in page
     assert len(nodes(page)) == 40 and "BM-MSC" in nodes(page)

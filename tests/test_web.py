@@ -145,7 +145,7 @@ def test_paths_twin_gives_the_first_20_paths_of_exokg_paths(client: TestClient) 
 def _hop_claim_links(html: str) -> list[list[str]]:
     """The claim links of each hop (``<details class="hop">``) of a paths page, in order."""
     return [re.findall(r'<a href="([^"]*)">', hop)
-            for hop in re.findall(r'<details class="hop">(.*?)</details>', html, re.S)]
+            for hop in re.findall(r'<details class="hop"[^>]*>(.*?)</details>', html, re.S)]
 
 
 def test_hops_shown_on_the_site_and_the_server_link_their_own_claims(

@@ -184,7 +184,13 @@ def path_options(fn: F) -> F:
 
     Defaults are the library's (:mod:`kg.query.paths`), never copied here.
     """
-    from kg.query.paths import DEFAULT_MAX_HOPS, DEFAULT_MAX_PATHS, DEFAULT_TIMEOUT, SORTS
+    from kg.query.paths import (
+        DEFAULT_MAX_HOPS,
+        DEFAULT_MAX_PATHS,
+        DEFAULT_SORT,
+        DEFAULT_TIMEOUT,
+        SORTS,
+    )
 
     options = [
         click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=HOPS,
@@ -210,10 +216,11 @@ def path_options(fn: F) -> F:
                      help="Only paths backed by at least this many distinct studies."),
         click.option("--min-evidence", type=click.Choice(["clinical", "in-vivo", "in-vitro"]),
                      help="Only paths whose weakest hop has at least this evidence."),
-        click.option("--sort", type=click.Choice(list(SORTS)), default="studies",
+        click.option("--sort", type=click.Choice(list(SORTS)), default=DEFAULT_SORT,
                      show_default=True,
-                     help="Rank asserted paths first, then by studies (then evidence), by "
-                          "evidence (then studies) or by the degree-damped score."),
+                     help="Rank asserted paths first, then by the degree-damped score "
+                          "(halved at each join of contexts), by studies (then evidence) or "
+                          "by evidence (then studies)."),
     ]
     for option in reversed(options):
         fn = option(fn)

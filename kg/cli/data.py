@@ -127,13 +127,10 @@ def show(state: State, name: str, descendants: bool, limit: int, fmt: str) -> No
     NAME may also be a claim id: the claim, its cited studies with DOI and PMID, and what
     the cited study's abstract says of it.
     """
-    from kg.query.summary import card, claim_card
-    from kg.view.text import card_rows, card_text, claim_card_text, rows_out
+    from kg.query.summary import card
+    from kg.view.text import card_rows, card_text, rows_out
 
-    if name in state.curation().claims:
-        one = claim_card(state.curation(), name)
-        click.echo(json.dumps(one, indent=2, ensure_ascii=False) if fmt == "json"
-                   else claim_card_text(one), nl=False)
+    if _show_record(state, name, fmt):
         return
     (entity,) = resolve_names(state, (name,))
     data = card(state.curation(), entity, descendants=descendants)
@@ -148,6 +145,35 @@ def show(state: State, name: str, descendants: bool, limit: int, fmt: str) -> No
         click.echo(rows_out(rows[:limit] if limit else rows, fmt), nl=False)
     else:
         click.echo(card_text(data, limit), nl=False)
+
+
+def _show_record(state: State, name: str, fmt: str) -> bool:
+    """Print a claim or a trial named by its id (not an entity's name); False if it is none.
+
+    Anything an output prints can be looked up: claim ids, registry ids and trial reports.
+    """
+    from kg.query.summary import claim_card
+    from kg.query.trials import trial_of, trials
+    from kg.view.questions import TRIAL_WIDTHS, render, trial_records
+    from kg.view.text import claim_card_text, rows_out
+
+    cur = state.curation()
+    if name in cur.entities:
+        return False
+    if name in cur.claims:
+        data = claim_card(cur, name)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json"
+                   else claim_card_text(data) if fmt == "table"
+                   else rows_out([{k: "|".join(v) if isinstance(v, list) else v
+                                   for k, v in data.items()}], fmt), nl=fmt == "json")
+        return True
+    if trial_of(cur, name) is not None:
+        rows = trials(cur, name)
+        if fmt == "table":
+            click.echo(f"{name}: {len(rows)} report(s)")
+        click.echo(render(trial_records(rows, fmt), fmt, TRIAL_WIDTHS), nl=False)
+        return True
+    return False
 
 
 @cli.command()

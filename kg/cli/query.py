@@ -148,7 +148,7 @@ def rank(state: State, entity_type: str, level: str, permutations: int, seed: in
     """
     from kg.query.hubs import describe
     from kg.query.hubs import hubs as compute
-    from kg.view.text import rank_header, rank_rows
+    from kg.view.text import rank_header, rank_legend, rank_rows
 
     kind = evidence.replace("-", " ") if evidence else None
     res = compute(state.curation(), disease, agent=agent, evidence=kind,
@@ -159,6 +159,8 @@ def rank(state: State, entity_type: str, level: str, permutations: int, seed: in
         if disease or agent or evidence:
             click.echo(describe(state.curation(), disease, agent=agent, evidence=kind))
     _print_rows(rank_rows(res), fmt, 0, f"no {entity_type} entity lies on the flow graph")
+    if fmt == "table":
+        click.echo(rank_legend(res), nl=False)
 
 
 @cli.command()

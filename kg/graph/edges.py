@@ -81,6 +81,31 @@ def claim_edges(claim: Claim, cur: Curation | None = None
     return _claim_edges(claim, cur, _claim_predicates(schema.schema_of(cur)))
 
 
+def parallel_mechanism(claim: Claim) -> bool:
+    """True when the claim's mechanism is effects reported side by side with its processes.
+
+    A claim without a cargo whose mechanism is one step straight from the source ("the
+    cells raised collagen I and VEGF") reports what the agent changed, beside the processes
+    it changed ("... reduced oxidative stress and promoted autophagy"): the claim does not
+    say that one of those effects drives another, so none becomes a hop to another (the
+    agent gets a derived hop to each process instead). With a cargo ("miR-188-3p -| NLRP3")
+    or a longer chain, the mechanism says how the agent acts and its end leads on to the
+    effects.
+
+    Examples
+    --------
+    >>> from kg.data.model import Claim, Step, Effect
+    >>> parallel_mechanism(Claim("x", "cells", "UC-MSC", mechanism=(Step("->", ("COL1A1",)),),
+    ...                          processes=(Effect("promotes", "autophagy"),)))
+    True
+    >>> parallel_mechanism(Claim("x", "exosome", "UC-MSC", cargo="miR-1",
+    ...                          mechanism=(Step("-|", ("PTEN",)),),
+    ...                          processes=(Effect("promotes", "autophagy"),)))
+    False
+    """
+    return not claim.cargo and len(claim.mechanism) == 1 and bool(claim.processes)
+
+
 def _claim_edges(claim: Claim, cur: Curation | None, names: dict[tuple[str, Sign], str]
                  ) -> list[tuple[str, str, str, Sign, bool]]:
     """:func:`claim_edges` with the predicate names looked up once by the caller.
@@ -100,6 +125,14 @@ def _claim_edges(claim: Claim, cur: Curation | None, names: dict[tuple[str, Sign
                 out.append((a, names["step", step.sign], b, step.sign, False))
         chain = multiply(chain, step.sign)
         prev = step.entities
+    if parallel_mechanism(claim):
+        # the step's entities are effects beside the processes: each leads to the outcome,
+        # none to a process; the agent itself leads to the processes
+        for dis in claim.diseases:
+            dsign = multiply(dis.sign, chain)
+            for a in prev:
+                out.append((a, names["effect", dsign], dis.entity, dsign, True))
+        prev, chain = (claim.head,), 1
     if claim.processes:
         for proc in claim.processes:
             # the sign that makes chain x edge equal the stated effect
@@ -121,6 +154,46 @@ def _claim_edges(claim: Claim, cur: Curation | None, names: dict[tuple[str, Sign
             seen.add(e[:3])
             unique.append(e)
     return unique
+
+
+_PAST = {"promotes": "promoted", "reduces": "reduced", "modulates": "modulated",
+         "alleviates": "alleviated", "aggravates": "aggravated"}
+_ACTS = {1: "raised", -1: "lowered", None: "acted on"}
+
+
+def derivation(cur: Curation, claim: Claim, subject: str, obj: str) -> str:
+    """How a derived edge is read off one claim's reported effects, in words.
+
+    A derived edge is not a law: it says what one study reported side by side with the
+    agent ("quan2025-sfunc-10: the exosomes reduced autophagy and alleviated Parkinson's
+    disease"). An empty string when the claim does not give the edge as derived.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> cur = load()
+    >>> c = cur.claims["quan2025-sfunc-10"]
+    >>> derivation(cur, c, "autophagy", "Parkinsons-disease")
+    "the exosomes (miR-188-3p) reduced autophagy and alleviated Parkinson's disease"
+    """
+    agent = "the cells" if claim.agent == "cells" else "the exosomes"
+    if claim.cargo:
+        agent += f" ({cur.label(claim.cargo)})"
+    effects = {e.entity: e for e in (*claim.processes, *claim.diseases)}
+    moved: dict[str, str] = {}
+    for step in claim.mechanism:
+        for b in step.entities:
+            moved[b] = _ACTS[step.sign]
+    if obj not in effects:
+        return ""
+    said = f"{_PAST[effects[obj].verb]} {cur.label(obj)}"
+    if subject == claim.head:
+        return f"{agent} {said}"
+    if subject in effects:
+        return f"{agent} {_PAST[effects[subject].verb]} {cur.label(subject)} and {said}"
+    if subject in moved:
+        return f"{agent} {moved[subject]} {cur.label(subject)} and {said}"
+    return ""
 
 
 def _claim_predicates(cur: Curation) -> dict[tuple[str, Sign], str]:

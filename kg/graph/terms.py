@@ -49,8 +49,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "kind": ("edge kind", "'causal', 'cargo', 'trial' or 'hierarchy' (a parent link of the "
              "vocabulary, which has no sign and no supporting record)."),
     "sign": ("sign", "Sign of a causal, cargo or trial edge."),
-    "derived": ("derived sign", "True when the sign was worked out from the claim's stated "
-                "effect rather than stated for this step."),
+    "derived": ("derived", "True when every claim behind the edge only gives it derived: "
+                "read off the claim's reported effects (the agent reduced X and alleviated D), "
+                "not written in its mechanism; false when a claim states it."),
     "supportedBy": ("supported by", "A claim or trial report that asserts the edge."),
     "externalSource": ("external source", "The resource an edge merged from an extra edge "
                        "table comes from (as the table names it)."),

@@ -15,7 +15,10 @@ is ``CLINICALTRIALS:NCT…`` (Biolink's id prefix for ``ClinicalTrial``). The lo
 A node keeps its local id when it has no such xref, or when another node carries it too.
 
 Edges: causal edges use Biolink's qualified form (``affects`` with ``qualified_predicate =
-causes`` and the direction, increased/decreased, when the sign is known). The predicate and
+causes`` and the direction, increased/decreased, when the sign is known). A derived edge
+(read off a claim's reported effects, :func:`kg.graph.edges.derivation`) is a
+``logical_entailment`` by an ``automated_agent``; every other edge a ``knowledge_assertion``
+by a ``manual_agent`` (the curator). The predicate and
 its direction are columns of ``schema/predicates.tsv`` (``biolink``, ``kgx``, ``kgx_inverse``)
 and, for parent links, of ``schema/parents.tsv`` (``kgx`` per type pair). Hierarchy links are
 written as Biolink states them: ``part_of`` in its canonical direction (``parent has_part
@@ -206,6 +209,23 @@ def mapping_rows(cur: Curation, ids: dict[str, tuple[str, str]]
     return list(terms.values()), edges_out
 
 
+def knowledge_level(e: Edge) -> tuple[str, str]:
+    """Biolink ``knowledge_level`` and ``agent_type`` of an edge.
+
+    A stated edge (a claim's mechanism writes it, or a curated link) is a curator's
+    ``knowledge_assertion`` (``manual_agent``); a derived edge, read off a claim's reported
+    effects by exokg's rule, is a ``logical_entailment`` of an ``automated_agent``.
+
+    Examples
+    --------
+    >>> knowledge_level(Edge("a", "reduces", "b", -1, "causal", ("x",), True))
+    ('logical_entailment', 'automated_agent')
+    """
+    if e.derived:
+        return "logical_entailment", "automated_agent"
+    return "knowledge_assertion", "manual_agent"
+
+
 def kgx_tables(cur: Curation) -> tuple[bytes, bytes]:
     """The KGX ``nodes.tsv`` and ``edges.tsv`` contents."""
     ids = kgx_nodes(cur)
@@ -226,7 +246,7 @@ def kgx_tables(cur: Curation) -> tuple[bytes, bytes]:
             f"exokg.edge:{edge_key(*e.key)}", subject, predicate, obj,
             "biolink:causes" if direction else "", direction,
             f"exo:{schema.predicate_property(cur, e.predicate)}",
-            "knowledge_assertion", "manual_agent", INFORES,
+            *knowledge_level(e), INFORES,
             "|".join(_publications(cur, e)) if e.claims else "", "|".join(e.claims)])
     rows.sort()
     return _tsv(KGX_NODE_COLUMNS, sorted(nodes)), _tsv(KGX_EDGE_COLUMNS, rows)

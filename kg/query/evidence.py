@@ -16,8 +16,13 @@ grade, unlike a learned belief score):
    the claims that assert it end to end when one does (an asserted path), else those of its
    least-supported hop (an inferred path is no better attested than its weakest link).
 
-:func:`claim_evidence`, :func:`edge_evidence` and :func:`path_evidence` apply the rule;
-:func:`strength_rank` orders strengths for sorting and filtering.
+Rules 2 and 3 are written once, in :func:`support` and :func:`path_support`: the path search
+(:mod:`kg.query.paths`) ranks and filters with them and :func:`edge_evidence` and
+:func:`path_evidence` report with them, so an answer cannot disagree with its ranking.
+:func:`claim_evidence` applies rule 1; :func:`strength_rank` orders strengths for sorting and
+filtering; :func:`context` gives the contexts of a hop's claims (diseases, sources, species,
+models, evidence) and :func:`joins` counts where a chain passes between hops read in no
+common context.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Protocol
 
 from kg.data.model import Claim, Curation
@@ -151,6 +157,49 @@ def claim_study_keys(cur: Curation) -> dict[str, frozenset[str]]:
         c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
 
 
+def support(cur: Curation, claim_ids: Iterable[str]) -> tuple[int, str]:
+    """Rule 2 in one place: distinct studies and strongest evidence of some claims.
+
+    Ids that are not claims (trial rows, edges from ``extra/`` tables) are ignored. The path
+    search calls this once per hop and :func:`edge_evidence` for every answer, so the two
+    cannot disagree.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> support(load(), ["li2025-sAS-02", "li2025-t2-14", "NCT00000000"])
+    (1, 'in vivo')
+    """
+    keys = claim_study_keys(cur)
+    found = cur.claims
+    ids = [c for c in claim_ids if c in found]
+    if len(ids) == 1:
+        return len(keys[ids[0]]), strongest(found[ids[0]].evidence)
+    studies = frozenset().union(*(keys[c] for c in ids)) if ids else frozenset()
+    return len(studies), strongest(k for c in ids for k in found[c].evidence)
+
+
+def path_support(hops: Iterable[tuple[int, str]], asserted: tuple[int, str] | None = None
+                 ) -> tuple[int, str]:
+    """Rule 3 in one place: a path's studies and strength from its hops' (rule 2).
+
+    ``asserted`` is the support of the claims that assert the path end to end, when some do:
+    then the path has their studies and strength; else the fewest studies of a hop and the
+    weakest hop's strength.
+
+    Examples
+    --------
+    >>> path_support([(3, "in vivo"), (1, "clinical")])
+    (1, 'in vivo')
+    >>> path_support([(3, "in vivo"), (1, "clinical")], asserted=(2, "in vitro"))
+    (2, 'in vitro')
+    """
+    if asserted is not None:
+        return asserted
+    hops = list(hops)
+    return min((n for n, _ in hops), default=0), weakest(s for _, s in hops)
+
+
 def edge_evidence(cur: Curation, claim_ids: Iterable[str]) -> EdgeEvidence:
     """Distinct studies and the strongest evidence of the claims behind an edge.
 
@@ -163,11 +212,10 @@ def edge_evidence(cur: Curation, claim_ids: Iterable[str]) -> EdgeEvidence:
     >>> ev.claims, ev.studies, ev.strength
     (2, 1, 'in vivo')
     """
-    keys = claim_study_keys(cur)
     ids = sorted({c for c in claim_ids if c in cur.claims})
     kinds = sorted({k for c in ids for k in cur.claims[c].evidence}, key=strength_rank)
-    studies = frozenset().union(*(keys[c] for c in ids)) if ids else frozenset()
-    return EdgeEvidence(len(ids), len(studies), strongest(kinds), tuple(kinds))
+    studies, strength = support(cur, ids)
+    return EdgeEvidence(len(ids), studies, strength, tuple(kinds))
 
 
 class _HopLike(Protocol):
@@ -205,10 +253,65 @@ def path_evidence(cur: Curation, path: _PathLike) -> PathEvidence:
     (('li2025-t2-14',), 'in vivo')
     """
     hops = tuple(edge_evidence(cur, hop.claims) for hop in path.hops)
-    if path.asserted_by:
-        studies = edge_evidence(cur, path.asserted_by).studies
-        strength = strongest(k for c in path.asserted_by for k in cur.claims[c].evidence)
-    else:
-        studies = min((h.studies for h in hops), default=0)
-        strength = weakest(h.strength for h in hops)
+    studies, strength = path_support(
+        ((h.studies, h.strength) for h in hops),
+        support(cur, path.asserted_by) if path.asserted_by else None)
     return PathEvidence(studies, strength, hops)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the claims behind a hop were observed: diseases, sources, species, evidence.
+
+    ``diseases`` and ``sources`` are entity ids; a claim that names no disease adds none.
+    """
+
+    diseases: tuple[str, ...]
+    sources: tuple[str, ...]
+    species: tuple[str, ...]
+    models: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+def context(cur: Curation, claim_ids: Iterable[str]) -> Context:
+    """The contexts of some claims (non-claim ids are ignored).
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> c = context(load(), ["quan2025-sfunc-10"])
+    >>> c.diseases, c.sources, c.species, c.evidence
+    (('Parkinsons-disease',), ('AD-MSC',), ('mouse',), ('in vivo',))
+    """
+    claims = [cur.claims[c] for c in sorted(set(claim_ids)) if c in cur.claims]
+    return Context(
+        tuple(sorted({d.entity for c in claims for d in c.diseases})),
+        tuple(sorted({c.source for c in claims})),
+        tuple(sorted({s for c in claims for s in claim_evidence(cur, c).species})),
+        tuple(sorted({c.model for c in claims if c.model})),
+        tuple(sorted({k for c in claims for k in c.evidence}, key=strength_rank)))
+
+
+def claim_diseases(cur: Curation) -> dict[str, frozenset[str]]:
+    """Disease ids of every claim, computed once per curation (the path search's context)."""
+    return cur.derived("claim_diseases", lambda: {
+        c.id: frozenset(d.entity for d in c.diseases) for c in cur.claims.values()})
+
+
+def joins(hops: Iterable[tuple[frozenset[str], frozenset[str]]]) -> int:
+    """How many times a chain passes between consecutive hops read in no common context.
+
+    Each item is one hop's (claims, diseases of those claims). Two consecutive hops share a
+    context when a claim backs both or their claims name a disease in common. 0 means the
+    chain never leaves the context it was read in.
+
+    Examples
+    --------
+    >>> f = frozenset
+    >>> joins([(f({"a"}), f({"PD"})), (f({"b"}), f({"PD", "AD"})), (f({"c"}), f({"skin"}))])
+    1
+    >>> joins([(f({"a"}), f()), (f({"a"}), f()), (f({"b"}), f())])
+    1
+    """
+    items = list(hops)
+    return sum(1 for (ca, da), (cb, db) in pairwise(items) if not (ca & cb or da & db))

@@ -3,16 +3,20 @@
 A path is a sequence of entities; each hop between two consecutive entities is backed by
 one or more causal edges of the graph, each edge by the claims that assert it. A path is
 **asserted** when one claim backs every hop (the claim says the whole chain) and
-**inferred** when it is stitched from different claims (a hypothesis). Signs compose along
-the path (inhibits x inhibits = activates); a hop backed by edges of opposite sign marks
-the path as conflicting.
+**inferred** when it is stitched from different claims (a hypothesis). Every hop says how
+it is known (:attr:`Hop.how`): **stated** when a claim's mechanism writes it, **derived**
+when it is read off a claim's reported effects (:func:`kg.graph.edges.derivation`). Signs
+compose along the path (inhibits x inhibits = activates); a hop backed by edges of opposite
+sign makes the path's net effect ``uncertain``.
 
 Each path carries its evidence by the rule of :mod:`kg.query.evidence`: its distinct
-studies and its strength (the weakest hop's strongest evidence). Paths are ranked: asserted
-first, then by studies, then by strength (``sort="studies"``, the default; ``"evidence"``
-puts strength before studies; ``"score"`` ranks on the score alone), then by a degree-damped
-path score (Hetionet's DWPC idea), then by the entity ids, so a query always prints the same
-order.
+studies and its strength (the weakest hop's strongest evidence), and how many times it
+joins hops read in no common disease (:attr:`GraphPath.joins`). Paths are ranked asserted
+first, then (``sort="score"``, the default) by a degree-damped path score (Hetionet's DWPC
+idea) that halves at every such join, then by studies and strength; ``"studies"`` and
+``"evidence"`` put those first. Ties end on the entity ids, so a query always prints the
+same order. The default was chosen by the leave-one-study-out test of
+:mod:`kg.query.holdout`.
 
 Memory is bounded whatever the graph: the search keeps only the best ``keep`` paths it has
 seen (at most twice that many between two trims), counts the rest, and stops at
@@ -37,10 +41,12 @@ from kg.errors import KGError
 from kg.graph.edges import Edge, edges
 from kg.query.evidence import (
     NOT_STATED,
+    claim_diseases,
     claim_study_keys,
+    joins,
+    path_support,
     strength_rank,
-    strongest,
-    weakest,
+    support,
 )
 
 #: Edge kinds a path may follow.
@@ -49,9 +55,15 @@ DEFAULT_MAX_HOPS = 6
 DEFAULT_MAX_PATHS = 5000
 DEFAULT_TIMEOUT = 10.0
 #: Orders a query can rank its paths in (see :func:`rank_key`).
-SORTS = ("studies", "evidence", "score")
+SORTS = ("score", "studies", "evidence")
+#: The order a query ranks in unless told otherwise: chosen by the leave-one-study-out test
+#: (:mod:`kg.query.holdout`, ``bench/evaluate_paths.py``), where ranking on the score put a
+#: path with the held-out sign on top more often than ranking on studies or evidence.
+DEFAULT_SORT = "score"
 #: Damping exponent of the degree-weighted path score.
 DAMPING = 0.4
+#: Factor a path's score takes each time it passes between hops read in no common disease.
+JOIN_PENALTY = 0.5
 
 
 class QueryError(KGError):
@@ -87,6 +99,23 @@ class Hop:
         """True when the hop has both a positive and a negative edge."""
         return 1 in self.signs and -1 in self.signs
 
+    @property
+    def how(self) -> str:
+        """``stated`` when a claim's mechanism writes the hop, else ``derived``.
+
+        A derived hop is read off claims' reported effects (:func:`kg.graph.edges.derivation`
+        says how, claim by claim): it reports what a study saw side by side, not a law.
+        """
+        return "derived" if all(e.derived for e in self.edges) else "stated"
+
+    @property
+    def sign_counts(self) -> dict[Sign, int]:
+        """How many claims give the hop each sign (both show when the studies disagree)."""
+        counts: dict[Sign, int] = {}
+        for e in self.edges:
+            counts[e.sign] = counts.get(e.sign, 0) + len(e.claim_ids)
+        return counts
+
 
 @dataclass(frozen=True)
 class GraphPath:
@@ -102,6 +131,9 @@ class GraphPath:
     studies: int
     score: float
     strength: str = NOT_STATED
+    #: How many times the path passes from a hop to the next without a disease their claims
+    #: share (:func:`kg.query.evidence.shared_diseases`): 0 for a chain read in one context.
+    joins: int = 0
 
     @property
     def asserted(self) -> bool:
@@ -117,6 +149,18 @@ class GraphPath:
     def conflicting(self) -> bool:
         """True when any hop has edges of opposite sign."""
         return any(h.conflicting for h in self.hops)
+
+    @property
+    def net_effect(self) -> str:
+        """The net effect: ``+`` or ``-``, ``uncertain`` or ``unknown``.
+
+        ``uncertain`` when the studies behind a hop disagree on its sign (never a sign
+        then), ``unknown`` when a hop's sign is not stated.
+        """
+        if self.conflicting:
+            return "uncertain"
+        sign = self.net_sign
+        return "unknown" if sign is None else ("+" if sign > 0 else "-")
 
     @property
     def kind(self) -> str:
@@ -219,6 +263,8 @@ def _degrees(adj: dict[str, dict[str, list[Edge]]]) -> dict[str, int]:
 def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPING) -> float:
     """Degree-damped score of a path: the product over hops of (deg(u) * deg(v)) ** -w.
 
+    A path's :attr:`GraphPath.score` is this times :data:`JOIN_PENALTY` per context join.
+
     Hubs (NF-κB touches everything) make a path's score small, so specific mechanisms
     rank above paths that only pass through a popular node.
 
@@ -234,32 +280,24 @@ def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPI
 
 
 class _HopIndex:
-    """Per-query memo of hops: their edges, claims, distinct studies and strength."""
+    """Per-query memo of hops: their edges, claims, support (rule 2) and diseases."""
 
     def __init__(self, adj: dict[str, dict[str, list[Edge]]], cur: Curation) -> None:
         self.adj = adj
         self.cur = cur
-        self.keys = claim_study_keys(cur)
-        self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], int, str]] = {}
+        self.diseases = claim_diseases(cur)
+        self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], tuple[int, str],
+                                               frozenset[str]]] = {}
 
-    def hop(self, u: str, v: str) -> tuple[Hop, frozenset[str], int, str]:
+    def hop(self, u: str, v: str) -> tuple[Hop, frozenset[str], tuple[int, str], frozenset[str]]:
         hit = self.hops.get((u, v))
         if hit is None:
             hop = Hop(u, v, tuple(self.adj[u][v]))
             claims = hop.claims
-            hit = self.hops[(u, v)] = (hop, claims, self.studies(claims),
-                                       self.strength(claims))
+            found = self.diseases
+            hit = self.hops[(u, v)] = (hop, claims, support(self.cur, claims), frozenset(
+                d for c in claims if c in found for d in found[c]))
         return hit
-
-    def strength(self, claims: Iterable[str]) -> str:
-        """The strongest evidence of the claims (rule 2; non-claim ids are ignored)."""
-        found = self.cur.claims
-        return strongest(k for c in claims if c in found for k in found[c].evidence)
-
-    def studies(self, claims: frozenset[str] | set[str]) -> int:
-        if len(claims) == 1:
-            return len(self.keys[next(iter(claims))])
-        return len(frozenset().union(*(self.keys[c] for c in claims)))
 
 
 def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]) -> GraphPath:
@@ -278,13 +316,12 @@ def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]
                      tuple(c for c in e.claims if c in common), e.derived)
                 for e in h.edges if common & set(e.claims)))
             for h in hops)
-        studies = index.studies(common)
-        strength = index.strength(common)
-    else:
-        studies = min(n for _, _, n, _ in parts)
-        strength = weakest(s for _, _, _, s in parts)
+    studies, strength = path_support(
+        (s for _, _, s, _ in parts), support(index.cur, common) if common else None)
+    crossed = 0 if common else joins((c, d) for _, c, _, d in parts)
     return GraphPath(nodes, hops, tuple(sorted(common)), studies,
-                     round(path_score(nodes, degrees), 12), strength)
+                     round(path_score(nodes, degrees) * JOIN_PENALTY ** crossed, 12), strength,
+                     crossed)
 
 
 def prepare(cur: Curation) -> None:
@@ -295,24 +332,26 @@ def prepare(cur: Curation) -> None:
     adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
     cur.derived("reverse", lambda: _reverse(adj))
     cur.derived("degrees", lambda: _degrees(adj))
-    _HopIndex(adj, cur)  # per-claim study keys
+    claim_study_keys(cur)
+    claim_diseases(cur)
 
 
-def rank_key(path: GraphPath, sort: str = "studies") -> tuple[Any, ...]:
+def rank_key(path: GraphPath, sort: str = DEFAULT_SORT) -> tuple[Any, ...]:
     """Sort key of a path; every order ends in the length and the ids (deterministic).
 
-    ``studies`` (default): asserted first, more studies, stronger evidence, higher score.
+    ``score`` (default): asserted first, higher score (context joins included), more
+    studies, stronger evidence.
+    ``studies``: asserted first, more studies, stronger evidence, higher score.
     ``evidence``: asserted first, stronger evidence, more studies, higher score.
-    ``score``: asserted first, higher degree-damped score.
 
     Examples
     --------
     >>> a = GraphPath(("s", "x", "d"), (), (), 2, 0.1, "in vitro")
     >>> b = GraphPath(("s", "y", "d"), (), (), 1, 0.2, "in vivo")
     >>> [p.nodes[1] for p in sorted([a, b], key=rank_key)]
-    ['x', 'y']
-    >>> [p.nodes[1] for p in sorted([a, b], key=lambda p: rank_key(p, "evidence"))]
     ['y', 'x']
+    >>> [p.nodes[1] for p in sorted([a, b], key=lambda p: rank_key(p, "studies"))]
+    ['x', 'y']
     """
     tail = (len(path.nodes), path.nodes)
     strength = strength_rank(path.strength)
@@ -502,7 +541,7 @@ def paths(
     include_subtypes: bool = True,
     min_studies: int = 0,
     min_evidence: str | None = None,
-    sort: str = "studies",
+    sort: str = DEFAULT_SORT,
     keep: int | None = None,
     deadline: float | None = None,
 ) -> PathResult:
@@ -536,7 +575,7 @@ def paths(
         ``clinical``, ``in-vivo`` or ``in-vitro``: keep only paths whose strength (their
         weakest hop's) is at least this.
     sort : str
-        ``studies`` (default), ``evidence`` or ``score``: see :func:`rank_key`.
+        ``score`` (default), ``studies`` or ``evidence``: see :func:`rank_key`.
     keep : int, optional
         Hold only the best ``keep`` paths while searching (memory proportional to it);
         ``found`` still counts every path. None keeps all (up to ``max_paths``).

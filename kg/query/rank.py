@@ -82,6 +82,11 @@ class RankResult:
     sample: int | None
     nodes: int
     edges: int
+    #: the measure the rows are sorted by: ``betweenness``, or ``studies`` when betweenness
+    #: cannot separate the entities (see :func:`separable`)
+    ranked_by: str = "betweenness"
+    #: why the rows are not ranked by betweenness, when they are not
+    notes: tuple[str, ...] = ()
 
 
 def family_of(cur: Curation, entity_id: str) -> str:
@@ -317,8 +322,10 @@ def rank(
     Returns
     -------
     RankResult
-        Rows sorted by betweenness, then PageRank, then degree, then id. Betweenness and
-        PageRank are rounded to 6 decimals (see :data:`DECIMALS`), z to 3.
+        Rows sorted by betweenness, then PageRank, then degree, then id; by studies, then
+        claims when betweenness cannot separate them (:func:`separable`, the reasons in
+        ``notes``). Betweenness and PageRank are rounded to 6 decimals (see
+        :data:`DECIMALS`), z to 3.
 
     Examples
     --------
@@ -365,8 +372,44 @@ def _rank_flow(cur: Curation, pairs: list[tuple[str, str]], merge: dict[str, str
             z=z_score(observed[i], null[i]), pagerank=round(pagerank[i], DECIMALS),
             degree=int(h.degree(i)), cargos=cargos, diseases=diseases, studies=studies,
             claims=claims, members=tuple(sorted(members.get(n, [])))))
-    rows.sort(key=lambda r: (-r.betweenness, -r.pagerank, -r.degree, r.entity))
+    notes = separable(rows, permutations)
+    if notes:
+        rows.sort(key=lambda r: (-r.studies, -r.claims, -r.betweenness, -r.pagerank,
+                                 r.entity))
+    else:
+        rows.sort(key=lambda r: (-r.betweenness, -r.pagerank, -r.degree, r.entity))
     if limit is not None:
         rows = rows[:limit]
     return RankResult(rows, entity_type, level, permutations, seed, sample,
-                      h.vcount(), h.ecount())
+                      h.vcount(), h.ecount(), "studies" if notes else "betweenness", notes)
+
+
+def separable(rows: list[RankRow], permutations: int) -> tuple[str, ...]:
+    """Why betweenness cannot rank ``rows``, or nothing when it can.
+
+    It cannot when every entity has the same betweenness (all 0, say), or when, with
+    rewirings, every z is below 0 (no entity lies on more source->disease paths than in
+    degree-preserving random graphs: the order would only repeat their degrees). The
+    rows are then ranked by studies, then claims.
+
+    Examples
+    --------
+    >>> a = RankRow("a", "a", 0.0, -0.5, 0.1, 2, 0, 1, 3, 4)
+    >>> b = RankRow("b", "b", 0.0, -0.2, 0.1, 2, 0, 1, 1, 1)
+    >>> separable([a, b], 20)[0]
+    'betweenness is 0.0 for every entity: it cannot separate them'
+    >>> len(separable([a, b], 20)), separable([a, b], 0)[1:]
+    (2, ())
+    """
+    if len(rows) < 2:
+        return ()
+    notes = []
+    values = {r.betweenness for r in rows}
+    if len(values) == 1:
+        notes.append(f"betweenness is {values.pop()} for every entity: it cannot separate "
+                     "them")
+    zs = [r.z for r in rows if r.z is not None]
+    if permutations and zs and all(z < 0 for z in zs):
+        notes.append("every z is below 0: no entity lies on more source->disease paths than "
+                     "in rewired graphs of the same degrees")
+    return tuple(notes)

@@ -158,6 +158,13 @@ def claim_card(cur: Curation, claim_id: str) -> dict[str, Any]:
     Its chain in words, where it was read, the cited studies with their DOI and PMID (and the
     pages these were read on), and what the cited study's abstract says of it
     (``checks.tsv``), or ``None`` when it was not checked.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> c = claim_card(load(), "wei2024-s4.1-01")
+    >>> c["kind"], c["source"], c["review"]
+    ('claim', 'BM-MSC', 'wei2024')
     """
     claim = cur.claims[claim_id]
     studies = []
@@ -169,7 +176,11 @@ def claim_card(cur: Curation, claim_id: str) -> dict[str, Any]:
                         "identified_at": list(ref.found_at), "not_identified": ref.found_note
                         if not (ref.any_doi or ref.any_pmid) else ""})
     check = cur.checks.get(claim_id)
-    return {"id": claim.id, "summary": claim_summary(cur, claim), "agent": claim.agent,
-            "evidence": list(claim.evidence), "model": claim.model, "review": claim.review,
-            "where": claim.where, "flag": claim.flag, "note": claim.note, "studies": studies,
+    return {"kind": "claim", "id": claim.id, "summary": claim_summary(cur, claim),
+            "agent": claim.agent, "source": claim.source, "cargo": claim.cargo,
+            "entities": claim.entities(), "evidence": list(claim.evidence),
+            "model": claim.model, "dose": claim.dose,
+            "citations": [citation_text(cur, r) for r in claim.refs],
+            "review": claim.review, "where": claim.where, "basis": list(claim.basis),
+            "flag": claim.flag, "note": claim.note, "studies": studies,
             "check": check._asdict() if check else None}

@@ -4,15 +4,18 @@ Each row is one report of a trial in one review (a trial listed in a table and d
 again in the text is two reports, next to each other). A trial with a registry number
 (``NCT…``) is ``registered``; a clinical study the review cites without one (its trial
 column is ``REVIEW:NUMBER`` in the data) is a ``published study``, listed too so that a
-reader looks in one place.
+reader looks in one place. A claim with ``clinical`` evidence whose study no trial report
+cites is a published clinical study too (its row's id is the claim's, its trial the claim's
+citation), so that ``trials`` and ``claims --evidence clinical`` never disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.data.hierarchy import descendants
-from kg.data.model import AGENTS, Curation, Trial
+from kg.data.model import AGENTS, Claim, Curation, Trial
 from kg.query.claims import entity_id
 from kg.query.paths import QueryError
 
@@ -129,14 +132,19 @@ def trials(
     --------
     >>> from kg.data.curation import load
     >>> [r.trial for r in trials(load(), "osteoarthritis")]
-    ['NCT05060107']
+    ['NCT05060107', 'quan2025:10', 'quan2025:11', 'quan2025:12']
     """
+    wanted = trial_of(cur, disease) if disease is not None else None
+    if wanted is not None:
+        disease = None
     diseases = _narrower(cur, disease, "disease", exact)
     sources = _narrower(cur, source, "source", exact)
     if agent is not None and agent not in AGENTS:
         raise QueryError(f"agent must be one of {', '.join(AGENTS)}, not '{agent}'")
     rows = []
     for t in cur.trials.values():
+        if wanted is not None and wanted not in (t.node_id, t.id, t.trial):
+            continue
         if diseases is not None and not diseases & set(t.diseases):
             continue
         if sources is not None and t.source not in sources:
@@ -148,8 +156,77 @@ def trials(
         if status is not None and status.strip().casefold() != t.status.casefold():
             continue
         rows.append(trial_row(cur, t))
+    if phase is None and status is None:  # a claim states neither
+        for claim in clinical_claims(cur):
+            if wanted is not None and wanted not in (claim.id, *claim.refs):
+                continue
+            if diseases is not None and not diseases & {d.entity for d in claim.diseases}:
+                continue
+            if sources is not None and claim.source not in sources:
+                continue
+            if agent is not None and claim.agent != agent:
+                continue
+            rows.append(claim_trial_row(cur, claim))
     rows.sort(key=lambda r: (r.kind != REGISTERED, r.trial, r.id))
     return rows
+
+
+def trial_of(cur: Curation, name: str) -> str | None:
+    """The trial a name is, when it is one; else None.
+
+    A registry id, a trial node or report id, or the id or citation of a clinical claim
+    (:func:`clinical_claims`).
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> cur = load()
+    >>> trial_of(cur, "NCT04388982"), trial_of(cur, "osteoarthritis")
+    ('NCT04388982', None)
+    """
+    if name in cur.trials or any(name in (t.node_id, t.trial) for t in cur.trials.values()):
+        return name
+    claims = clinical_claims(cur)
+    if any(name == c.id or name in c.refs for c in claims):
+        return name
+    return None
+
+
+def clinical_claims(cur: Curation) -> list[Claim]:
+    """Claims with ``clinical`` evidence whose studies no trial report cites.
+
+    A trial report cites a study through its ``refs`` or, for a published study, its trial
+    column (``REVIEW:NUMBER``); a claim citing one of those studies is that report already.
+    """
+    def keys(refs: Iterable[str]) -> set[str]:
+        return {cur.citations[r] for r in refs if r in cur.citations}
+
+    reported = set().union(*(keys((*t.refs, t.trial)) for t in cur.trials.values()))
+    return [c for c in cur.claims.values()
+            if "clinical" in c.evidence and not keys(c.refs) & reported]
+
+
+def claim_trial_row(cur: Curation, claim: Claim) -> TrialRow:
+    """A clinical claim as a published study's row (what the claim says of it).
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> cur = load()
+    >>> row = claim_trial_row(cur, cur.claims["quan2025-sintro-01"])
+    >>> row.kind, row.trial, row.id
+    ('published study', 'quan2025:10', 'quan2025-sintro-01')
+    """
+    from kg.query.summary import citation_text
+
+    return TrialRow(
+        id=claim.id, trial=", ".join(claim.refs), kind=PUBLISHED, agent=claim.agent,
+        source=cur.label(claim.source), source_id=claim.source,
+        diseases=tuple(cur.label(d.entity) for d in claim.diseases),
+        disease_ids=tuple(d.entity for d in claim.diseases), phase="", enrollment="",
+        status="", route=claim.dose, design=claim.model, outcome=claim.note,
+        citations=tuple(citation_text(cur, r) for r in claim.refs if r in cur.citations),
+        review=claim.review, where=claim.where, note=f"clinical claim {claim.id}")
 
 
 def _narrower(cur: Curation, name: str | None, etype: str, exact: bool) -> set[str] | None:

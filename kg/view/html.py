@@ -215,7 +215,7 @@ def network_data(cur: Curation, sel: Selection, styles: dict[str, Any]
     for i, e in enumerate(sorted(sel.edges, key=lambda x: x.key)):
         edges.append({"id": f"e{i}", "from": e.subject, "to": e.object, "kind": e.kind,
                       "predicate": e.predicate, "sign": sign_key(e),
-                      "claims": list(e.claims)})
+                      "claims": list(e.claims), "derived": e.derived})
     return nodes, edges
 
 

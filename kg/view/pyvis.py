@@ -4,7 +4,7 @@
 everything reaching a disease, the answer of a path query, the whole graph) into a
 :class:`pyvis.network.Network` in the project's styles: node colour and shape by type and
 edge colour and head by sign from ``triples/schema/styles.json``, edge width by distinct
-studies, dashes on edges whose sign was derived from a claim's stated effect and on hops
+studies, dashes on derived edges (read off a claim's reported effects) and on hops
 that lie only on inferred paths, every claim id with its citations in the edge tooltips,
 and physics that settle a few hundred nodes. The Network is the user's to change (colours,
 shapes, :meth:`~pyvis.network.Network.barnes_hut`, ``toggle_physics`` ...).
@@ -272,7 +272,8 @@ def edge_tip(cur: Curation, e: Edge, sign: str, studies: int, path: str | None) 
     facts = [f"{e.kind} edge", f"sign: {sign if e.kind != 'hierarchy' else 'n/a'}",
              f"{studies} stud{'y' if studies == 1 else 'ies'}"]
     if e.derived:
-        facts.append("dashed: sign derived from the claim's stated effect")
+        facts.append("dashed: derived, read off the claim's reported effects (not stated "
+                     "in its mechanism)")
     if path == "inferred":
         facts.append("dashed: only on inferred paths (stitched from claims: a hypothesis)")
     elif path == "asserted":
@@ -363,8 +364,8 @@ def _legend(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> str:
     items += [signs[s] for s in sorted(signs, key=lambda s: (order.index(s) if s in order
                                                              else len(order), s))]
     if any(e.get("dashes") for e in edges):
-        items.append('<li data-dash="1"><span class="ln dash"></span>sign derived from a '
-                     "claim's stated effect, or a hop only on inferred paths</li>")
+        items.append('<li data-dash="1"><span class="ln dash"></span>derived (read off a '
+                     "claim's reported effects), or a hop only on inferred paths</li>")
     return "".join(items)
 
 

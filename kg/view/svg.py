@@ -5,7 +5,8 @@ writes them as SVG that the page's script can pan, zoom and click: every node is
 ``<g class="node" data-id=...>`` with the shape and colour of its type, every edge a
 ``<g class="edge" data-id=...>`` with a wide invisible stroke to click on, the colour of its
 sign, an arrow (or a bar for inhibition), a width that grows with its studies, and a dash
-when it lies only on inferred paths. Every text goes through :func:`html.escape`.
+when it is derived (read off a claim's reported effects, not stated in its mechanism) or lies
+only on inferred paths, as ``exokg view`` draws it. Every text goes through :func:`html.escape`.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def drawing(cur: Curation, sel: Selection, nodes: list[dict[str, Any]],
     any_dash = False
     for e, geometry in zip(edges, _geometry(cur, lay, edges, focus), strict=True):
         signs.add(e["sign"])
-        dash = (e["from"], e["to"]) in dashed
+        dash = (e["from"], e["to"]) in dashed or bool(e.get("derived"))
         any_dash |= dash
         parts.append(_edge(e, geometry, styles, _studies(cur, e["claims"]), dash))
     for n in lay.kept:
@@ -257,7 +258,8 @@ def legend(styles: dict[str, Any], types: set[str], signs: set[str], dashed: boo
     if dashed:
         items.append('<li data-dash="inferred"><svg width="30" height="10"><line x1="0" y1="5"'
                      ' x2="28" y2="5" stroke="#555" stroke-width="2" stroke-dasharray="7 4"/>'
-                     "</svg>only on inferred paths (stitched from claims: a hypothesis)</li>")
+                     "</svg>derived (read off a claim's reported effects), or only on "
+                     "inferred paths (stitched from claims: a hypothesis)</li>")
     if focus:
         items.append('<li data-focus="1"><svg width="18" height="18"><circle cx="9" cy="9" '
                      'r="6" fill="#fff" stroke="#000" stroke-width="2.5"/></svg>'

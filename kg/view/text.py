@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kg.data.model import Curation
-from kg.query.evidence import edge_evidence
-from kg.query.paths import GraphPath, PathResult
+from kg.data.model import Curation, sign_symbol
+from kg.graph.edges import derivation
+from kg.query.evidence import context, edge_evidence
+from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
 
 _ARROW = {"has_cargo": "has cargo"}  # other predicates read as they are named
@@ -32,11 +33,66 @@ def sign_word(sign: int | None, *, disease: bool) -> str:
 
 
 def _hop_text(cur: Curation, path: GraphPath) -> str:
+    """The chain; a derived hop's arrow is dotted and marked ``derived``."""
     parts = [cur.label(path.nodes[0])]
     for hop in path.hops:
         preds = "/".join(sorted(_ARROW.get(e.predicate, e.predicate) for e in hop.edges))
-        parts.append(f"-[{preds}]-> {cur.label(hop.target)}")
+        if hop.how == "derived":
+            parts.append(f"..[{preds}, derived]..> {cur.label(hop.target)}")
+        else:
+            parts.append(f"-[{preds}]-> {cur.label(hop.target)}")
     return " ".join(parts)
+
+
+def net_effect_word(path: GraphPath, *, disease: bool) -> str:
+    """Words for a path's net effect: ``uncertain`` when the studies of a hop disagree.
+
+    Examples
+    --------
+    >>> from kg.graph.edges import Edge
+    >>> from kg.query.paths import GraphPath, Hop
+    >>> up = Edge("a", "promotes", "d", 1, "causal", ("x",))
+    >>> down = Edge("a", "reduces", "d", -1, "causal", ("y",))
+    >>> net_effect_word(GraphPath(("a", "d"), (Hop("a", "d", (up, down)),), (), 2, 1.0),
+    ...                 disease=True)
+    'uncertain'
+    >>> net_effect_word(GraphPath(("a", "d"), (Hop("a", "d", (down,)),), (), 1, 1.0),
+    ...                 disease=True)
+    'alleviates (-)'
+    """
+    if path.conflicting:
+        return "uncertain"
+    return sign_word(path.net_sign, disease=disease)
+
+
+def hop_derivations(cur: Curation, hop: Hop) -> dict[str, str]:
+    """Claim id -> how the claim gives a derived hop, in words (only claims deriving it)."""
+    out: dict[str, str] = {}
+    for e in hop.edges:
+        for c in e.claim_ids:
+            claim = cur.claims.get(c)
+            text = derivation(cur, claim, hop.source, hop.target) if claim else ""
+            if text and c not in out:
+                out[c] = text
+    return dict(sorted(out.items()))
+
+
+def hop_context(cur: Curation, hop: Hop) -> dict[str, list[str]]:
+    """The contexts of a hop's claims as plain data (disease and source labels)."""
+    ctx = context(cur, hop.claims)
+    return {"diseases": [cur.label(d) for d in ctx.diseases],
+            "sources": [cur.label(s) for s in ctx.sources], "species": list(ctx.species),
+            "models": list(ctx.models), "evidence": list(ctx.evidence)}
+
+
+def _signs_text(counts: dict[str, int]) -> str:
+    """``+1/-2``: claims per sign of a hop whose studies disagree."""
+    return "/".join(f"{k}{v}" for k, v in counts.items())
+
+
+def _sign_counts(hop: Hop) -> dict[str, int]:
+    return {sign_symbol(k): v for k, v in sorted(hop.sign_counts.items(),
+                                                   key=lambda kv: -(kv[0] or 0))}
 
 
 def claim_tags(agent: str, evidence: Iterable[str], flag: str = "") -> str:
@@ -78,9 +134,10 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
     return {
         "rank": rank,
         "kind": path.kind,
-        "net_sign": path.net_sign,
-        "net_effect": sign_word(path.net_sign, disease=bool(target and target.type == "disease")),
+        "net_sign": None if path.conflicting else path.net_sign,
+        "net_effect": net_effect_word(path, disease=bool(target and target.type == "disease")),
         "conflicting_signs": path.conflicting,
+        "context_joins": path.joins,
         "studies": path.studies,
         "evidence": path.strength,
         "score": path.score,
@@ -89,7 +146,10 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
                    "type": cur.entities[n].type if n in cur.entities else "trial"}
                   for n in path.nodes],
         "hops": [{
-            "from": h.source, "to": h.target,
+            "from": h.source, "to": h.target, "how": h.how,
+            "derivations": hop_derivations(cur, h) if h.how == "derived" else {},
+            "signs": _sign_counts(h), "conflicting": h.conflicting,
+            "context": hop_context(cur, h),
             **_hop_evidence(cur, h.claims),
             "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
                        "claims": list(e.claims), "sources": list(e.sources)}
@@ -145,11 +205,17 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
     for i, p in enumerate(shown, start=1):
         d = path_dict(cur, i, p)
         flag = "  CONFLICTING SIGNS" if p.conflicting else ""
+        if p.joins:
+            flag += f"  CONTEXTS JOINED ({p.joins})"
         if d["flags"]:
             flag += f"  FLAGGED ({len(d['flags'])} claim(s))"
         out.append(f"#{i} {p.kind}  net: {d['net_effect']}  studies: {p.studies}  "
                    f"evidence: {p.strength}  score: {p.score:.4g}{flag}")
         out.append(f"   {_hop_text(cur, p)}")
+        if p.joins:
+            seen = " | ".join(", ".join(h["context"]["diseases"]) or "no disease named"
+                              for h in d["hops"])
+            out.append(f"   joins claims from different diseases: {seen}")
         if p.asserted:
             for cid in p.asserted_by:
                 out.append(f"   claim {_claim_line(cur, cid)}")
@@ -164,9 +230,18 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
                                          sorted({e for c in claims for e in c.evidence}))
                         if claims else "")
                 hop_ev = edge_evidence(cur, ids)
-                out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)}: "
+                disagree = (f" signs {_signs_text(_sign_counts(h))} claims (studies disagree)"
+                            if h.conflicting else "")
+                out.append(f"   {cur.label(h.source)} -> {cur.label(h.target)} [{h.how}]: "
                            f"{', '.join(ids + [f'from {x}' for x in sources])}{tags}"
-                           f" ({_studies_text(hop_ev.studies)})")
+                           f" ({_studies_text(hop_ev.studies)}){disagree}")
+                ctx = hop_context(cur, h)
+                out.append(f"      context: {', '.join(ctx['diseases']) or 'no disease named'}"
+                           f"; {', '.join(ctx['sources'])}"
+                           f"; {', '.join(ctx['species']) or 'species not stated'}")
+                if h.how == "derived":
+                    out += [f"      derived from {cid}: {text}"
+                            for cid, text in hop_derivations(cur, h).items()]
                 out += [f"      flag {cid}: {text}" for cid, text in flags(cur, ids).items()
                         if not explain]
                 if explain:
@@ -335,9 +410,11 @@ def claim_card_text(data: dict[str, Any]) -> str:
     """A claim as ``exokg show CLAIM`` prints it (data of :func:`kg.query.summary.claim_card`)."""
     evidence = ", ".join(data["evidence"]) or "not stated"
     model = f"; model {data['model']}" if data["model"] else ""
-    lines = [f"claim {data['id']}: {data['summary']}",
-             f"  {data['agent']}; evidence {evidence}{model}",
-             f"  read in {data['review']}, {data['where']}"]
+    dose = f"; dose {data['dose']}" if data["dose"] else ""
+    basis = f" ({', '.join(data['basis'])})" if data["basis"] else ""
+    lines = [f"{data['id']} (claim): {data['summary']}",
+             f"  {data['agent']}; evidence {evidence}{model}{dose}",
+             f"  read in {data['review']}, {data['where']}{basis}"]
     if data["flag"]:
         lines.append(f"  flag: {data['flag']}")
     lines.append("cited studies:")
@@ -450,6 +527,27 @@ def rank_header(res: Any, entity_type: str) -> str:
     return (f"{len(res.rows)} {entity_type} entities ranked on the source->disease flow "
             f"({res.nodes} nodes, {res.edges} edges; {sampled}; z from "
             f"{res.permutations} degree-preserving rewirings, seed {res.seed})\n")
+
+
+def rank_legend(res: Any) -> str:
+    """The lines under the ``exokg rank`` table.
+
+    What the rows are ranked by (and why not betweenness, when not), and what each column
+    means.
+    """
+    lines = [f"ranked by {res.ranked_by}" + (
+        ", then claims, because " + "; ".join(res.notes) if res.notes else
+        ", then PageRank, then degree")]
+    lines += [
+        "betweenness: for every source->disease pair, the share of its shortest paths "
+        "through the entity, summed",
+        f"z: betweenness against {res.permutations} degree-preserving rewirings (above 0: "
+        "more central than chance; empty when it cannot be computed)",
+        "pagerank: PageRank on the flow graph; degree: neighbours in the flow graph",
+        "cargos, diseases: distinct cargos and diseases of the claims naming the entity",
+        "studies: distinct studies of those claims; claims: how many claims",
+    ]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def paths_notes(cur: Curation, result: PathResult, shown: int, *, filtered: bool,

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from kg.data.model import Curation
 from kg.errors import AmbiguousNameError, KGError, UnknownEntityError
-from kg.query.paths import SORTS
+from kg.query.paths import DEFAULT_SORT, SORTS
 from kg.query.sparql import (
     MAX_QUERY_BYTES,
     SparqlError,
@@ -186,7 +186,7 @@ class Explorer:
             limit=_int(request, "limit", 20, 0), exact=_flag(request, "exact"),
             min_studies=_int(request, "min_studies", 0, 0),
             min_evidence=_choice(request, "min_evidence", ("clinical", "in-vivo", "in-vitro")),
-            sort=_choice(request, "sort", SORTS) or "studies")
+            sort=_choice(request, "sort", SORTS) or DEFAULT_SORT)
         form = {"max_hops": q.max_hops, "via": list(q.via), "avoid": list(q.avoid),
                 "evidence": q.evidence, "agent": q.agent, "asserted_only": q.asserted_only,
                 "exact": q.exact, "limit": q.limit, "min_studies": q.min_studies,
@@ -210,10 +210,14 @@ class Explorer:
         return "rank.html", d, {}
 
     def trials(self, request: Request) -> Page:
-        """``/trials?disease=&source=&agent=&phase=&status=``: trial reports."""
+        """``/trials?disease=&source=&agent=&phase=&status=``: trial reports.
+
+        ``trial=`` gives one trial's reports (by registry id, node id or report id).
+        """
         p = request.query_params
         filters = {k: p.get(k) or None for k in ("source", "phase", "status")}
-        d = pages.trials_page(self.cur, p.get("disease") or None, agent=_agent(request),
+        d = pages.trials_page(self.cur, p.get("trial") or p.get("disease") or None,
+                              agent=_agent(request),
                               exact=_flag(request, "exact"), **filters)
         return "trials.html", d, {}
 

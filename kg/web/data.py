@@ -14,6 +14,7 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import KGError
+from kg.query.paths import DEFAULT_SORT
 
 #: Where a compact identifier (``HGNC:3819``) is looked up: bioregistry resolves any prefix.
 REGISTRY = "https://bioregistry.io/"
@@ -45,7 +46,7 @@ class PathQuery:
     exact: bool = False
     min_studies: int = 0
     min_evidence: str | None = None
-    sort: str = "studies"
+    sort: str = DEFAULT_SORT
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -199,6 +200,7 @@ def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
         "source": result.source, "target": result.target,
         "source_label": cur.label(result.source), "target_label": cur.label(result.target),
         "max_hops": result.max_hops, "found": result.found, "shown": len(shown),
+        "asserted": result.asserted, "inferred": result.found - result.asserted,
         "capped": result.capped, "timed_out": result.timed_out,
         "query": {"source": q.source, "disease": q.disease, "max_hops": q.max_hops,
                   "via": list(q.via), "avoid": list(q.avoid),
@@ -224,6 +226,7 @@ def rank_page(cur: Curation, *, entity_type: str = "pathway", level: str = "path
               evidence: str | None = None, limit: int = 20) -> dict[str, Any]:
     """Hub ranking (:func:`kg.query.hubs.hubs`), for every claim or those reaching a disease."""
     from kg.query.hubs import describe, hubs
+    from kg.view.text import rank_legend
 
     res = hubs(cur, disease or None, agent=agent, evidence=evidence, entity_type=entity_type,
                level=level, limit=limit or None)
@@ -239,6 +242,8 @@ def rank_page(cur: Curation, *, entity_type: str = "pathway", level: str = "path
         "description": describe(cur, disease or None, agent=agent, evidence=evidence),
         "nodes": res.nodes, "edges": res.edges, "permutations": res.permutations,
         "seed": res.seed, "sample": res.sample,
+        "ranked_by": res.ranked_by, "notes": list(res.notes),
+        "legend": rank_legend(res).splitlines(),
         "rows": [{"rank": i, "entity": r.entity, "label": r.label, "type": _ref(cur, r.entity)
                   ["type"], "betweenness": r.betweenness, "z": r.z, "pagerank": r.pagerank,
                   "degree": r.degree, "cargos": r.cargos, "diseases": r.diseases,
@@ -255,9 +260,12 @@ def trials_page(cur: Curation, disease: str | None = None, **filters: Any) -> di
     for row in trials(cur, disease or None, **filters):
         data = asdict(row)
         record = cur.trials.get(row.id)
-        data["citation_records"] = [citation(cur, c) for c in record.refs] if record else []
+        refs = record.refs if record else cur.claims[row.id].refs if row.id in cur.claims else ()
+        data["citation_records"] = [citation(cur, c) for c in refs]
+        data["node"] = record.node_id if record else ""
         rows.append(data)
-    return {"disease": disease, "filters": filters, "rows": rows}
+    return {"disease": disease, "filters": filters, "rows": rows,
+            "claim_ids": sorted(r["id"] for r in rows if r["id"] in cur.claims)}
 
 
 def claims_page(cur: Curation, **filters: Any) -> dict[str, Any]:

@@ -195,8 +195,13 @@ def _widen(widths: list[float], wraps: list[int], height: float, box: tuple[floa
 
 
 def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | None, str]],
-            *, focus: str | None = None, link: Any = None) -> Drawing:
+            *, focus: str | None = None, link: Any = None,
+            dashed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()
+            ) -> Drawing:
     """Draw ``nodes`` (entity ids, most important first) and ``edges`` (u, v, sign, title).
+
+    Edges whose (u, v) is in ``dashed`` are drawn dashed (derived hops, and hops only on
+    inferred paths, as ``exokg view`` draws them) and the legend says what a dash means.
 
     At most :data:`MAX_NODES` nodes are drawn (the first ones); edges to nodes left out are
     dropped. ``link`` (a :class:`kg.web.render.Links`) makes each node a link to its page.
@@ -218,8 +223,9 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
         color = styles.get("signs", {}).get(key, {}).get("color", "#888")
         (x1, y1), (x2, y2) = pos[u], pos[v]
         mid = (x1 + x2) / 2 if x1 != x2 else x1 + 60
+        dash = ' stroke-dasharray="7 4"' if (u, v) in dashed else ""
         parts.append(f'<path class="edge" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" '
-                     f'fill="none" stroke="{escape(color)}" stroke-width="1.6" '
+                     f'fill="none" stroke="{escape(color)}" stroke-width="1.6"{dash} '
                      f'opacity="0.75"><title>{escape(title)}</title></path>')
     for n in lay.kept:
         x, y = pos[n]
@@ -232,7 +238,7 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
                 f'{ring}/><text x="{x + 10}" y="{y + 4}"{bold}>'
                 f'{escape(cur.label(n)[:34])}</text>'
                 f'<title>{escape(cur.label(n))} ({escape(ent.type if ent else "")})</title>')
-        href = link.entity(n) if link is not None else ""
+        href = link.node(n) if link is not None else ""
         parts.append(f'<a class="node" href="{escape(href)}">{node}</a>' if href else
                      f'<g class="node">{node}</g>')
     x = PAD
@@ -244,6 +250,11 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
                          f'<text x="{x + 30}" y="{height + 16}">'
                          f'{escape(sign.get("label", key))}</text>')
             x += 220
+    if any((u, v) in dashed for u, v, _, _ in edges):
+        parts.append(f'<line x1="{x}" y1="{height + 12}" x2="{x + 24}" y2="{height + 12}" '
+                     f'stroke="#555" stroke-width="2" stroke-dasharray="7 4"/>'
+                     f'<text x="{x + 30}" y="{height + 16}">derived (read off a claim\'s '
+                     f'reported effects), or only on inferred paths</text>')
     parts.append("</svg>")
     return Drawing("".join(parts), len(lay.kept), lay.left_out)
 
@@ -252,8 +263,13 @@ def paths_drawing(cur: Curation, data: dict[str, Any], link: Any = None) -> Draw
     """The paths of a path page (:func:`kg.web.data.paths_page`), drawn in layers."""
     nodes = [n["id"] for p in data.get("paths", []) for n in p["nodes"]]
     edges = {}
+    kinds: dict[tuple[str, str], set[str]] = {}
+    derived: set[tuple[str, str]] = set()
     for p in data.get("paths", []):
         for hop in p["hops"]:
+            kinds.setdefault((hop["from"], hop["to"]), set()).add(p["kind"])
+            if hop.get("how") == "derived":
+                derived.add((hop["from"], hop["to"]))
             signs = {e["sign"] for e in hop["edges"]}
             sign = next(iter(signs)) if len(signs) == 1 else None
             if all(e["predicate"] == "has_cargo" for e in hop["edges"]):
@@ -264,7 +280,9 @@ def paths_drawing(cur: Curation, data: dict[str, Any], link: Any = None) -> Draw
                 hop["from"], hop["to"], sign,
                 f"{cur.label(hop['from'])} {preds} {cur.label(hop['to'])}: "
                 f"{', '.join(claims)}")
-    return layered(cur, nodes, list(edges.values()), focus=data.get("source"), link=link)
+    dashed = derived | {k for k, v in kinds.items() if v == {"inferred"}}
+    return layered(cur, nodes, list(edges.values()), focus=data.get("source"), link=link,
+                   dashed=dashed)
 
 
 def neighbourhood_drawing(cur: Curation, data: dict[str, Any], link: Any = None,

@@ -18,6 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from kg.data.model import is_trial_node
+from kg.query.paths import DEFAULT_SORT
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -66,6 +69,18 @@ class Links:
         if self.site:
             return f"{self.root}entity/{quote(file_name(entity_id))}.html"
         return f"/entity/{quote(entity_id, safe='')}"
+
+    def node(self, node_id: str) -> str:
+        """A graph node's page: an entity's, or a trial's reports.
+
+        A trial node has no entity page: it links to its reports on the trials page (on the
+        static site, the trial's row of ``trials.html``).
+        """
+        if not is_trial_node(node_id):
+            return self.entity(node_id)
+        if self.site:
+            return f"{self.root}trials.html#{quote(node_id, safe='')}"
+        return self.page("trials", trial=node_id)
 
     def claim(self, claim_id: str) -> str:
         """A claim's page."""
@@ -133,7 +148,7 @@ EXTRA_NAV = [("trials", "trials"), ("matrix", "matrix"), ("hallmarks", "hallmark
 #: The path form's values when a page gives none (the defaults of ``exokg paths``).
 DEFAULT_FORM = {"max_hops": 6, "via": [], "avoid": [], "evidence": None, "agent": None,
                 "asserted_only": False, "exact": False, "limit": 20, "min_studies": 0,
-                "min_evidence": None, "sort": "studies"}
+                "min_evidence": None, "sort": DEFAULT_SORT}
 
 
 def render(template: str, data: dict[str, Any], links: Links, **extra: Any) -> str:

@@ -1,0 +1,183 @@
+"""Inferred paths a biologist can defend: stated and derived hops, contexts, the holdout test."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.data.model import Claim, Curation, Effect, Step
+from kg.graph.edges import claim_edges, derivation, edges
+from kg.io.tables import kgx_tables
+from kg.query.evidence import context, edge_evidence, path_evidence
+from kg.query.holdout import _asserting, _hidden, auroc, evaluate, report, without
+from kg.query.paths import paths
+from kg.view.text import path_dict, paths_table
+from tests.test_paths import toy
+
+
+def test_effects_side_by_side_never_become_a_hop_between_each_other(cur: Curation) -> None:
+    # li2025-cskin-01: the cells raised collagen I and VEGF, and promoted autophagy: parallel
+    got = {(s, o): derived for s, _, o, _, derived in claim_edges(cur.claims["li2025-cskin-01"])}
+    assert ("COL1A1", "autophagy") not in got and ("VEGFA", "oxidative-stress") not in got
+    assert got[("UC-MSC", "COL1A1")] is False  # the mechanism step is stated
+    assert got[("UC-MSC", "autophagy")] is True  # the agent's reported effect, derived
+    assert got[("COL1A1", "skin-ageing")] is True  # an effect leads to the outcome
+    keys = {e.key[::2] for e in edges(cur)}
+    assert ("COL1A1", "autophagy") not in keys
+
+
+def test_a_cargo_mechanism_still_leads_on_to_its_effects() -> None:
+    c = Claim("x-1", "exosome", "S", cargo="m", mechanism=(Step("-|", ("T",)),),
+              processes=(Effect("reduces", "X"), Effect("promotes", "Y")),
+              diseases=(Effect("alleviates", "D"),))
+    got = {(s, o): (sign, derived) for s, _, o, sign, derived in claim_edges(c)}
+    assert got == {("S", "m"): (1, False), ("m", "T"): (-1, False), ("T", "X"): (1, True),
+                   ("T", "Y"): (-1, True), ("X", "D"): (1, True), ("Y", "D"): (-1, True)}
+    assert ("X", "Y") not in got and ("Y", "X") not in got
+
+
+def test_a_derived_hop_says_which_study_reported_what(cur: Curation) -> None:
+    claim = cur.claims["quan2025-sfunc-10"]
+    text = derivation(cur, claim, "autophagy", "Parkinsons-disease")
+    assert text == ("the exosomes (miR-188-3p) reduced autophagy and alleviated "
+                    "Parkinson's disease")
+    assert derivation(cur, claim, "miR-188-3p", "NLRP3") == ""  # stated, not derived
+
+
+def test_uc_msc_to_parkinsons_hops_say_how_they_are_known(cur: Curation) -> None:
+    res = paths(cur, "umbilical cord MSC", "Parkinson's disease")
+    assert res.found and not res.asserted
+    for p in res.paths:
+        for hop, (u, v) in zip(p.hops, zip(p.nodes, p.nodes[1:], strict=False), strict=True):
+            assert hop.how in ("stated", "derived")
+            assert ("COL1A1", "autophagy") != (u, v)
+    d = path_dict(cur, 1, res.paths[0])
+    assert all(h["how"] in ("stated", "derived") for h in d["hops"])
+    derived = [h for p in res.paths for h in path_dict(cur, 1, p)["hops"]
+               if h["how"] == "derived"]
+    assert derived and all(h["derivations"] for h in derived)
+    text = paths_table(cur, res, res.paths[:5])
+    assert "derived" in text and "reduced" in text
+
+
+def test_contexts_travel_with_a_hop_and_joins_are_said(cur: Curation) -> None:
+    ctx = context(cur, ["quan2025-sfunc-10", "li2025-cskin-01"])
+    assert ctx.diseases == ("Parkinsons-disease", "skin-ageing")
+    assert "mouse" in ctx.species and "in vivo" in ctx.evidence
+    res = paths(cur, "umbilical cord MSC", "Parkinson's disease")
+    joined = [p for p in res.paths if p.joins]
+    assert joined
+    d = path_dict(cur, 1, joined[0])
+    assert d["context_joins"] == joined[0].joins
+    assert all({"diseases", "sources", "species", "models", "evidence"} <= set(h["context"])
+               for h in d["hops"])
+    assert "joins claims from different diseases" in paths_table(cur, res, joined[:1])
+
+
+def test_ranking_prefers_a_chain_read_in_one_context() -> None:
+    cur = toy()
+    # S > c1 > T2 > X comes from claim C (no disease), X > D from claim E (disease D)
+    (p,) = [p for p in paths(cur, "S", "D").paths if p.kind == "inferred"]
+    assert p.joins == 1
+    cur.claims["toy-c-1"] = cur.claims["toy-c-1"]._replace(
+        diseases=(Effect("alleviates", "D"),))
+    cur.claims["toy-e-1"] = cur.claims["toy-e-1"]._replace(source="S")
+    res = paths(cur, "S", "D")
+    assert all(q.joins == 0 for q in res.paths)
+
+
+def test_a_hop_whose_studies_disagree_is_uncertain_never_a_sign() -> None:
+    cur = toy()
+    cur.claims["toy-h-1"] = Claim("toy-h-1", "exosome", "S", cargo="c1",
+                                  mechanism=(Step("->", ("P",)),), refs=("toy:3",),
+                                  review="toy")
+    res = paths(cur, "S", "D")
+    (p,) = [p for p in res.paths if p.nodes == ("S", "c1", "P", "D")]
+    assert p.net_effect == "uncertain"
+    hop = p.hops[-1]
+    assert hop.sign_counts == {1: 1, -1: 1}  # claim B says promotes, claim A reduces
+    d = path_dict(cur, 1, p)
+    assert d["net_effect"] == "uncertain" and d["hops"][-1]["signs"] == {"+": 1, "-": 1}
+    assert "uncertain" in paths_table(cur, res, [p]) and "+1/-1" in paths_table(cur, res, [p])
+
+
+def test_the_evidence_rule_is_written_once(cur: Curation) -> None:
+    for p in paths(cur, "BM-MSC", "osteoarthritis").paths[:50]:
+        ev = path_evidence(cur, p)
+        assert (ev.studies, ev.strength) == (p.studies, p.strength)
+        for hop, hev in zip(p.hops, ev.hops, strict=True):
+            assert hev == edge_evidence(cur, hop.claims)
+
+
+def test_kgx_says_which_edges_a_curator_stated(cur: Curation) -> None:
+    _, edges_tsv = kgx_tables(cur)
+    lines = edges_tsv.decode().splitlines()
+    head = lines[0].split("\t")
+    rows = [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
+    levels = {(r["knowledge_level"], r["agent_type"]) for r in rows}
+    assert levels >= {("knowledge_assertion", "manual_agent"),
+                      ("logical_entailment", "automated_agent")}
+    derived = {e.key for e in edges(cur) if e.derived}
+    by_claims = {r["supporting_claims"] for r in rows
+                 if r["knowledge_level"] == "logical_entailment"}
+    assert len(by_claims) <= len(derived)
+
+
+def test_auroc_by_hand() -> None:
+    assert auroc([1, 2, 3], [0, 0]) == 1.0
+    assert auroc([0], [1]) == 0.0
+    assert auroc([1, 1], [1, 1]) == 0.5
+
+
+def test_holdout_hides_every_claim_of_the_studies_it_holds_out(cur: Curation) -> None:
+    asserting = _asserting(cur, "UC-MSC", "Parkinsons-disease")
+    assert not asserting  # no claim asserts it: a never-asserted pair
+    asserting = _asserting(cur, "BM-MSC", "osteoarthritis")
+    hidden = _hidden(cur, asserting)
+    left = without(cur, hidden)
+    studies = {k for c in asserting for k in cur.study_keys(cur.claims[c])}
+    assert not any(studies & set(left.study_keys(c)) for c in left.claims.values())
+    assert not _asserting(left, "BM-MSC", "osteoarthritis")
+    # knee osteoarthritis is under osteoarthritis: its BM-MSC claims go too
+    assert not any(c.source == "BM-MSC" and d.entity == "knee-osteoarthritis"
+                   for c in left.claims.values() for d in c.diseases)
+    assert len(cur.claims) > len(left.claims) and left.claims is not cur.claims
+    # the held-out copy's path search sees none of the hidden claims
+    for p in paths(left, "BM-MSC", "osteoarthritis").paths:
+        assert not any(h.claims & hidden for h in p.hops)
+
+
+def test_holdout_quick_run(cur: Curation) -> None:
+    ev = evaluate(cur, sources=["UC-MSC", "BM-MSC", "AM-MSC"],
+                  diseases=["osteoarthritis", "Alzheimers-disease", "Parkinsons-disease",
+                            "skin-ageing", "atherosclerosis", "premature-ovarian-failure"],
+                  max_hops=4)
+    assert ev.positives and ev.negatives
+    for p in ev.positives:
+        assert p.hidden and p.sign in (-1, 1, None)
+    assert all(not p.hidden for p in ev.negatives)
+    text = report(ev)
+    assert "AUROC count" in text and "held-out sign" in text
+    assert 0.0 <= ev.auroc("count") <= 1.0
+    json.dumps([p.scores for p in ev.pairs])
+
+
+def test_web_path_page_counts_dashes_and_contexts(cur: Curation) -> None:
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    url = "/paths?source=umbilical+cord+MSC&disease=Parkinson%27s+disease"
+    with TestClient(create_app(cur, None)) as client:
+        page = client.get(url).text
+        twin = client.get(url.replace("/paths", "/paths.json")).json()
+    res = paths(cur, "umbilical cord MSC", "Parkinson's disease")
+    assert f"{res.found} path(s) within 6 hops: 0 asserted, {res.found} inferred" in page
+    assert twin["asserted"] == 0 and twin["inferred"] == res.found
+    assert 'data-how="derived"' in page and "derived from quan2025-sfunc-10" in page
+    assert 'class="context">context: Parkinson' in page
+    assert "CONTEXTS JOINED" in page
+    # the drawing dashes derived hops as exokg view does
+    assert 'stroke-dasharray="7 4"' in page and "derived (read off a claim" in page
