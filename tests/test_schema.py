@@ -221,3 +221,37 @@ def test_undeclared_type_cannot_reach_the_rdf(mini_cur: Curation) -> None:
                                          ent.id: ent._replace(type="lipid")}, _derived={})
     with pytest.raises(KGError, match="type 'lipid' has no RDF class"):
         build_rdf(broken)
+
+
+def _rename_predicates(root: Path, renames: dict[str, tuple[str, str]]) -> None:
+    """Give predicates new ids and RDF properties (rows of ``schema/predicates.tsv`` only)."""
+    file = root / "schema" / "predicates.tsv"
+    lines = []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if cells[0] in renames:
+            cells[0], cells[7] = renames[cells[0]]
+        lines.append("\t".join(cells))
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+RENAMED = {"has_cargo": ("carries", "carries"), "uses_source": ("made_from", "madeFrom"),
+           "treats": ("studied_in", "studiedIn")}
+
+
+def test_renamed_predicates_reach_a_disease_selection(mini: Path) -> None:
+    """``--disease`` keeps the cargo and trial edges of a schema that renames them."""
+    from kg.query.select import reaching, subgraph
+
+    _rename_predicates(mini, RENAMED)
+    cur = load(mini)
+    assert {"carries", "made_from", "studied_in"} <= {e.predicate for e in edges(cur)}
+    sel = reaching(cur, "osteoarthritis")
+    assert {e.predicate for e in sel.edges} >= {"carries", "made_from", "studied_in"}
+    assert {e.key for e in sel.edges} <= {e.key for e in edges(subgraph(cur,
+                                                                  disease="osteoarthritis"))}
+    out = CliRunner().invoke(cli, ["--data", str(mini), "export", "-f", "nt",
+                                   "--disease", "osteoarthritis"])
+    assert out.exit_code == 0, out.output
+    for prop in ("carries", "madeFrom", "studiedIn"):
+        assert f"schema#{prop}>" in out.output
