@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kg.data.curation import read_schema
 from kg.data.model import Claim, Curation, Effect, Entity, EntityType, Reference, Step
 from kg.graph.edges import Edge
 from kg.query.paths import (
@@ -50,6 +51,7 @@ def toy() -> Curation:
     """
     cur = Curation(root="toy")
     cur.types = {t: EntityType(t, t, "", "") for t in TYPES}
+    cur.predicates, cur.parent_rules = read_schema().predicates, read_schema().parent_rules
     for ent_id, etype, parents in [
         ("S", "source", ()), ("S3", "source", ()), ("c1", "mirna", ()), ("c2", "mirna", ()),
         ("c3", "mirna", ()), ("T1", "protein", ()), ("T2", "protein", ()),

@@ -255,3 +255,12 @@ def test_renamed_predicates_reach_a_disease_selection(mini: Path) -> None:
     assert out.exit_code == 0, out.output
     for prop in ("carries", "madeFrom", "studiedIn"):
         assert f"schema#{prop}>" in out.output
+
+
+def test_a_curation_without_schema_rows_gets_no_shipped_schema(mini_cur: Curation) -> None:
+    """Edges of a hand-built curation are an error, not the default folder's predicates."""
+    from dataclasses import replace
+
+    bare = replace(mini_cur, predicates={}, parent_rules={}, _derived={})
+    with pytest.raises(KGError, match="has no schema rows"):
+        edges(bare)

@@ -297,20 +297,25 @@ def kgx_predicate(cur: Curation, subject: str, predicate: str, obj: str) -> KgxP
     return KgxPredicate(pred.kgx or pred.biolink, pred.kgx_inverse)
 
 
-# -- the shipped schema, for the old module-level maps --------------------------------------
+# -- the schema of a curation -------------------------------------------------------------
 def schema_of(cur: Curation | None) -> Curation:
-    """The curation whose schema rows apply to ``cur``: itself, or the shipped schema.
+    """The curation whose schema rows apply: ``cur`` itself, which must have them.
 
-    A :class:`~kg.data.model.Curation` built by hand (in a test or a notebook) often has
-    entities and claims but no predicate rows; its edges then follow the shipped schema.
+    A curation without predicate rows (one built by hand without ``read_schema``) is an
+    error, never quietly given the shipped schema: its edges would carry predicate ids its
+    own data folder may not have. ``None`` still reads the default folder's schema, for the
+    examples of :mod:`kg.graph.edges` alone.
+
+    Raises
+    ------
+    KGError
+        When ``cur`` has no predicate rows.
     """
-    if cur is not None and cur.predicates:
-        return cur
-    return shipped_schema()
+    if cur is None:
+        from kg.data.curation import read_schema
 
-
-def shipped_schema() -> Curation:
-    """The schema of the default data folder alone (types, predicates, parent rules)."""
-    from kg.data.curation import read_schema
-
-    return read_schema()
+        return read_schema()
+    if not cur.predicates:
+        raise KGError(f"the curation of '{cur.root}' has no schema rows (schema/*.tsv); "
+                      "load it with kg.data.curation.load, or copy read_schema()'s rows in")
+    return cur

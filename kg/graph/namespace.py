@@ -203,11 +203,3 @@ class Vocabulary:
         """Any ``exo:`` term: fixed or declared by this curation's schema."""
         return exo_term(name, self.declared)
 
-
-def __getattr__(name: str) -> dict[str, str]:
-    """The old ``TYPE_CLASS`` and ``PREDICATE_PROPERTY`` maps (see :mod:`kg.graph.terms`)."""
-    from kg.graph import terms
-
-    if name in ("TYPE_CLASS", "PREDICATE_PROPERTY"):
-        return getattr(terms, name)  # type: ignore[no-any-return]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -58,17 +58,18 @@ def entity_iri(entity_id: str) -> URIRef:
     return ID[entity_id]
 
 
-def predicate_iri(predicate: str, cur: Curation | None = None) -> URIRef:
-    """IRI of a predicate id of ``schema/predicates.tsv`` (of ``cur``, else the shipped one).
+def predicate_iri(predicate: str, cur: Curation) -> URIRef:
+    """IRI of a predicate id of ``cur``'s ``schema/predicates.tsv``.
 
     Examples
     --------
-    >>> str(predicate_iri("has_cargo"))
+    >>> from kg.data.curation import read_schema
+    >>> str(predicate_iri("has_cargo", read_schema()))
     'https://w3id.org/exokg/schema#hasCargo'
     """
     from kg.graph.namespace import Vocabulary
 
-    return Vocabulary(cur if cur is not None else schema.shipped_schema()).predicate(predicate)
+    return Vocabulary(cur).predicate(predicate)
 
 
 _BASE = "https://w3id.org/exokg/"

@@ -78,24 +78,6 @@ TERMS: dict[str, tuple[str, str]] = {
 }
 
 
-def __getattr__(name: str) -> dict[str, str]:
-    """``TYPE_CLASS`` and ``PREDICATE_PROPERTY``: the old maps, now read from the shipped schema.
-
-    The classes and properties are columns of ``schema/types.tsv`` and
-    ``schema/predicates.tsv``; code that has a curation asks :mod:`kg.data.schema` instead.
-    """
-    if name == "TYPE_CLASS":
-        from kg.data.schema import TRIAL_CLASS, TRIAL_TYPE, shipped_schema
-
-        types = shipped_schema().types
-        return {**{t.id: t.rdf_class for t in types.values()}, TRIAL_TYPE: TRIAL_CLASS}
-    if name == "PREDICATE_PROPERTY":
-        from kg.data.schema import shipped_schema
-
-        return {p.id: p.rdf_property for p in shipped_schema().predicates.values()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def edge_key(subject: str, predicate: str, obj: str) -> str:
     """The stable local name of an edge: 16 hex digits of the SHA-1 of its triple.
 
