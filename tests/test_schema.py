@@ -264,3 +264,20 @@ def test_a_curation_without_schema_rows_gets_no_shipped_schema(mini_cur: Curatio
     bare = replace(mini_cur, predicates={}, parent_rules={}, _derived={})
     with pytest.raises(KGError, match="has no schema rows"):
         edges(bare)
+
+
+def test_a_second_predicate_for_a_role_and_sign_is_an_error(mini: Path) -> None:
+    """Two rows for (step, +) would make the edges follow whichever came first."""
+    file = mini / "schema" / "predicates.tsv"
+    _append(file, "stimulates\tstimulates\tx\t+\tcausal\tbiolink:affects\tstep\tstimulates\t\t")
+    line = len(file.read_text(encoding="utf-8").splitlines())
+    first = next(n for n, row in enumerate(file.read_text().splitlines(), 1)
+                 if row.startswith("activates\t"))
+    _, problems = validate(mini)
+    (problem,) = problems
+    assert problem.where.endswith(f"schema/predicates.tsv:{line}")
+    assert problem.message == (
+        "role: 'stimulates' is a second predicate of role 'step' with sign '+' (the first is "
+        f"'activates' at {problem.where.rsplit(':', 1)[0]}:{first}); each role has one")
+    result = CliRunner().invoke(cli, ["--data", str(mini), "check"])
+    assert result.exit_code == 1 and "second predicate of role 'step'" in result.output

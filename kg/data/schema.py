@@ -181,10 +181,25 @@ def _parent_row(ctx: Context, row: Row) -> None:
 
 
 def _check_roles(ctx: Context) -> None:
-    """Each role has its predicate (one per sign where the sign chooses)."""
+    """Each role has exactly one predicate (one per sign where the sign chooses).
+
+    A second row for the same role (and sign) is an error at its file:line: the edges
+    would silently follow whichever row came first.
+    """
     file = f"{ctx.root.name}/schema/predicates.tsv"
-    have = {(p.role, p.edge_sign if ROLES[p.role][1] else 0): p for p in
-            ctx.cur.predicates.values()}
+    have: dict[tuple[str, Sign], Predicate] = {}
+    for pred in ctx.cur.predicates.values():
+        if pred.role == "parent":
+            continue
+        by_sign = ROLES[pred.role][1]
+        key = (pred.role, pred.edge_sign if by_sign else 0)
+        first = have.setdefault(key, pred)
+        if first is not pred:
+            spelled = f" with sign '{pred.sign}'" if by_sign else ""
+            ctx.error(str(pred.location or file),
+                      f"role: '{pred.id}' is a second predicate of role '{pred.role}'"
+                      f"{spelled} (the first is '{first.id}' at {first.location}); "
+                      "each role has one")
     for role, (what, by_sign) in ROLES.items():
         if role == "parent":
             continue
