@@ -49,20 +49,22 @@ MINI = {"entities": "entities/all.tsv", "parent": "PI3K-Akt", "parent_type": "pa
         "review": "toy2024", "process": "angiogenesis"}
 
 
-def _add_lipid(root: Path, place: dict[str, str] = FULL, *, parent_rule: bool = True) -> None:
+def _add_lipid(root: Path, place: dict[str, str] = FULL, *, parent_rule: bool = True,
+               style: bool = True) -> None:
     """Add the lipid type, the in_class predicate, one lipid entity and one claim (rows)."""
     schema = root / "schema"
     _append(schema / "types.tsv", "\t".join([
         "lipid", "lipid", "Lipid species carried as cargo", "biolink:SmallMolecule", "Lipid",
-        "cargo", ""]))
+        "cargo", "", "cargo"]))
     _append(schema / "predicates.tsv", "\t".join([
         "in_class", "in class", "A lipid belongs to the broader chemical class", "",
         "hierarchy", "biolink:member_of", "parent", "inClass", "", ""]))
     if parent_rule:
         _append(schema / "parents.tsv", f"lipid\t{place['parent_type']}\tin_class\t")
-    styles = json.loads((schema / "styles.json").read_text(encoding="utf-8"))
-    styles["nodes"]["lipid"] = {"color": "#8da0cb", "shape": "dot", "label": "lipid"}
-    (schema / "styles.json").write_text(json.dumps(styles, indent=2), encoding="utf-8")
+    if style:
+        styles = json.loads((schema / "styles.json").read_text(encoding="utf-8"))
+        styles["nodes"]["lipid"] = {"color": "#8da0cb", "shape": "dot", "label": "lipid"}
+        (schema / "styles.json").write_text(json.dumps(styles, indent=2), encoding="utf-8")
     entities = (root / place["entities"]).read_text(encoding="utf-8").split("\n", 1)[0]
     cells = {"id": "test-lipid", "type": "lipid", "label": "test lipid",
              "parents": place["parent"], "note": "a test entity, not a fact"}
@@ -180,7 +182,7 @@ def test_missing_parent_rule_is_an_error_at_the_entity(tmp_path: Path) -> None:
 
 
 def test_schema_row_problems_name_file_and_line(mini: Path) -> None:
-    _append(mini / "schema" / "types.tsv", "lipid\tlipid\tx\tbiolink:SmallMolecule\tClaim\t\t")
+    _append(mini / "schema" / "types.tsv", "lipid\tlipid\tx\tbiolink:SmallMolecule\tClaim\t\t\t")
     _append(mini / "schema" / "predicates.tsv",
             "odd\todd\tx\t+\tcausal\tbiolink:affects\tnowhere\todd\t\t")
     _, problems = validate(mini)
@@ -202,7 +204,7 @@ def test_a_role_without_predicate_is_an_error(mini: Path) -> None:
 def test_namespace_guard(cur: Curation) -> None:
     """No exo: IRI is made for a term nobody declared."""
     vocab = Vocabulary(cur)
-    assert vocab.type_class("source") == EXO.Source
+    assert vocab.type_class("source") == URIRef(str(EXO) + "Source")
     with pytest.raises(KGError, match="type 'lipid' has no RDF class"):
         vocab.type_class("lipid")
     with pytest.raises(KGError, match="predicate 'in_class' has no RDF property"):
@@ -281,3 +283,32 @@ def test_a_second_predicate_for_a_role_and_sign_is_an_error(mini: Path) -> None:
         f"'activates' at {problem.where.rsplit(':', 1)[0]}:{first}); each role has one")
     result = CliRunner().invoke(cli, ["--data", str(mini), "check"])
     assert result.exit_code == 1 and "second predicate of role 'step'" in result.output
+
+
+def test_a_type_added_as_rows_only_works_in_queries_and_views(mini: Path, tmp_path: Path
+                                                              ) -> None:
+    """No style, no Python: check warns, the filters take it, the drawings place it by role."""
+    from kg.query.claims import claims
+    from kg.query.select import whole
+    from kg.view.html import load_styles
+    from kg.view.layers import role_column
+
+    _add_lipid(mini, MINI, style=False)
+    cur = load(mini)
+    types_line = len((mini / "schema" / "types.tsv").read_text().splitlines())
+    (warning,) = [w for w in cur.warnings if "lipid" in w.message]
+    assert warning.where.endswith(f"schema/types.tsv:{types_line}")
+    assert "type 'lipid' has no style in schema/styles.json" in warning.message
+    assert [row.id for row in claims(cur, cargo="test lipid")] == ["toy2024-t1-99"]
+    assert role_column(cur, "test-lipid") == role_column(cur, "miR-1") == 1
+    assert load_styles(cur)["nodes"]["lipid"]["label"] == "lipid"
+    runner = CliRunner()
+    check = runner.invoke(cli, ["--data", str(mini), "check"])
+    assert check.exit_code == 0 and "has no style" in check.output, check.output
+    listed = runner.invoke(cli, ["--data", str(mini), "claims", "--cargo", "test lipid"])
+    assert listed.exit_code == 0 and "toy2024-t1-99" in listed.output, listed.output
+    page = tmp_path / "view.html"
+    drawn = runner.invoke(cli, ["--data", str(mini), "view", "test lipid", "-o", str(page)])
+    assert drawn.exit_code == 0, drawn.output
+    assert "test lipid" in page.read_text(encoding="utf-8")
+    assert "test-lipid" in whole(cur).nodes

@@ -25,7 +25,8 @@ from kg.errors import AmbiguousNameError, UnknownEntityError
 
 #: Columns of each kind of file: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "types": (("id", "label", "definition", "biolink", "class"), ("claim_columns", "kgx_ids")),
+    "types": (("id", "label", "definition", "biolink", "class"),
+              ("claim_columns", "kgx_ids", "role")),
     "predicates": (("id", "label", "definition", "sign", "kind", "role", "property"),
                    ("biolink", "kgx", "kgx_inverse")),
     "parents": (("child_type", "parent_type", "predicate"), ("kgx",)),

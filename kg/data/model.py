@@ -137,6 +137,30 @@ def sign_name(sign: Sign) -> str:
     return SIGN_NAMES[sign]
 
 
+#: The edge kind whose sign is the direction of an effect; edges of the other kinds (``cargo``,
+#: ``trial``, ``hierarchy``) link two nodes and are drawn as links, whatever their sign.
+CAUSAL_KIND = "causal"
+#: The styles key of a link (an edge that is not causal).
+LINK_KEY = "none"
+
+
+def sign_key(kind: str, sign: Sign) -> str:
+    """How the views key an edge in ``styles.json``: the one rule of which edges show a sign.
+
+    A causal edge shows its sign (:func:`sign_name`); any other edge is a link (``none``):
+    a cargo edge's ``+`` and a trial edge's ``?`` are the predicate's, not an effect's, and a
+    parent link has no sign at all (:attr:`Predicate.has_sign`).
+
+    Examples
+    --------
+    >>> sign_key("causal", -1), sign_key("causal", None), sign_key("cargo", 1)
+    ('negative', 'unknown', 'none')
+    >>> sign_key("hierarchy", None), sign_key("trial", None)
+    ('none', 'none')
+    """
+    return SIGN_NAMES[sign] if kind == CAUSAL_KIND else LINK_KEY
+
+
 def parse_sign(symbol: str) -> Sign:
     """The sign a symbol (``+``, ``-``, ``?``) spells; ``ValueError`` for anything else.
 
@@ -211,6 +235,9 @@ class EntityType:
     #: xref prefixes usable as KGX id, best first, each with the Biolink class it implies
     kgx_ids: tuple[tuple[str, str], ...] = ()
     location: Location | None = None
+    #: the part its entities play in a mechanism chain (``source``, ``cargo``, ``target``,
+    #: ``pathway``, ``process``, ``disease``; empty for none): the views' column, the filters
+    role: str = ""
 
 
 @dataclass(frozen=True)

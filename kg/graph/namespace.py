@@ -48,20 +48,9 @@ class EXO(DefinedNamespace):
     _fail = True
     _NS = Namespace(BASE + "schema#")
 
-    # classes
+    # classes (the entity classes are rows of schema/types.tsv, declared per curation by
+    # Vocabulary; ClinicalTrial is the class of trial nodes, which are no row)
     Entity: URIRef
-    Source: URIRef
-    MiRNA: URIRef
-    LncRNA: URIRef
-    CircRNA: URIRef
-    RNA: URIRef
-    Protein: URIRef
-    Chemical: URIRef
-    Pathway: URIRef
-    Process: URIRef
-    Disease: URIRef
-    Hallmark: URIRef
-    Cell: URIRef
     ClinicalTrial: URIRef
     TrialReport: URIRef
     Claim: URIRef
@@ -74,19 +63,6 @@ class EXO(DefinedNamespace):
     positive: URIRef
     negative: URIRef
     unknown: URIRef
-    # entity-to-entity edges (from predicates.tsv)
-    hasCargo: URIRef
-    activates: URIRef
-    inhibits: URIRef
-    regulates: URIRef
-    promotes: URIRef
-    reduces: URIRef
-    affects: URIRef
-    memberOf: URIRef
-    partOf: URIRef
-    isA: URIRef
-    treats: URIRef
-    usesSource: URIRef
     # claim fields
     agent: URIRef
     source: URIRef

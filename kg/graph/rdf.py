@@ -329,9 +329,9 @@ def build_rdf(cur: Curation) -> Graph:
     --------
     >>> from rdflib import RDF
     >>> from kg.data.curation import load
-    >>> from kg.graph.namespace import EXO
-    >>> g = build_rdf(load())
-    >>> (entity_iri("BM-MSC"), RDF.type, EXO.Source) in g
+    >>> from kg.graph.namespace import Vocabulary
+    >>> cur = load()
+    >>> (entity_iri("BM-MSC"), RDF.type, Vocabulary(cur).type_class("source")) in build_rdf(cur)
     True
     """
     from rdflib import Graph

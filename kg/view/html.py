@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.data.model import Curation
+from kg.data.model import Curation, sign_key
+from kg.data.schema import node_styles
 from kg.errors import KGError
 from kg.graph.edges import Edge
 from kg.query import select
@@ -45,7 +46,6 @@ VIEW_HOPS = 1
 #: Most nodes of a neighbourhood drawn unless --max-nodes says otherwise.
 MAX_NODES = 150
 
-_SIGN_NAME = {1: "positive", -1: "negative", None: "unknown"}
 _ASSETS = Path(__file__).resolve().parent / "assets"
 
 
@@ -62,9 +62,7 @@ def load_styles(cur: Curation) -> dict[str, Any]:
         raise ViewError(f"styles file not found: {path}") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ViewError(f"cannot read styles file {path}: {exc}") from exc
-    missing = sorted((set(cur.types) | {"trial"}) - set(styles.get("nodes", {})))
-    if missing:
-        raise ViewError(f"{path}: no style for type(s) {', '.join(missing)}")
+    styles["nodes"] = node_styles(cur, styles)  # a type without a style: the default one
     return styles
 
 
@@ -214,14 +212,14 @@ def network_data(cur: Curation, sel: Selection, styles: dict[str, Any]
     edges = []
     for i, e in enumerate(sorted(sel.edges, key=lambda x: x.key)):
         edges.append({"id": f"e{i}", "from": e.subject, "to": e.object, "kind": e.kind,
-                      "predicate": e.predicate, "sign": sign_key(e),
+                      "predicate": e.predicate, "sign": edge_sign_key(e),
                       "claims": list(e.claims)})
     return nodes, edges
 
 
-def sign_key(e: Edge) -> str:
-    """The styles key of an edge's sign: ``none`` for cargo, hierarchy and trial links."""
-    return "none" if e.kind in ("cargo", "hierarchy", "trial") else _SIGN_NAME[e.sign]
+def edge_sign_key(e: Edge) -> str:
+    """The styles key of an edge's sign (:func:`kg.data.model.sign_key` decides)."""
+    return sign_key(e.kind, e.sign)
 
 
 def _asset(name: str) -> str:
