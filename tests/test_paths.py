@@ -50,7 +50,9 @@ def toy() -> Curation:
             E  S3 > c3, reduces X, alleviates D
     """
     cur = Curation(root="toy")
-    cur.types = {t: EntityType(t, t, "", "") for t in TYPES}
+    roles = dict(zip(TYPES, ["source", "cargo", "target", "pathway", "process", "disease"],
+                     strict=True))
+    cur.types = {t: EntityType(t, t, "", "", role=roles[t]) for t in TYPES}
     cur.predicates, cur.parent_rules = read_schema().predicates, read_schema().parent_rules
     for ent_id, etype, parents in [
         ("S", "source", ()), ("S3", "source", ()), ("c1", "mirna", ()), ("c2", "mirna", ()),

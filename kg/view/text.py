@@ -11,8 +11,6 @@ from kg.query.evidence import edge_evidence
 from kg.query.paths import GraphPath, PathResult
 from kg.query.summary import citation_text, claim_summary
 
-_ARROW = {"has_cargo": "has cargo"}  # other predicates read as they are named
-
 
 def sign_word(sign: int | None, *, disease: bool) -> str:
     """Words for a path's net sign.
@@ -31,10 +29,16 @@ def sign_word(sign: int | None, *, disease: bool) -> str:
     return "increases (+)" if sign > 0 else "decreases (-)"
 
 
+def _predicate_text(cur: Curation, predicate: str) -> str:
+    """A predicate as a path listing reads it: its label (``has cargo``)."""
+    row = cur.predicates.get(predicate)
+    return row.label if row is not None else predicate
+
+
 def _hop_text(cur: Curation, path: GraphPath) -> str:
     parts = [cur.label(path.nodes[0])]
     for hop in path.hops:
-        preds = "/".join(sorted(_ARROW.get(e.predicate, e.predicate) for e in hop.edges))
+        preds = "/".join(sorted(_predicate_text(cur, e.predicate) for e in hop.edges))
         parts.append(f"-[{preds}]-> {cur.label(hop.target)}")
     return " ".join(parts)
 
