@@ -43,7 +43,7 @@ _EXPORTS = {
     "Claim": "kg.data.model",
     "Entity": "kg.data.model",
     "Reference": "kg.data.model",
-    "Problem": "kg.data.model",
+    "Problem": "kg.errors",
     "KGError": "kg.errors",
     "CurationError": "kg.errors",
     "UnknownEntityError": "kg.errors",

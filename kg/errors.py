@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from kg.data.model import Problem
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation problem: where it is (``file:line``) and what is wrong."""
+
+    where: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.where}: {prefix}{self.message}"
 
 
 class KGError(Exception):

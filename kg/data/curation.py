@@ -22,11 +22,11 @@ from kg.data.loading import (
     XREF_MATCHES,
     display_path,
 )
-from kg.data.model import Curation, Problem
+from kg.data.model import Curation
 from kg.data.names import NameIndex
 from kg.data.records import RecordStages
 from kg.data.vocabulary import VocabularyStages
-from kg.errors import CurationError, DataFolderError
+from kg.errors import CurationError, DataFolderError, Problem
 
 __all__ = [
     "ATTRIBUTE_NAMES", "BASES", "COLUMNS", "ENV_VAR", "EXTRA_KINDS", "RDF_SUFFIXES",

@@ -15,13 +15,10 @@ import re
 from pathlib import Path
 
 from kg.data import schema
-from kg.data.model import (
-    Curation,
-    Problem,
-)
+from kg.data.model import Curation
 from kg.data.names import NameIndex
 from kg.data.tsv import Row, Table, read_table, split_list
-from kg.errors import AmbiguousNameError, UnknownEntityError
+from kg.errors import AmbiguousNameError, Problem, UnknownEntityError
 
 #: Columns of each kind of file: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

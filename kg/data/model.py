@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar, cast
 
+from kg.errors import Problem
+
 T = TypeVar("T")
 V = TypeVar("V")
 
@@ -514,19 +516,6 @@ class Attribute:
     review: str = ""
     where: str = ""
     location: Location | None = None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A validation problem: where it is and what is wrong."""
-
-    where: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.where}: {prefix}{self.message}"
 
 
 #: The records of a :class:`Curation` that :meth:`Curation.fingerprint` watches.

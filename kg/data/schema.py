@@ -45,6 +45,7 @@ from kg.data.model import (
     Sign,
     is_trial_node,
 )
+from kg.data.terms import TERMS
 from kg.data.tsv import Row, Table, split_list
 from kg.errors import KGError
 
@@ -268,8 +269,6 @@ def node_styles(cur: Curation, styles: dict[str, Any]) -> dict[str, dict[str, An
 
 def _fixed_terms() -> frozenset[str]:
     """Local names the exo: namespace declares itself (a schema row may not reuse them)."""
-    from kg.graph.terms import TERMS
-
     return frozenset(TERMS)
 
 

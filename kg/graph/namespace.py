@@ -19,8 +19,8 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg.data.schema import node_types, predicate_property, type_class
+from kg.data.terms import TERMS
 from kg.errors import KGError
-from kg.graph.terms import TERMS
 
 if TYPE_CHECKING:
     from kg.data.model import Curation

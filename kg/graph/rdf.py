@@ -413,7 +413,7 @@ def ntriples(cur: Curation) -> bytes:
 
     import pyoxigraph as ox
 
-    from kg.io.files import sorted_lines
+    from kg.graph.lines import sorted_lines
 
     nt = ox.RdfFormat.N_TRIPLES
     lines: list[bytes] = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExportError
+from kg.graph.lines import sorted_lines
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -71,27 +72,6 @@ def _sorted_nt(nt: bytes, *, canonical: bool = False) -> bytes:
     canon = nt if canonical else ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
                                               format=ox.RdfFormat.N_TRIPLES) or b""
     return sorted_lines(canon.splitlines())
-
-
-def sorted_lines(lines: list[bytes]) -> bytes:
-    r"""Lines sorted, each once, none empty, each ending in a newline.
-
-    ``lines`` is sorted in place: no second list or set of a million lines is made.
-
-    Examples
-    --------
-    >>> sorted_lines([b"b", b"a", b"", b"b"])
-    b'a\nb\n'
-    """
-    lines.sort()
-    out = bytearray()
-    previous = None
-    for line in lines:
-        if line and line != previous:
-            out += line
-            out += b"\n"
-        previous = line
-    return bytes(out)
 
 
 def _turtle_from_sorted(nt: bytes) -> bytes:
