@@ -49,9 +49,6 @@ def default_data_dir() -> Path:
     return package.parent / "triples"
 
 
-#: Old name of :func:`kg.data.loading.display_path`.
-_display = display_path
-
 
 class _Loader(VocabularyStages, RecordStages, ExtraStages):
     """One validation run over a folder: the stages of each record kind, in order."""
@@ -127,9 +124,9 @@ def check_extra_rdf(cur: Curation) -> list[Problem]:
             for _ in ox.parse(path=str(file), format=ox.RdfFormat.from_extension(file.suffix[1:])):
                 pass
         except SyntaxError as exc:
-            problems.append(Problem(_display(file), f"not valid RDF: {exc}"))
+            problems.append(Problem(display_path(file), f"not valid RDF: {exc}"))
         except OSError as exc:
-            problems.append(Problem(_display(file), f"cannot read: {exc}"))
+            problems.append(Problem(display_path(file), f"cannot read: {exc}"))
     return problems
 
 

@@ -315,11 +315,6 @@ class Entity(NamedTuple):
         """
         return tuple(("exact", x) for x in self.xrefs) + self.close_xrefs
 
-    @property
-    def where(self) -> Location | None:
-        """Old name of :attr:`location` (the file and line of the row)."""
-        return self.location
-
 
 @dataclass(frozen=True)
 class XrefRecord:
@@ -336,11 +331,6 @@ class XrefRecord:
     note: str = ""
     #: the file and line of the row
     location: Location | None = None
-
-    @property
-    def where(self) -> Location | None:
-        """Old name of :attr:`location` (the file and line of the row)."""
-        return self.location
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ plotting library is imported (pyvis, and with it IPython and jinja2, stay unload
 Examples
 --------
 >>> from kg.data.curation import load
+>>> from kg.query.select import around
 >>> cur = load()
->>> page = render(cur, neighbourhood(cur, "miR-146a-5p", hops=1), focus="miR-146a-5p")
+>>> page = render(cur, around(cur, "miR-146a-5p", hops=1), focus="miR-146a-5p")
 >>> 'data-id="IRAK1"' in page and "<script src" not in page
 True
 """
@@ -36,7 +37,6 @@ from kg.data.model import Curation, sign_key
 from kg.data.schema import node_styles
 from kg.errors import KGError
 from kg.graph.edges import Edge
-from kg.query import select
 from kg.query.paths import QueryError
 from kg.query.select import Selection
 from kg.view import svg
@@ -64,14 +64,6 @@ def load_styles(cur: Curation) -> dict[str, Any]:
         raise ViewError(f"cannot read styles file {path}: {exc}") from exc
     styles["nodes"] = node_styles(cur, styles)  # a type without a style: the default one
     return styles
-
-
-#: The selections are made in :mod:`kg.query.select` (exports use them too); the old names
-#: of this module stay.
-whole = select.whole
-neighbourhood = select.around
-path_view = select.of_paths
-disease_view = select.reaching
 
 
 def check_kind(cur: Curation, name: str, entity: str, kind: str) -> None:
@@ -136,7 +128,8 @@ def nearest(cur: Curation, sel: Selection, focus: str, max_nodes: int = MAX_NODE
     --------
     >>> from kg.data.curation import load
     >>> cur = load()
-    >>> cut = nearest(cur, neighbourhood(cur, "BM-MSC", hops=2), "BM-MSC", 40)
+    >>> from kg.query.select import around
+    >>> cut = nearest(cur, around(cur, "BM-MSC", hops=2), "BM-MSC", 40)
     >>> len(cut.selection.nodes), cut.left_out > 0, "BM-MSC" in cut.selection.nodes
     (40, True, True)
     """
@@ -156,6 +149,7 @@ def hubs(cur: Curation, sel: Selection, per_type: int = PER_TYPE) -> Cut:
     --------
     >>> from kg.data.curation import load
     >>> cur = load()
+    >>> from kg.query.select import whole
     >>> cut = hubs(cur, whole(cur), 5)
     >>> cut.groups is not None and len(cut.groups["source"]) == 12
     True
