@@ -508,8 +508,10 @@ class Attribute:
     location: Location | None = None
 
 
-#: The records of a :class:`Curation` that :meth:`Curation.fingerprint` watches.
-_TRACKED = frozenset({"claims", "trials", "entities"})
+#: The records of a :class:`Curation` that :meth:`Curation.fingerprint` watches: every dict
+#: that derived data (edges, adjacency, study keys, the name index) is computed from.
+_TRACKED = ("claims", "trials", "entities", "types", "predicates", "parent_rules",
+            "references", "citations", "extra_edges")
 
 
 @dataclass
@@ -549,7 +551,7 @@ class Curation:
                                                  compare=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        """Keep claims, trials and entities as :class:`Records`, whatever is assigned.
+        """Keep the tracked dicts (:data:`_TRACKED`) as :class:`Records`, whatever is assigned.
 
         Records are dicts that count their changes (see :meth:`fingerprint`).
         """
@@ -558,12 +560,14 @@ class Curation:
         object.__setattr__(self, name, value)
 
     def fingerprint(self) -> int:
-        """Changes whenever a claim, trial or entity is added, removed or replaced.
+        """Changes whenever a record of a tracked dict is added, removed or replaced.
 
-        Constant time: it reads the change counters of the three :class:`Records`.
+        The tracked dicts (:data:`_TRACKED`) are the records and the schema rows (types,
+        predicates, parent rules) and citations everything derived is computed from.
+        Constant time: it reads the change counters of their :class:`Records`.
         """
         return hash(tuple((id(d), getattr(d, "version", None) or hash(tuple(map(id, d.values()))))
-                          for d in (self.claims, self.trials, self.entities)))
+                          for d in (getattr(self, name) for name in _TRACKED)))
 
     def derived(self, name: str, make: Callable[[], T]) -> T:
         """A value computed from the records once, and again only after they change."""
