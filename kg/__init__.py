@@ -32,7 +32,7 @@ _EXPORTS = {
     "hallmarks": "kg.query.matrix",
     "search": "kg.query.search",
     "hubs": "kg.query.hubs",
-    "serialize": "kg.io.files",
+    "serialize": "kg.io.formats",
     "Curation": "kg.data.model",
     "Claim": "kg.data.model",
     "Entity": "kg.data.model",

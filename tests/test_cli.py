@@ -499,8 +499,8 @@ def toy_format() -> Iterator[str]:
         rows = [f"<{e.subject}> <{e.predicate}> <{e.object}> ." for e in edges(cur)]
         return ("\n".join(rows) + "\n").encode(), len(rows)
 
-    formats.register(formats.Format("toy-edges", "file", "nt", (".toy",), write,
-                                    unit="edges"))
+    formats.register(formats.FileFormat(name="toy-edges", signature="nt", suffixes=(".toy",),
+                                        write=write, unit="edges"))
     yield "toy-edges"
     formats.unregister("toy-edges")
 

@@ -493,7 +493,7 @@ def test_rdf_validate_shacl_engine_agrees(cur: Curation, tmp_path: Path) -> None
 
     from kg.graph.namespace import CLAIM
     from kg.graph.rdf import build_rdf
-    from kg.io.files import serialize
+    from kg.io.formats import serialize
     from kg.io.shacl import shapes_path
 
     def run(data: bytes) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from kg.graph.edges import claim_edges, edges
 from kg.graph.namespace import EXO, Vocabulary
 from kg.graph.network import build_graph
 from kg.graph.rdf import build_rdf
-from kg.io.files import serialize
+from kg.io.formats import serialize
 
 from .conftest import same_rdf
 
@@ -182,3 +182,21 @@ def test_oxigraph_builder_gives_the_same_graph(any_rdf: Graph, any_store: Any) -
     for fmt in ("turtle", "nt"):
         back = Graph().parse(data=serialize_store(any_store, fmt).decode("utf-8"), format=fmt)
         assert same_rdf(back, any_rdf), fmt
+
+
+def test_one_registry_of_formats(mini_cur: Curation) -> None:
+    """Every format, RDF syntaxes included, is a row of kg.io.formats; files.py has none."""
+    from kg.errors import ExportError
+    from kg.io import files, formats
+
+    assert not hasattr(files, "FORMATS")
+    assert [n for n, f in formats.formats().items() if f.rdf_syntax] == ["turtle", "nt", "json-ld"]
+    g = build_rdf(mini_cur)
+    formats.register(formats.FileFormat(name="toy-nt", signature="nt", suffixes=(".toynt",),
+                                        write=formats.get("nt").write, rdf_syntax="nt"))
+    try:
+        assert formats.serialize(g, "toy-nt") == formats.serialize(g, "nt")
+    finally:
+        formats.unregister("toy-nt")
+    with pytest.raises(ExportError, match="'kgx' is not an RDF format"):
+        formats.serialize(g, "kgx")
