@@ -43,6 +43,7 @@ _EXPORTS = {
     "UnknownEntityError": "kg.errors",
     "AmbiguousNameError": "kg.errors",
     "MissingExtraError": "kg.errors",
+    "QueryError": "kg.errors",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -59,6 +59,10 @@ class AmbiguousNameError(KGError):
         )
 
 
+class QueryError(KGError):
+    """A question was asked in a way that cannot be answered (a bad filter, limit or name)."""
+
+
 class ExportError(KGError):
     """An export could not be written."""
 

@@ -363,3 +363,28 @@ def test_kg_edges_is_the_function_and_no_old_module_name_imports() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["no", "module", "True"]
+
+
+def test_one_home_for_query_error_entity_id_and_clip() -> None:
+    """QueryError is a typed error of kg.errors; entity_id and clip exist once."""
+    import re
+    from pathlib import Path
+
+    import kg
+    import kg.data.curation
+    import kg.errors
+    import kg.query.claims
+    import kg.query.paths
+    import kg.view.questions
+    import kg.view.text
+
+    assert kg.QueryError is kg.errors.QueryError is kg.query.paths.QueryError
+    assert issubclass(kg.errors.QueryError, kg.errors.KGError)
+    package = Path(kg.__file__).parent
+    via_paths = [str(f.relative_to(package)) for f in package.rglob("*.py")
+                 if re.search(r"from kg\.query\.paths import[^\n]*\bQueryError\b",
+                              f.read_text(encoding="utf-8"))]
+    assert via_paths == []
+    assert kg.query.claims.entity_id is kg.data.curation.entity_id
+    assert kg.view.questions.clip is kg.view.text.clip
+    assert kg.view.text.clip("abc", 0) == "abc"

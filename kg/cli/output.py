@@ -116,9 +116,9 @@ def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes:
     --engine pyvis draws the same selection with pyvis (force-directed; hover a node or an
     edge for its card, claims and citations) in one file that makes no request either.
     """
+    from kg.errors import QueryError
     from kg.io.files import check_target
     from kg.query import select
-    from kg.query.paths import QueryError
     from kg.view.html import check_kind, hubs, nearest, write_view
 
     check_target(output, "html", force=force)

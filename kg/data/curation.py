@@ -13,24 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.data.extra import ExtraStages
-from kg.data.loading import (
-    ATTRIBUTE_NAMES,
-    BASES,
-    COLUMNS,
-    EXTRA_KINDS,
-    RDF_SUFFIXES,
-    XREF_MATCHES,
-    display_path,
-)
+from kg.data.loading import RDF_SUFFIXES, display_path
 from kg.data.model import Curation
 from kg.data.names import NameIndex
 from kg.data.records import RecordStages
 from kg.data.vocabulary import VocabularyStages
 from kg.errors import CurationError, DataFolderError, Problem
 
+#: The loader's public functions, and the one table of the loading stages that
+#: :mod:`kg.graph.rdf` takes from here (the RDF files ``extra/`` may hold).
 __all__ = [
-    "ATTRIBUTE_NAMES", "BASES", "COLUMNS", "ENV_VAR", "EXTRA_KINDS", "RDF_SUFFIXES",
-    "XREF_MATCHES", "check_extra_rdf", "default_data_dir", "entity_id", "load",
+    "ENV_VAR", "RDF_SUFFIXES", "check_extra_rdf", "default_data_dir", "entity_id", "load",
     "name_index", "read_schema", "resolve", "validate",
 ]
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.data.curation import COLUMNS
+from kg.data.loading import COLUMNS
 from kg.data.tsv import Row, Table, read_table
 from kg.errors import Problem
 from kg.io.files import atomic_write

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.data.curation import name_index
+from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
 from kg.data.model import AGENTS, EVIDENCE, Claim, Curation
 from kg.data.schema import types_for, types_with_role
+from kg.errors import QueryError
 from kg.query.evidence import NOT_STATED, claim_evidence
-from kg.query.paths import QueryError
 
 #: The claim column each filter reads, whose types (``claim_columns`` of ``types.tsv``) it
 #: accepts; ``pathway`` and ``disease`` accept the types of that ``role`` (a disease model
@@ -37,23 +37,6 @@ def filter_types(cur: Curation, role: str) -> frozenset[str] | None:
     if role in ("pathway", "disease"):
         return types_with_role(cur, role)
     return None
-
-
-def entity_id(cur: Curation, name: str) -> str:
-    """The entity id of a name, as :func:`kg.data.curation.entity_id` gives it.
-
-    The name index is built once per curation (the questions resolve several names per
-    call, and the explorer many per page), so each further name costs a lookup.
-
-    Examples
-    --------
-    >>> from kg.data.curation import load
-    >>> entity_id(load(), "hucMSC")
-    'UC-MSC'
-    """
-    if name in cur.entities:
-        return name
-    return name_index(cur).resolve(name)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, multiply
-from kg.errors import KGError
+from kg.errors import QueryError
 from kg.graph.edges import Edge, edges
 from kg.query.evidence import (
     NOT_STATED,
@@ -52,10 +52,6 @@ DEFAULT_TIMEOUT = 10.0
 SORTS = ("studies", "evidence", "score")
 #: Damping exponent of the degree-weighted path score.
 DAMPING = 0.4
-
-
-class QueryError(KGError):
-    """A path or neighbour query was asked in a way that cannot be answered."""
 
 
 @dataclass(frozen=True)

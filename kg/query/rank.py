@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 from kg.data.model import Claim, Curation
 from kg.data.schema import types_with_role
+from kg.errors import QueryError
 from kg.graph.edges import edges
-from kg.query.paths import PATH_KINDS, QueryError
+from kg.query.paths import PATH_KINDS
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -22,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from kg.data.model import Attribute, Claim, Curation, Trial
+from kg.errors import QueryError
 from kg.graph.edges import Edge, edges, trial_nodes
-from kg.query.paths import PathResult, QueryError
+from kg.query.paths import PathResult
 
 #: Default radius of a neighbourhood, in edges.
 DEFAULT_HOPS = 2

@@ -35,9 +35,8 @@ from typing import Any
 
 from kg.data.model import Curation, sign_key
 from kg.data.schema import node_styles
-from kg.errors import KGError
+from kg.errors import KGError, QueryError
 from kg.graph.edges import Edge
-from kg.query.paths import QueryError
 from kg.query.select import Selection
 from kg.view import svg
 
@@ -80,7 +79,7 @@ def check_kind(cur: Curation, name: str, entity: str, kind: str) -> None:
     >>> check_kind(load(), "BMSC", "BM-MSC", "disease")
     Traceback (most recent call last):
     ...
-    kg.query.paths.QueryError: 'BMSC' is a source (bone marrow MSC), not a disease
+    kg.errors.QueryError: 'BMSC' is a source (bone marrow MSC), not a disease
     """
     etype = cur.entities[entity].type
     if etype != kind:

@@ -187,12 +187,14 @@ MAX_CELL = 60
 def clip(text: str, width: int = MAX_CELL) -> str:
     """``text`` cut to ``width`` characters, ending in "…" when something was cut.
 
+    A width below 1 cuts nothing.
+
     Examples
     --------
-    >>> clip("mesenchymal stromal cells", 11), clip("short", 11)
-    ('mesenchyma…', 'short')
+    >>> clip("mesenchymal stromal cells", 11), clip("short", 11), clip("short", 0)
+    ('mesenchyma…', 'short', 'short')
     """
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+    return text if width < 1 or len(text) <= width else text[:width - 1] + "…"
 
 
 def rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> str:
