@@ -125,7 +125,7 @@ def neighbourhood_drawing(cur: Curation, data: dict[str, Any], link: Any = None,
     kept = [data["id"], *neighbours[:cap]]
     shown = set(kept)
     found: dict[tuple[str, str], LayoutEdge] = {}
-    for e in cur.derived("web_edges", lambda: all_edges(cur)):
+    for e in all_edges(cur):  # computed once per curation by kg.graph.edges
         if data["id"] in (e.subject, e.object) and e.subject in shown and e.object in shown:
             found.setdefault((e.subject, e.object), (
                 e.subject, e.object, sign_key(e.kind, e.sign),
