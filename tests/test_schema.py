@@ -241,7 +241,7 @@ RENAMED = {"has_cargo": ("carries", "carries"), "uses_source": ("made_from", "ma
            "treats": ("studied_in", "studiedIn")}
 
 
-def test_renamed_predicates_reach_a_disease_selection(mini: Path) -> None:
+def test_renamed_predicates_reach_a_disease_selection(mini: Path, tmp_path: Path) -> None:
     """``--disease`` keeps the cargo and trial edges of a schema that renames them."""
     from kg.query.select import reaching, subgraph
 
@@ -257,6 +257,13 @@ def test_renamed_predicates_reach_a_disease_selection(mini: Path) -> None:
     assert out.exit_code == 0, out.output
     for prop in ("carries", "madeFrom", "studiedIn"):
         assert f"schema#{prop}>" in out.output
+    page = tmp_path / "oa.html"
+    drawn = CliRunner().invoke(cli, ["--data", str(mini), "view", "--disease", "osteoarthritis",
+                                     "-o", str(page)])
+    assert drawn.exit_code == 0, drawn.output
+    html = page.read_text(encoding="utf-8")
+    assert "bone marrow MSC carries miR-1" in html
+    assert "(9 nodes, 10 edges)" in drawn.output  # as many as with the shipped names
 
 
 def test_a_curation_without_schema_rows_gets_no_shipped_schema(mini_cur: Curation) -> None:
