@@ -363,6 +363,12 @@ def test_kg_edges_is_the_function_and_no_old_module_name_imports() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["no", "module", "True"]
+    from inspect import signature
+
+    from kg.view.html import iframe, render, write_view
+
+    for fn in (render, write_view, iframe):  # the deterministic layout never took a seed
+        assert "seed" not in signature(fn).parameters, fn.__name__
 
 
 def test_one_home_for_query_error_entity_id_and_clip() -> None:

@@ -257,7 +257,7 @@ __SVG__
 """
 
 
-def render(cur: Curation, sel: Selection, *, seed: int = 0, focus: str | None = None,
+def render(cur: Curation, sel: Selection, *, focus: str | None = None,
            cap: str = "", groups: dict[str, list[str]] | None = None,
            box: tuple[float, float] = (1380, 770)) -> str:
     """The HTML page of a selection: one file, no external request of any kind.
@@ -265,11 +265,9 @@ def render(cur: Curation, sel: Selection, *, seed: int = 0, focus: str | None = 
     ``focus`` is highlighted (for paths: the source and the disease); ``cap`` is the line
     saying what a node cap cut; ``groups`` (from :func:`hubs`) makes an overview with a
     heading per type that lists all its members; ``box`` is the drawing area the layout is
-    made for (that of a 1400x900 window). ``seed`` is kept for old callers: the layered
-    layout is deterministic. A selection of more than :data:`MAX_NODES` nodes drawn whole
-    shows its labels as one zooms in.
+    made for (that of a 1400x900 window). The layered layout is deterministic. A selection
+    of more than :data:`MAX_NODES` nodes drawn whole shows its labels as one zooms in.
     """
-    del seed
     styles = load_styles(cur)
     nodes, edge_rows = network_data(cur, sel, styles)
     focus_ids = _focus(sel, focus)
@@ -322,7 +320,7 @@ def _path_list(cur: Curation, sel: Selection) -> str:
             '</h2><ol>' + "".join(rows) + "</ol></div>")
 
 
-def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int = 0,
+def write_view(cur: Curation, sel: Selection, output: str | Path, *,
                force: bool = False, focus: str | None = None, cap: str = "",
                groups: dict[str, list[str]] | None = None) -> tuple[Path, int, int]:
     """Render and write a view atomically; refuse to overwrite a non-HTML file unless forced.
@@ -334,15 +332,15 @@ def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int =
     target = check_target(output, "html", force=force)
     if not sel.nodes:
         raise ViewError("nothing to draw: the selection is empty")
-    page = render(cur, sel, seed=seed, focus=focus, cap=cap, groups=groups)
+    page = render(cur, sel, focus=focus, cap=cap, groups=groups)
     write_output(target, page.encode("utf-8"))
     return target, len(sel.nodes), len(sel.edges)
 
 
-def iframe(cur: Curation, sel: Selection, *, seed: int = 0, height: int = 600,
+def iframe(cur: Curation, sel: Selection, *, height: int = 600,
            focus: str | None = None) -> str:
     """The page of a selection inside an ``<iframe srcdoc>``: for showing it in a notebook."""
-    page = render(cur, sel, seed=seed, focus=focus, box=(1000, height - 120))
+    page = render(cur, sel, focus=focus, box=(1000, height - 120))
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" '
             f'style="width:100%;height:{height}px;border:1px solid #ccc"></iframe>')
 
