@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.data.model import Curation
-from kg.data.schema import type_column
+from kg.data.schema import MIDDLE_COLUMN, type_column
 
 #: An edge to lay out: (from, to, sign key, title).
 LayoutEdge = tuple[str, str, str, str]
@@ -22,8 +22,6 @@ LayoutEdge = tuple[str, str, str, str]
 #: Most nodes drawn; the caller says when the cap cuts.
 MAX_NODES = 150
 COL_W, ROW_H, PAD, LABEL = 230, 24, 12, 12
-#: Column of a node that is not an entity (or whose type has no role).
-MIDDLE = 2
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def role_column(cur: Curation, node: str) -> int:
     (0, 4)
     """
     ent = cur.entities.get(node)
-    return type_column(cur, ent.type) if ent else MIDDLE
+    return type_column(cur, ent.type) if ent else MIDDLE_COLUMN
 
 
 def label_width(text: str, size: float = LABEL) -> float:

@@ -45,7 +45,7 @@ def layered(cur: Curation, nodes: list[str], edges: list[LayoutEdge],
             *, focus: str | None = None, link: Any = None) -> Drawing:
     """Draw ``nodes`` (entity ids, most important first) and ``edges`` (u, v, sign key, title).
 
-    At most :data:`MAX_NODES` nodes are drawn (the first ones); edges to nodes left out are
+    At most :data:`kg.view.layers.MAX_NODES` nodes are drawn (the first ones); edges to nodes left out are
     dropped. ``link`` (a :class:`kg.web.render.Links`) makes each node a link to its page.
     Positions come from :func:`layout`; edges, nodes and legend share them and the styles,
     and read top to bottom as the SVG is written.
