@@ -47,8 +47,8 @@ def layered(cur: Curation, nodes: list[str], edges: list[LayoutEdge],
 
     At most :data:`kg.view.layers.MAX_NODES` nodes are drawn (the first ones); edges to nodes
     left out are dropped. ``link`` (a :class:`kg.web.render.Links`) makes each node a link to
-    its page. Positions come from :func:`kg.view.layers.layout`; edges, nodes and legend share them and the styles,
-    and read top to bottom as the SVG is written.
+    its page. Positions come from :func:`kg.view.layers.layout`; edges, nodes and legend
+    share them and the styles, and read top to bottom as the SVG is written.
     """
     lay = layout(cur, nodes, edges)
     styles = _styles(cur)
