@@ -46,6 +46,7 @@ $(KGX_STAMP):
 test: $(STAMP) debs $(KGX_STAMP)
 	$(BIN)/ruff check kg tests notebooks bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	EXOKG_KGX_PYTHON=$(CURDIR)/$(KGX)/bin/python $(BIN)/python -m pytest
 
 # Regenerate the README's output blocks from the real commands (a test fails when stale).

@@ -11,12 +11,6 @@ The public API (imported lazily, so ``import kg`` stays fast)::
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.machinery
-import importlib.util
-import sys
-import warnings
-from types import ModuleType
 from typing import Any
 
 __version__ = "0.1.0"
@@ -38,17 +32,18 @@ _EXPORTS = {
     "hallmarks": "kg.query.matrix",
     "search": "kg.query.search",
     "hubs": "kg.query.hubs",
-    "serialize": "kg.io.files",
+    "serialize": "kg.io.formats",
     "Curation": "kg.data.model",
     "Claim": "kg.data.model",
     "Entity": "kg.data.model",
     "Reference": "kg.data.model",
-    "Problem": "kg.data.model",
+    "Problem": "kg.errors",
     "KGError": "kg.errors",
     "CurationError": "kg.errors",
     "UnknownEntityError": "kg.errors",
     "AmbiguousNameError": "kg.errors",
     "MissingExtraError": "kg.errors",
+    "QueryError": "kg.errors",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
@@ -65,41 +60,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-#: Modules of exokg 0.1 and where they live now; importing an old name still works, with a
-#: DeprecationWarning, until 0.3.
-MOVED = {
-    "kg.model": "kg.data.model", "kg.tsv": "kg.data.tsv", "kg.names": "kg.data.names",
-    "kg.curation": "kg.data.curation", "kg.hierarchy": "kg.data.hierarchy",
-    "kg.edges": "kg.graph.edges", "kg.rdf": "kg.graph.rdf",
-    "kg.namespace": "kg.graph.namespace", "kg.terms": "kg.graph.terms",
-    "kg.curie": "kg.graph.curie", "kg.paths": "kg.query.paths", "kg.rank": "kg.query.rank",
-    "kg.sparql": "kg.query.sparql", "kg.rollup": "kg.query.rollup",
-    "kg.summary": "kg.query.summary", "kg.coverage": "kg.query.coverage",
-    "kg.export": "kg.io.files", "kg.graphml": "kg.io.graphml", "kg.tabular": "kg.io.tables",
-    "kg.remote": "kg.io.remote", "kg.cache": "kg.io.cache", "kg.shacl": "kg.io.shacl",
-    "kg.lint": "kg.io.lint", "kg.report": "kg.view.text", "kg.plots": "kg.view.plots",
-}
-
-
-class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Imports an old module name as the module that replaced it."""
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None
-                  ) -> importlib.machinery.ModuleSpec | None:
-        if fullname not in MOVED:
-            return None
-        return importlib.util.spec_from_loader(fullname, self)
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        new = MOVED[spec.name]
-        warnings.warn(f"{spec.name} is now {new}; the old name goes in exokg 0.3",
-                      DeprecationWarning, stacklevel=2)
-        return importlib.import_module(new)
-
-    def exec_module(self, module: ModuleType) -> None:
-        """Nothing to run: the module is the one already imported."""
-
-
-sys.meta_path.append(_MovedModules())

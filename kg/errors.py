@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from kg.data.model import Problem
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation problem: where it is (``file:line``) and what is wrong."""
+
+    where: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.where}: {prefix}{self.message}"
 
 
 class KGError(Exception):
@@ -47,6 +57,10 @@ class AmbiguousNameError(KGError):
             f"ambiguous name '{name}': it can mean {' or '.join(self.candidates)}; "
             "write the full name or the id"
         )
+
+
+class QueryError(KGError):
+    """A question was asked in a way that cannot be answered (a bad filter, limit or name)."""
 
 
 class ExportError(KGError):

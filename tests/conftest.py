@@ -96,9 +96,9 @@ def store(cur: Curation) -> Any:
 @pytest.fixture(scope="session")
 def turtle(tmp_path_factory: pytest.TempPathFactory, rdf: Graph) -> Path:
     """The real graph exported to a Turtle file."""
-    from kg.io.files import export
+    from kg.io.formats import export_graph
 
-    path = export(rdf, "turtle", tmp_path_factory.mktemp("ttl") / "exokg.ttl")
+    path = export_graph(rdf, "turtle", tmp_path_factory.mktemp("ttl") / "exokg.ttl")
     assert path is not None
     return path
 

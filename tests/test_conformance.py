@@ -199,7 +199,7 @@ def test_kgx_categories_are_concrete_biolink_classes(kgx: Path) -> None:
 def test_kgx_node_ids_use_standard_curies(cur: Curation, kgx: Path) -> None:
     """A node with an exact xref Biolink knows is identified by it; local ids stay in xref."""
     from kg.graph.curie import entity_curie
-    from kg.io.tables import BIOLINK_PREFIX, NODE_IDS, biolink_curie
+    from kg.io.tables import BIOLINK_PREFIX, biolink_curie
 
     bl = biolink()
     nodes = read_tsv(kgx / "nodes.tsv")
@@ -224,7 +224,7 @@ def test_kgx_node_ids_use_standard_curies(cur: Curation, kgx: Path) -> None:
     for ent in cur.entities.values():
         node = local[ent.id]
         prefix = node["id"].split(":", 1)[0]
-        usable = [x for x in ent.xrefs if x.split(":")[0] in dict(NODE_IDS.get(ent.type, ()))]
+        usable = [x for x in ent.xrefs if x.split(":")[0] in dict(cur.types[ent.type].kgx_ids)]
         if prefix in LOCAL_PREFIXES:
             # only when it has no usable xref, or each one is another node's xref too
             assert all(uses[x] > 1 for x in usable), node
@@ -385,7 +385,7 @@ def test_every_edge_has_an_edge_statement_in_rdf(cur: Curation) -> None:
         node = EDGE[edge_key(*e.key)]
         assert (node, RDF.type, EXO.Edge) in g, e
         assert g.value(node, RDF.subject) == entity_iri(e.subject)
-        assert g.value(node, RDF.predicate) == predicate_iri(e.predicate)
+        assert g.value(node, RDF.predicate) == predicate_iri(e.predicate, cur)
         assert g.value(node, RDF.object) == entity_iri(e.object)
         assert g.value(node, EXO.kind) == Literal(e.kind)
         kinds.add(e.kind)
@@ -460,11 +460,12 @@ def test_shapes_name_every_entity_class(cur: Curation) -> None:
     from rdflib.collection import Collection
     from rdflib.namespace import SH
 
-    from kg.graph.namespace import EXO, TYPE_CLASS
+    from kg.data.schema import node_types, type_class
+    from kg.graph.namespace import EXO
     from kg.io.shacl import shapes_path
 
     shapes = Graph().parse(shapes_path(cur), format="turtle")
-    want = {URIRef(str(EXO) + c) for c in TYPE_CLASS.values()}
+    want = {URIRef(str(EXO) + c) for c in (type_class(cur, t) for t in node_types(cur))}
     entity_shape = URIRef(str(EXO) + "EntityShape")
     assert (entity_shape, RDF.type, SH.NodeShape) in shapes
     assert set(shapes.objects(entity_shape, SH.targetClass)) == want
@@ -492,7 +493,7 @@ def test_rdf_validate_shacl_engine_agrees(cur: Curation, tmp_path: Path) -> None
 
     from kg.graph.namespace import CLAIM
     from kg.graph.rdf import build_rdf
-    from kg.io.files import serialize
+    from kg.io.formats import serialize
     from kg.io.shacl import shapes_path
 
     def run(data: bytes) -> dict[str, Any]:

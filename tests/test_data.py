@@ -117,3 +117,21 @@ def test_derived_data_follows_every_kind_of_change() -> None:
     assert isinstance(cur.entities, Records)  # a plain dict assigned became Records
     again = pickle.loads(pickle.dumps(cur))
     assert isinstance(again.entities, Records) and list(again.entities) == ["e"]
+
+
+def test_derived_data_follows_the_schema_rows_and_citations(mini_cur: Curation) -> None:
+    """Edges follow a changed predicate row; study keys follow a changed citation."""
+    from dataclasses import replace
+
+    from kg.graph.edges import edges
+    from kg.query.evidence import claim_study_keys
+
+    cur = mini_cur
+    assert {e.kind for e in edges(cur) if e.predicate == "has_cargo"} == {"cargo"}
+    cur.predicates["has_cargo"] = replace(cur.predicates["has_cargo"], kind="causal")
+    assert {e.kind for e in edges(cur) if e.predicate == "has_cargo"} == {"causal"}
+    claim = next(iter(cur.claims.values()))
+    before = claim_study_keys(cur)[claim.id]
+    cur.citations[claim.refs[0]] = "another-study"
+    assert claim_study_keys(cur)[claim.id] != before
+    assert "another-study" in claim_study_keys(cur)[claim.id]

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.data.curation import read_schema
 from kg.data.model import Claim, Curation, Effect, Entity, Step
 from kg.query.diff import changes_markdown, diff, diff_rows, is_empty
 
@@ -95,6 +96,7 @@ def test_a_data_folder_that_is_not_one_is_an_error(tmp_path: Path) -> None:
 
 def tiny(entities: list[Entity], claims: list[Claim]) -> Curation:
     cur = Curation(root="tiny")
+    cur.types, cur.predicates = read_schema().types, read_schema().predicates
     cur.entities = {e.id: e for e in entities}
     cur.claims = {c.id: c for c in claims}
     return cur

@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 from rdflib import RDF, RDFS, Graph
 
+from kg.data.curation import read_schema
 from kg.data.model import Claim, Curation, Effect, Step
+from kg.data.schema import node_types, type_class
 from kg.graph.edges import claim_edges, edges
-from kg.graph.namespace import EXO, PREDICATE_PROPERTY, TYPE_CLASS, Vocabulary
+from kg.graph.namespace import EXO, Vocabulary
 from kg.graph.network import build_graph
 from kg.graph.rdf import build_rdf
-from kg.io.files import serialize
+from kg.io.formats import serialize
 
 from .conftest import same_rdf
 
@@ -21,7 +23,7 @@ from .conftest import same_rdf
 def _rdf_entity_edges(g: Graph) -> dict[tuple[str, str, str], set[str]]:
     """(s, p, o) -> supporting claim/report ids, read back from the RDF."""
     out: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    props = {str(EXO) + v: k for k, v in PREDICATE_PROPERTY.items()}
+    props = {str(EXO) + p.rdf_property: p.id for p in read_schema().predicates.values()}
     for s, p, o in g:
         if str(p) in props and (s, RDF.type, EXO.Edge) not in g:
             out[(str(s).rsplit("/", 1)[1], props[str(p)], str(o).rsplit("/", 1)[1])]
@@ -71,7 +73,7 @@ def test_rdf_and_networkx_agree(any_graph: Any, any_rdf: Graph) -> None:
     g, rdf = any_graph, any_rdf
     nx_edges = {(s, k, o): set(d["claims"]) for s, o, k, d in g.edges(keys=True, data=True)}
     assert _rdf_entity_edges(rdf) == nx_edges
-    classes = {str(EXO) + c: t for t, c in TYPE_CLASS.items()}
+    classes = {str(EXO) + type_class(read_schema(), t): t for t in node_types(read_schema())}
     rdf_nodes = {str(s).rsplit("/", 1)[1]: classes[str(o)]
                  for s, o in rdf.subject_objects(RDF.type) if str(o) in classes}
     assert rdf_nodes == {n: d["type"] for n, d in g.nodes(data=True)}
@@ -180,3 +182,21 @@ def test_oxigraph_builder_gives_the_same_graph(any_rdf: Graph, any_store: Any) -
     for fmt in ("turtle", "nt"):
         back = Graph().parse(data=serialize_store(any_store, fmt).decode("utf-8"), format=fmt)
         assert same_rdf(back, any_rdf), fmt
+
+
+def test_one_registry_of_formats(mini_cur: Curation) -> None:
+    """Every format, RDF syntaxes included, is a row of kg.io.formats; files.py has none."""
+    from kg.errors import ExportError
+    from kg.io import files, formats
+
+    assert not hasattr(files, "FORMATS")
+    assert [n for n, f in formats.formats().items() if f.rdf_syntax] == ["turtle", "nt", "json-ld"]
+    g = build_rdf(mini_cur)
+    formats.register(formats.FileFormat(name="toy-nt", signature="nt", suffixes=(".toynt",),
+                                        write=formats.get("nt").write, rdf_syntax="nt"))
+    try:
+        assert formats.serialize(g, "toy-nt") == formats.serialize(g, "nt")
+    finally:
+        formats.unregister("toy-nt")
+    with pytest.raises(ExportError, match="'kgx' is not an RDF format"):
+        formats.serialize(g, "kgx")

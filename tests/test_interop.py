@@ -94,7 +94,6 @@ def test_kgx_tables_round_trip(cur: Curation, graph: Any, tmp_path: Path) -> Non
     from kg.graph.curie import converter, expand
     from kg.graph.edges import edges
     from kg.graph.rdf import entity_iri
-    from kg.graph.terms import PREDICATE_PROPERTY
     from kg.io.tables import kgx_nodes, write_tables
 
     nodes_path, edges_path = write_tables(cur, "kgx", tmp_path)
@@ -121,7 +120,7 @@ def test_kgx_tables_round_trip(cur: Curation, graph: Any, tmp_path: Path) -> Non
     assert {expand(conv, c) for c in local.values()} == {str(entity_iri(n)) for n in g.nodes}
     assert sum(not n["id"].startswith("exokg") for n in nodes) > 100  # standard ids in use
     assert all(n["category"].startswith("biolink:") for n in nodes)
-    prop = {f"exo:{v}": k for k, v in PREDICATE_PROPERTY.items()}
+    prop = {f"exo:{p.rdf_property}": p.id for p in cur.predicates.values()}
     got = set()
     for r in rows:
         s, o = local[r["subject"]].split(":", 1)[1], local[r["object"]].split(":", 1)[1]

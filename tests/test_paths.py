@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kg.data.curation import read_schema
 from kg.data.model import Claim, Curation, Effect, Entity, EntityType, Reference, Step
 from kg.graph.edges import Edge
 from kg.query.paths import (
@@ -49,7 +50,10 @@ def toy() -> Curation:
             E  S3 > c3, reduces X, alleviates D
     """
     cur = Curation(root="toy")
-    cur.types = {t: EntityType(t, t, "", "") for t in TYPES}
+    roles = dict(zip(TYPES, ["source", "cargo", "target", "pathway", "process", "disease"],
+                     strict=True))
+    cur.types = {t: EntityType(t, t, "", "", role=roles[t]) for t in TYPES}
+    cur.predicates, cur.parent_rules = read_schema().predicates, read_schema().parent_rules
     for ent_id, etype, parents in [
         ("S", "source", ()), ("S3", "source", ()), ("c1", "mirna", ()), ("c2", "mirna", ()),
         ("c3", "mirna", ()), ("T1", "protein", ()), ("T2", "protein", ()),

@@ -18,7 +18,7 @@ import kg
 from kg.cli import cli
 from kg.data.curation import load
 from kg.data.model import Curation
-from kg.errors import AmbiguousNameError, UnknownEntityError
+from kg.errors import AmbiguousNameError, QueryError, UnknownEntityError
 from kg.query.claims import claims
 from kg.query.evidence import (
     claim_evidence,
@@ -30,12 +30,12 @@ from kg.query.evidence import (
 )
 from kg.query.hubs import describe, hubs
 from kg.query.matrix import hallmarks, matrix
-from kg.query.paths import QueryError, paths
+from kg.query.paths import paths
 from kg.query.rank import rank
 from kg.query.rollup import hallmark_rollup
 from kg.query.search import search
 from kg.query.trials import PUBLISHED, REGISTERED, clinical_claims, trials
-from kg.view.questions import clip
+from kg.view.text import clip
 
 from .conftest import TRIPLES
 

@@ -49,20 +49,22 @@ MINI = {"entities": "entities/all.tsv", "parent": "PI3K-Akt", "parent_type": "pa
         "review": "toy2024", "process": "angiogenesis"}
 
 
-def _add_lipid(root: Path, place: dict[str, str] = FULL, *, parent_rule: bool = True) -> None:
+def _add_lipid(root: Path, place: dict[str, str] = FULL, *, parent_rule: bool = True,
+               style: bool = True) -> None:
     """Add the lipid type, the in_class predicate, one lipid entity and one claim (rows)."""
     schema = root / "schema"
     _append(schema / "types.tsv", "\t".join([
         "lipid", "lipid", "Lipid species carried as cargo", "biolink:SmallMolecule", "Lipid",
-        "cargo", ""]))
+        "cargo", "", "cargo"]))
     _append(schema / "predicates.tsv", "\t".join([
         "in_class", "in class", "A lipid belongs to the broader chemical class", "",
         "hierarchy", "biolink:member_of", "parent", "inClass", "", ""]))
     if parent_rule:
         _append(schema / "parents.tsv", f"lipid\t{place['parent_type']}\tin_class\t")
-    styles = json.loads((schema / "styles.json").read_text(encoding="utf-8"))
-    styles["nodes"]["lipid"] = {"color": "#8da0cb", "shape": "dot", "label": "lipid"}
-    (schema / "styles.json").write_text(json.dumps(styles, indent=2), encoding="utf-8")
+    if style:
+        styles = json.loads((schema / "styles.json").read_text(encoding="utf-8"))
+        styles["nodes"]["lipid"] = {"color": "#8da0cb", "shape": "dot", "label": "lipid"}
+        (schema / "styles.json").write_text(json.dumps(styles, indent=2), encoding="utf-8")
     entities = (root / place["entities"]).read_text(encoding="utf-8").split("\n", 1)[0]
     cells = {"id": "test-lipid", "type": "lipid", "label": "test lipid",
              "parents": place["parent"], "note": "a test entity, not a fact"}
@@ -180,7 +182,7 @@ def test_missing_parent_rule_is_an_error_at_the_entity(tmp_path: Path) -> None:
 
 
 def test_schema_row_problems_name_file_and_line(mini: Path) -> None:
-    _append(mini / "schema" / "types.tsv", "lipid\tlipid\tx\tbiolink:SmallMolecule\tClaim\t\t")
+    _append(mini / "schema" / "types.tsv", "lipid\tlipid\tx\tbiolink:SmallMolecule\tClaim\t\t\t")
     _append(mini / "schema" / "predicates.tsv",
             "odd\todd\tx\t+\tcausal\tbiolink:affects\tnowhere\todd\t\t")
     _, problems = validate(mini)
@@ -202,7 +204,7 @@ def test_a_role_without_predicate_is_an_error(mini: Path) -> None:
 def test_namespace_guard(cur: Curation) -> None:
     """No exo: IRI is made for a term nobody declared."""
     vocab = Vocabulary(cur)
-    assert vocab.type_class("source") == EXO.Source
+    assert vocab.type_class("source") == URIRef(str(EXO) + "Source")
     with pytest.raises(KGError, match="type 'lipid' has no RDF class"):
         vocab.type_class("lipid")
     with pytest.raises(KGError, match="predicate 'in_class' has no RDF property"):
@@ -221,3 +223,99 @@ def test_undeclared_type_cannot_reach_the_rdf(mini_cur: Curation) -> None:
                                          ent.id: ent._replace(type="lipid")}, _derived={})
     with pytest.raises(KGError, match="type 'lipid' has no RDF class"):
         build_rdf(broken)
+
+
+def _rename_predicates(root: Path, renames: dict[str, tuple[str, str]]) -> None:
+    """Give predicates new ids and RDF properties (rows of ``schema/predicates.tsv`` only)."""
+    file = root / "schema" / "predicates.tsv"
+    lines = []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if cells[0] in renames:
+            cells[0], cells[7] = renames[cells[0]]
+        lines.append("\t".join(cells))
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+RENAMED = {"has_cargo": ("carries", "carries"), "uses_source": ("made_from", "madeFrom"),
+           "treats": ("studied_in", "studiedIn")}
+
+
+def test_renamed_predicates_reach_a_disease_selection(mini: Path, tmp_path: Path) -> None:
+    """``--disease`` keeps the cargo and trial edges of a schema that renames them."""
+    from kg.query.select import reaching, subgraph
+
+    _rename_predicates(mini, RENAMED)
+    cur = load(mini)
+    assert {"carries", "made_from", "studied_in"} <= {e.predicate for e in edges(cur)}
+    sel = reaching(cur, "osteoarthritis")
+    assert {e.predicate for e in sel.edges} >= {"carries", "made_from", "studied_in"}
+    assert {e.key for e in sel.edges} <= {e.key for e in edges(subgraph(cur,
+                                                                  disease="osteoarthritis"))}
+    out = CliRunner().invoke(cli, ["--data", str(mini), "export", "-f", "nt",
+                                   "--disease", "osteoarthritis"])
+    assert out.exit_code == 0, out.output
+    for prop in ("carries", "madeFrom", "studiedIn"):
+        assert f"schema#{prop}>" in out.output
+    page = tmp_path / "oa.html"
+    drawn = CliRunner().invoke(cli, ["--data", str(mini), "view", "--disease", "osteoarthritis",
+                                     "-o", str(page)])
+    assert drawn.exit_code == 0, drawn.output
+    html = page.read_text(encoding="utf-8")
+    assert "bone marrow MSC carries miR-1" in html
+    assert "(9 nodes, 10 edges)" in drawn.output  # as many as with the shipped names
+
+
+def test_a_curation_without_schema_rows_gets_no_shipped_schema(mini_cur: Curation) -> None:
+    """Edges of a hand-built curation are an error, not the default folder's predicates."""
+    from dataclasses import replace
+
+    bare = replace(mini_cur, predicates={}, parent_rules={}, _derived={})
+    with pytest.raises(KGError, match="has no schema rows"):
+        edges(bare)
+
+
+def test_a_second_predicate_for_a_role_and_sign_is_an_error(mini: Path) -> None:
+    """Two rows for (step, +) would make the edges follow whichever came first."""
+    file = mini / "schema" / "predicates.tsv"
+    _append(file, "stimulates\tstimulates\tx\t+\tcausal\tbiolink:affects\tstep\tstimulates\t\t")
+    line = len(file.read_text(encoding="utf-8").splitlines())
+    first = next(n for n, row in enumerate(file.read_text().splitlines(), 1)
+                 if row.startswith("activates\t"))
+    _, problems = validate(mini)
+    (problem,) = problems
+    assert problem.where.endswith(f"schema/predicates.tsv:{line}")
+    assert problem.message == (
+        "role: 'stimulates' is a second predicate of role 'step' with sign '+' (the first is "
+        f"'activates' at {problem.where.rsplit(':', 1)[0]}:{first}); each role has one")
+    result = CliRunner().invoke(cli, ["--data", str(mini), "check"])
+    assert result.exit_code == 1 and "second predicate of role 'step'" in result.output
+
+
+def test_a_type_added_as_rows_only_works_in_queries_and_views(mini: Path, tmp_path: Path
+                                                              ) -> None:
+    """No style, no Python: check warns, the filters take it, the drawings place it by role."""
+    from kg.query.claims import claims
+    from kg.query.select import whole
+    from kg.view.html import load_styles
+    from kg.view.layers import role_column
+
+    _add_lipid(mini, MINI, style=False)
+    cur = load(mini)
+    types_line = len((mini / "schema" / "types.tsv").read_text().splitlines())
+    (warning,) = [w for w in cur.warnings if "lipid" in w.message]
+    assert warning.where.endswith(f"schema/types.tsv:{types_line}")
+    assert "type 'lipid' has no style in schema/styles.json" in warning.message
+    assert [row.id for row in claims(cur, cargo="test lipid")] == ["toy2024-t1-99"]
+    assert role_column(cur, "test-lipid") == role_column(cur, "miR-1") == 1
+    assert load_styles(cur)["nodes"]["lipid"]["label"] == "lipid"
+    runner = CliRunner()
+    check = runner.invoke(cli, ["--data", str(mini), "check"])
+    assert check.exit_code == 0 and "has no style" in check.output, check.output
+    listed = runner.invoke(cli, ["--data", str(mini), "claims", "--cargo", "test lipid"])
+    assert listed.exit_code == 0 and "toy2024-t1-99" in listed.output, listed.output
+    page = tmp_path / "view.html"
+    drawn = runner.invoke(cli, ["--data", str(mini), "view", "test lipid", "-o", str(page)])
+    assert drawn.exit_code == 0, drawn.output
+    assert "test lipid" in page.read_text(encoding="utf-8")
+    assert "test-lipid" in whole(cur).nodes

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.data.model import Curation
 from kg.graph.rdf import build_rdf
-from kg.io.files import serialize
+from kg.io.formats import serialize
 from kg.io.remote import RemoteError, Server, push, query
 from kg.query.sparql import example_queries, run_query
 

@@ -352,13 +352,45 @@ def test_refused_password_is_always_http_401(
 
 
 
-def test_old_module_names_still_import_with_a_warning() -> None:
-    code = ("import warnings; warnings.simplefilter('error', DeprecationWarning)\n"
-            "try:\n    import kg.paths\nexcept DeprecationWarning as w:\n    print(w)\n"
-            "warnings.simplefilter('ignore')\n"
-            "from kg.rank import rank\nfrom kg.query.rank import rank as new\n"
-            "assert rank is new\nprint('same')")
+
+
+def test_kg_edges_is_the_function_and_no_old_module_name_imports() -> None:
+    """0.1.0 was never published: no old module names, and ``kg.edges`` stays the function."""
+    code = ("import kg\n"
+            "try:\n    import kg.edges\nexcept ModuleNotFoundError:\n    print('no module')\n"
+            "cur = kg.load()\n"
+            "print(len(kg.edges(cur)) > 0)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert "kg.paths is now kg.query.paths" in out.stdout
-    assert "same" in out.stdout
+    assert out.stdout.split() == ["no", "module", "True"]
+    from inspect import signature
+
+    from kg.view.html import iframe, render, write_view
+
+    for fn in (render, write_view, iframe):  # the deterministic layout never took a seed
+        assert "seed" not in signature(fn).parameters, fn.__name__
+
+
+def test_one_home_for_query_error_entity_id_and_clip() -> None:
+    """QueryError is a typed error of kg.errors; entity_id and clip exist once."""
+    import re
+    from pathlib import Path
+
+    import kg
+    import kg.data.curation
+    import kg.errors
+    import kg.query.claims
+    import kg.query.paths
+    import kg.view.questions
+    import kg.view.text
+
+    assert kg.QueryError is kg.errors.QueryError is kg.query.paths.QueryError
+    assert issubclass(kg.errors.QueryError, kg.errors.KGError)
+    package = Path(kg.__file__).parent
+    via_paths = [str(f.relative_to(package)) for f in package.rglob("*.py")
+                 if re.search(r"from kg\.query\.paths import[^\n]*\bQueryError\b",
+                              f.read_text(encoding="utf-8"))]
+    assert via_paths == []
+    assert kg.query.claims.entity_id is kg.data.curation.entity_id
+    assert kg.view.questions.clip is kg.view.text.clip
+    assert kg.view.text.clip("abc", 0) == "abc"

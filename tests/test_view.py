@@ -309,3 +309,26 @@ def test_type_filter_hides_other_types(browser: Any, pages: dict[str, Path]) -> 
     proteins = page.locator('.node[data-type="protein"]').count()
     assert hidden == page.locator(".node").count() - proteins > 0
     page.context.close()
+
+
+def test_one_rule_says_which_edges_show_a_sign(cur: Curation) -> None:
+    """The views and the explorer's drawings key every edge as kg.data.model.sign_key does."""
+    from kg.data.model import SIGN_NAMES, sign_key
+    from kg.graph.edges import edges
+    from kg.view.html import load_styles, network_data
+    from kg.web.draw import paths_drawing
+
+    styles = load_styles(cur)
+    _, drawn = network_data(cur, whole(cur), styles)
+    by_key = {(e.subject, e.object, e.predicate): e for e in edges(cur)}
+    for d in drawn:
+        e = by_key[(d["from"], d["to"], d["predicate"])]
+        assert d["sign"] == sign_key(e.kind, e.sign)
+        assert (d["sign"] == "none") == (e.kind != "causal")
+    for e in (next(e for e in edges(cur) if e.kind == kind) for kind in ("hierarchy", "trial")):
+        hop = {"from": e.subject, "to": e.object,
+               "edges": [{"predicate": e.predicate, "sign": e.sign, "claims": list(e.claims)}]}
+        data = {"paths": [{"nodes": [{"id": e.subject}, {"id": e.object}], "hops": [hop]}]}
+        svg = paths_drawing(cur, data).svg
+        assert f'stroke="{styles["signs"]["none"]["color"]}"' in svg
+        assert all(styles["signs"][n]["label"] not in svg for n in SIGN_NAMES.values())

@@ -165,9 +165,7 @@ RECORD_FORMATS = ("table", "json", "tsv")
 
 
 def format_option(fn: F) -> F:
-    """``--format table|json|tsv`` (as ``fmt``), with ``--json`` kept as a hidden alias."""
-    fn = click.option("--json", "fmt", flag_value="json", hidden=True,
-                      help="Deprecated: use --format json.")(fn)
+    """``--format table|json|tsv`` (as ``fmt``)."""
     return click.option("--format", "fmt", type=click.Choice(RECORD_FORMATS), default="table",
                         show_default=True,
                         help="table for people; json or tsv for programs.")(fn)

@@ -92,8 +92,8 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
 @path_options
 @limit_option(50, "With --paths: paths", verb="draw")
 @click.option("--seed", default=0, show_default=True, type=SEED,
-              help="pyvis: vis-network's random seed for the first positions; svg: kept "
-                   "for old scripts (the layered layout is the same every time).")
+              help="With --engine pyvis: vis-network's random seed for the first "
+                   "positions (the svg layout is the same every time, with no seed).")
 @click.option("--force", is_flag=True,
               help="Overwrite an existing file that exokg did not write (or that was changed).")
 @click.option("--engine", type=click.Choice(["svg", "pyvis"]), default="svg",
@@ -116,9 +116,9 @@ def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes:
     --engine pyvis draws the same selection with pyvis (force-directed; hover a node or an
     edge for its card, claims and citations) in one file that makes no request either.
     """
+    from kg.errors import QueryError
     from kg.io.files import check_target
     from kg.query import select
-    from kg.query.paths import QueryError
     from kg.view.html import check_kind, hubs, nearest, write_view
 
     check_target(output, "html", force=force)
@@ -161,8 +161,8 @@ def view(state: State, /, entity: str | None, output: str, hops: int, max_nodes:
         written = write_network(net, output, title=sel.title, note=cap, force=force)
         click.echo(f"wrote {written} ({len(sel.nodes)} nodes, {len(sel.edges)} edges)")
         return
-    path, n_nodes, n_edges = write_view(cur, sel, output, seed=seed, force=force, focus=focus,
-                                        cap=cap, groups=groups)
+    path, n_nodes, n_edges = write_view(cur, sel, output, force=force, focus=focus, cap=cap,
+                                        groups=groups)
     click.echo(f"wrote {path} ({n_nodes} nodes, {n_edges} edges)")
 
 

@@ -84,7 +84,7 @@ def neighbors(state: State, entity: str, entity_type: str | None, direction: str
 
     With the predicates linking them and the number of claims behind each link.
     """
-    from kg.query.paths import QueryError
+    from kg.errors import QueryError
     from kg.query.paths import neighbors as find
     from kg.view.text import neighbor_rows
 

@@ -92,7 +92,8 @@ def diff(old: str, new: str, fmt: str) -> None:
     """
     import json
 
-    from kg.query.diff import diff_folders, diff_rows, is_empty
+    from kg.io.release import diff_folders
+    from kg.query.diff import diff_rows, is_empty
     from kg.view.text import rows_out
 
     result = diff_folders(old, new)

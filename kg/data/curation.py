@@ -13,25 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.data.extra import ExtraStages
-from kg.data.loading import (
-    ATTRIBUTE_NAMES,
-    BASES,
-    COLUMNS,
-    EXTRA_KINDS,
-    RDF_SUFFIXES,
-    XREF_MATCHES,
-    display_path,
-)
-from kg.data.model import Curation, Problem
+from kg.data.loading import RDF_SUFFIXES, display_path
+from kg.data.model import Curation
 from kg.data.names import NameIndex
 from kg.data.primary import PrimaryStages
 from kg.data.records import RecordStages
 from kg.data.vocabulary import VocabularyStages
-from kg.errors import CurationError, DataFolderError
+from kg.errors import CurationError, DataFolderError, Problem
 
+#: The loader's public functions, and the one table of the loading stages that
+#: :mod:`kg.graph.rdf` takes from here (the RDF files ``extra/`` may hold).
 __all__ = [
-    "ATTRIBUTE_NAMES", "BASES", "COLUMNS", "ENV_VAR", "EXTRA_KINDS", "RDF_SUFFIXES",
-    "XREF_MATCHES", "check_extra_rdf", "default_data_dir", "entity_id", "load",
+    "ENV_VAR", "RDF_SUFFIXES", "check_extra_rdf", "default_data_dir", "entity_id", "load",
     "name_index", "read_schema", "resolve", "validate",
 ]
 
@@ -49,9 +42,6 @@ def default_data_dir() -> Path:
         return packaged
     return package.parent / "triples"
 
-
-#: Old name of :func:`kg.data.loading.display_path`.
-_display = display_path
 
 
 class _Loader(VocabularyStages, RecordStages, PrimaryStages, ExtraStages):
@@ -129,9 +119,9 @@ def check_extra_rdf(cur: Curation) -> list[Problem]:
             for _ in ox.parse(path=str(file), format=ox.RdfFormat.from_extension(file.suffix[1:])):
                 pass
         except SyntaxError as exc:
-            problems.append(Problem(_display(file), f"not valid RDF: {exc}"))
+            problems.append(Problem(display_path(file), f"not valid RDF: {exc}"))
         except OSError as exc:
-            problems.append(Problem(_display(file), f"cannot read: {exc}"))
+            problems.append(Problem(display_path(file), f"cannot read: {exc}"))
     return problems
 
 

@@ -15,17 +15,15 @@ import re
 from pathlib import Path
 
 from kg.data import schema
-from kg.data.model import (
-    Curation,
-    Problem,
-)
+from kg.data.model import Curation
 from kg.data.names import NameIndex
 from kg.data.tsv import Row, Table, read_table, split_list
-from kg.errors import AmbiguousNameError, UnknownEntityError
+from kg.errors import AmbiguousNameError, Problem, UnknownEntityError
 
 #: Columns of each kind of file: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "types": (("id", "label", "definition", "biolink", "class"), ("claim_columns", "kgx_ids")),
+    "types": (("id", "label", "definition", "biolink", "class"),
+              ("claim_columns", "kgx_ids", "role")),
     "predicates": (("id", "label", "definition", "sign", "kind", "role", "property"),
                    ("biolink", "kgx", "kgx_inverse")),
     "parents": (("child_type", "parent_type", "predicate"), ("kgx",)),

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar, cast
 
+from kg.errors import Problem
+
 T = TypeVar("T")
 V = TypeVar("V")
 
@@ -137,6 +139,30 @@ def sign_name(sign: Sign) -> str:
     return SIGN_NAMES[sign]
 
 
+#: The edge kind whose sign is the direction of an effect; edges of the other kinds (``cargo``,
+#: ``trial``, ``hierarchy``) link two nodes and are drawn as links, whatever their sign.
+CAUSAL_KIND = "causal"
+#: The styles key of a link (an edge that is not causal).
+LINK_KEY = "none"
+
+
+def sign_key(kind: str, sign: Sign) -> str:
+    """How the views key an edge in ``styles.json``: the one rule of which edges show a sign.
+
+    A causal edge shows its sign (:func:`sign_name`); any other edge is a link (``none``):
+    a cargo edge's ``+`` and a trial edge's ``?`` are the predicate's, not an effect's, and a
+    parent link has no sign at all (:attr:`Predicate.has_sign`).
+
+    Examples
+    --------
+    >>> sign_key("causal", -1), sign_key("causal", None), sign_key("cargo", 1)
+    ('negative', 'unknown', 'none')
+    >>> sign_key("hierarchy", None), sign_key("trial", None)
+    ('none', 'none')
+    """
+    return SIGN_NAMES[sign] if kind == CAUSAL_KIND else LINK_KEY
+
+
 def parse_sign(symbol: str) -> Sign:
     """The sign a symbol (``+``, ``-``, ``?``) spells; ``ValueError`` for anything else.
 
@@ -211,6 +237,9 @@ class EntityType:
     #: xref prefixes usable as KGX id, best first, each with the Biolink class it implies
     kgx_ids: tuple[tuple[str, str], ...] = ()
     location: Location | None = None
+    #: the part its entities play in a mechanism chain (``source``, ``cargo``, ``target``,
+    #: ``pathway``, ``process``, ``disease``; empty for none): the views' column, the filters
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,11 +315,6 @@ class Entity(NamedTuple):
         """
         return tuple(("exact", x) for x in self.xrefs) + self.close_xrefs
 
-    @property
-    def where(self) -> Location | None:
-        """Old name of :attr:`location` (the file and line of the row)."""
-        return self.location
-
 
 @dataclass(frozen=True)
 class XrefRecord:
@@ -307,11 +331,6 @@ class XrefRecord:
     note: str = ""
     #: the file and line of the row
     location: Location | None = None
-
-    @property
-    def where(self) -> Location | None:
-        """Old name of :attr:`location` (the file and line of the row)."""
-        return self.location
 
 
 @dataclass(frozen=True)
@@ -514,21 +533,10 @@ class Attribute:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A validation problem: where it is and what is wrong."""
-
-    where: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.where}: {prefix}{self.message}"
-
-
-#: The records of a :class:`Curation` that :meth:`Curation.fingerprint` watches.
-_TRACKED = frozenset({"claims", "trials", "entities"})
+#: The records of a :class:`Curation` that :meth:`Curation.fingerprint` watches: every dict
+#: that derived data (edges, adjacency, study keys, the name index) is computed from.
+_TRACKED = ("claims", "trials", "entities", "types", "predicates", "parent_rules",
+            "references", "citations", "extra_edges")
 
 
 @dataclass
@@ -570,7 +578,7 @@ class Curation:
                                                  compare=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        """Keep claims, trials and entities as :class:`Records`, whatever is assigned.
+        """Keep the tracked dicts (:data:`_TRACKED`) as :class:`Records`, whatever is assigned.
 
         Records are dicts that count their changes (see :meth:`fingerprint`).
         """
@@ -579,12 +587,14 @@ class Curation:
         object.__setattr__(self, name, value)
 
     def fingerprint(self) -> int:
-        """Changes whenever a claim, trial or entity is added, removed or replaced.
+        """Changes whenever a record of a tracked dict is added, removed or replaced.
 
-        Constant time: it reads the change counters of the three :class:`Records`.
+        The tracked dicts (:data:`_TRACKED`) are the records and the schema rows (types,
+        predicates, parent rules) and citations everything derived is computed from.
+        Constant time: it reads the change counters of their :class:`Records`.
         """
         return hash(tuple((id(d), getattr(d, "version", None) or hash(tuple(map(id, d.values()))))
-                          for d in (self.claims, self.trials, self.entities)))
+                          for d in (getattr(self, name) for name in _TRACKED)))
 
     def derived(self, name: str, make: Callable[[], T]) -> T:
         """A value computed from the records once, and again only after they change."""

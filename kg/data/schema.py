@@ -10,7 +10,8 @@ adding a type or a predicate is rows in those files:
     ``id``, ``label``, ``definition``, ``biolink`` (the Biolink category of its nodes),
     ``class`` (the RDF class ``exo:<class>``), ``claim_columns`` (the claim and trial columns
     its entities may fill: ``cargo``, ``source``, ``processes``, ``diseases``) and ``kgx_ids``
-    (xref prefixes usable as KGX id, best first, ``prefix=biolink:Class|…``).
+    (xref prefixes usable as KGX id, best first, ``prefix=biolink:Class|…``) and ``role`` (the
+    part its entities play in a mechanism chain, see :data:`TYPE_ROLES`; empty for none).
 ``predicates.tsv``
     ``id``, ``label``, ``definition``, ``sign`` (``+ - ?`` of every edge with it, empty for
     parent links, which have none), ``kind`` (written to the exports), ``biolink``, ``role``
@@ -32,7 +33,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from kg.data.model import (
     SIGN_SYMBOLS,
@@ -44,6 +45,7 @@ from kg.data.model import (
     Sign,
     is_trial_node,
 )
+from kg.data.terms import TERMS
 from kg.data.tsv import Row, Table, split_list
 from kg.errors import KGError
 
@@ -67,6 +69,17 @@ ROLES: dict[str, tuple[str, bool]] = {
 KINDS = ("causal", "cargo", "trial", "hierarchy")
 #: Columns of claims and trials whose names must resolve to an entity of given types.
 CLAIM_COLUMNS = ("cargo", "source", "processes", "diseases")
+#: The parts a type's entities may play in a mechanism chain, in reading order, with the
+#: column the layered drawings put them in (a type with no role goes in the middle one).
+TYPE_ROLES: dict[str, int] = {"source": 0, "cargo": 1, "target": 2, "pathway": 2,
+                              "process": 3, "disease": 4}
+#: The drawing column of a type with no role.
+MIDDLE_COLUMN = 2
+
+#: The views' styles file of the schema folder (colours and shapes per type and sign).
+STYLES_FILE = "styles.json"
+#: How the views draw a node type ``styles.json`` does not name.
+DEFAULT_STYLE: dict[str, str] = {"color": "#666666", "shape": "dot"}
 
 #: Schema files read by :func:`load_schema`, in order, with their column kind.
 SCHEMA_FILES = (("types", "types"), ("predicates", "predicates"), ("parents", "parents"))
@@ -88,6 +101,9 @@ class Context(Protocol):
     def error(self, where: str, message: str) -> None:
         """Record one problem."""
 
+    def warn(self, where: str, message: str) -> None:
+        """Record one warning."""
+
 
 # -- reading -----------------------------------------------------------------------------
 def load_schema(ctx: Context, display: Callable[[Path], str]) -> None:
@@ -105,6 +121,7 @@ def load_schema(ctx: Context, display: Callable[[Path], str]) -> None:
         for row in tab.rows if tab else []:
             readers[name](ctx, row)
     _check_roles(ctx)
+    _check_styles(ctx)
 
 
 def _type_row(ctx: Context, row: Row) -> None:
@@ -129,13 +146,16 @@ def _type_row(ctx: Context, row: Row) -> None:
         if bad:
             ctx.error(row.where, f"claim_columns: '{bad[0]}' is not one of "
                       f"{', '.join(CLAIM_COLUMNS)}")
+        elif row["role"] not in ("", *TYPE_ROLES):
+            ctx.error(row.where, f"role: '{row['role']}' is not one of {', '.join(TYPE_ROLES)} "
+                      "(or empty)")
         elif any(len(pair) != 2 or not pair[1].startswith("biolink:") for pair in kgx_ids):
             ctx.error(row.where, "kgx_ids: write prefix=biolink:Class items separated by '|'")
         else:
             cur.types[tid] = EntityType(
                 tid, row["label"], row["definition"], row["biolink"], rdf_class=cls,
                 claim_columns=columns, kgx_ids=tuple((p, c) for p, c in kgx_ids),
-                location=Location(row.path, row.line))
+                location=Location(row.path, row.line), role=row["role"])
 
 
 def _predicate_row(ctx: Context, row: Row) -> None:
@@ -181,10 +201,25 @@ def _parent_row(ctx: Context, row: Row) -> None:
 
 
 def _check_roles(ctx: Context) -> None:
-    """Each role has its predicate (one per sign where the sign chooses)."""
+    """Each role has exactly one predicate (one per sign where the sign chooses).
+
+    A second row for the same role (and sign) is an error at its file:line: the edges
+    would silently follow whichever row came first.
+    """
     file = f"{ctx.root.name}/schema/predicates.tsv"
-    have = {(p.role, p.edge_sign if ROLES[p.role][1] else 0): p for p in
-            ctx.cur.predicates.values()}
+    have: dict[tuple[str, Sign], Predicate] = {}
+    for pred in ctx.cur.predicates.values():
+        if pred.role == "parent":
+            continue
+        by_sign = ROLES[pred.role][1]
+        key = (pred.role, pred.edge_sign if by_sign else 0)
+        first = have.setdefault(key, pred)
+        if first is not pred:
+            spelled = f" with sign '{pred.sign}'" if by_sign else ""
+            ctx.error(str(pred.location or file),
+                      f"role: '{pred.id}' is a second predicate of role '{pred.role}'"
+                      f"{spelled} (the first is '{first.id}' at {first.location}); "
+                      "each role has one")
     for role, (what, by_sign) in ROLES.items():
         if role == "parent":
             continue
@@ -194,10 +229,46 @@ def _check_roles(ctx: Context) -> None:
                 ctx.error(file, f"no predicate of role '{role}'{spelled} ({what})")
 
 
+def _check_styles(ctx: Context) -> None:
+    """Warn about each type ``styles.json`` gives no style (the views draw it the default way).
+
+    A missing or unreadable styles file is left to the views, which say so when they need it.
+    """
+    import json
+
+    try:
+        styled = json.loads((ctx.root / "schema" / STYLES_FILE).read_text(encoding="utf-8"))
+        nodes = set(styled.get("nodes", {}))
+    except (OSError, ValueError, AttributeError):
+        return
+    for etype in ctx.cur.types.values():
+        if etype.id not in nodes:
+            ctx.warn(str(etype.location), f"type '{etype.id}' has no style in "
+                     f"schema/{STYLES_FILE}; the views draw it with the default style")
+
+
+def node_styles(cur: Curation, styles: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The node style of every node type: ``styles.json``'s, else :data:`DEFAULT_STYLE`.
+
+    A type without a style (``exokg check`` warns) is drawn in the default colour and shape,
+    labelled with its label from ``types.tsv``.
+
+    Examples
+    --------
+    >>> from kg.data.curation import read_schema
+    >>> node_styles(read_schema(), {"nodes": {}})["cell"]
+    {'color': '#666666', 'shape': 'dot', 'label': 'cell type'}
+    """
+    given: dict[str, dict[str, Any]] = dict(styles.get("nodes", {}))
+    for type_id in node_types(cur):
+        if type_id not in given:
+            label = cur.types[type_id].label if type_id in cur.types else type_id
+            given[type_id] = {**DEFAULT_STYLE, "label": label}
+    return given
+
+
 def _fixed_terms() -> frozenset[str]:
     """Local names the exo: namespace declares itself (a schema row may not reuse them)."""
-    from kg.graph.terms import TERMS
-
     return frozenset(TERMS)
 
 
@@ -237,6 +308,28 @@ def category(cur: Curation, type_id: str) -> str:
 def types_for(cur: Curation, column: str) -> frozenset[str]:
     """Types whose entities may fill a claim or trial column (``cargo``, ``source`` ...)."""
     return frozenset(t.id for t in cur.types.values() if column in t.claim_columns)
+
+
+def types_with_role(cur: Curation, role: str) -> frozenset[str]:
+    """Types whose entities play a part in a mechanism chain (``source``, ``pathway`` ...)."""
+    return frozenset(t.id for t in cur.types.values() if t.role == role)
+
+
+def type_column(cur: Curation, type_id: str) -> int:
+    """The column of a type in the layered drawings: its role's (:data:`TYPE_ROLES`).
+
+    Trials come first (-1); a type with no role, or none the schema knows, the middle.
+
+    Examples
+    --------
+    >>> from kg.data.curation import read_schema
+    >>> [type_column(read_schema(), t) for t in ("trial", "source", "mirna", "disease", "cell")]
+    [-1, 0, 1, 4, 2]
+    """
+    if type_id == TRIAL_TYPE:
+        return -1
+    row = cur.types.get(type_id)
+    return TYPE_ROLES.get(row.role, MIDDLE_COLUMN) if row is not None else MIDDLE_COLUMN
 
 
 def describe_types(cur: Curation, types: frozenset[str]) -> str:
@@ -297,20 +390,25 @@ def kgx_predicate(cur: Curation, subject: str, predicate: str, obj: str) -> KgxP
     return KgxPredicate(pred.kgx or pred.biolink, pred.kgx_inverse)
 
 
-# -- the shipped schema, for the old module-level maps --------------------------------------
+# -- the schema of a curation -------------------------------------------------------------
 def schema_of(cur: Curation | None) -> Curation:
-    """The curation whose schema rows apply to ``cur``: itself, or the shipped schema.
+    """The curation whose schema rows apply: ``cur`` itself, which must have them.
 
-    A :class:`~kg.data.model.Curation` built by hand (in a test or a notebook) often has
-    entities and claims but no predicate rows; its edges then follow the shipped schema.
+    A curation without predicate rows (one built by hand without ``read_schema``) is an
+    error, never quietly given the shipped schema: its edges would carry predicate ids its
+    own data folder may not have. ``None`` still reads the default folder's schema, for the
+    examples of :mod:`kg.graph.edges` alone.
+
+    Raises
+    ------
+    KGError
+        When ``cur`` has no predicate rows.
     """
-    if cur is not None and cur.predicates:
-        return cur
-    return shipped_schema()
+    if cur is None:
+        from kg.data.curation import read_schema
 
-
-def shipped_schema() -> Curation:
-    """The schema of the default data folder alone (types, predicates, parent rules)."""
-    from kg.data.curation import read_schema
-
-    return read_schema()
+        return read_schema()
+    if not cur.predicates:
+        raise KGError(f"the curation of '{cur.root}' has no schema rows (schema/*.tsv); "
+                      "load it with kg.data.curation.load, or copy read_schema()'s rows in")
+    return cur

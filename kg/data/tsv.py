@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.data.model import Problem
+from kg.errors import Problem
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,7 @@ class VocabularyStages(LoaderBase):
                 if state.get(parent) == 1:
                     cycle = [*trail[trail.index(parent):], parent] if parent in trail else [
                         node, parent]
-                    self.error(str(self.cur.entities[node].where),
+                    self.error(str(self.cur.entities[node].location),
                                f"parents: cycle {' -> '.join(cycle)}")
                 elif parent not in state:
                     visit(parent, [*trail, parent])

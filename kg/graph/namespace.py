@@ -19,8 +19,8 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg.data.schema import node_types, predicate_property, type_class
+from kg.data.terms import TERMS
 from kg.errors import KGError
-from kg.graph.terms import TERMS
 
 if TYPE_CHECKING:
     from kg.data.model import Curation
@@ -48,20 +48,9 @@ class EXO(DefinedNamespace):
     _fail = True
     _NS = Namespace(BASE + "schema#")
 
-    # classes
+    # classes (the entity classes are rows of schema/types.tsv, declared per curation by
+    # Vocabulary; ClinicalTrial is the class of trial nodes, which are no row)
     Entity: URIRef
-    Source: URIRef
-    MiRNA: URIRef
-    LncRNA: URIRef
-    CircRNA: URIRef
-    RNA: URIRef
-    Protein: URIRef
-    Chemical: URIRef
-    Pathway: URIRef
-    Process: URIRef
-    Disease: URIRef
-    Hallmark: URIRef
-    Cell: URIRef
     ClinicalTrial: URIRef
     TrialReport: URIRef
     Claim: URIRef
@@ -74,19 +63,6 @@ class EXO(DefinedNamespace):
     positive: URIRef
     negative: URIRef
     unknown: URIRef
-    # entity-to-entity edges (from predicates.tsv)
-    hasCargo: URIRef
-    activates: URIRef
-    inhibits: URIRef
-    regulates: URIRef
-    promotes: URIRef
-    reduces: URIRef
-    affects: URIRef
-    memberOf: URIRef
-    partOf: URIRef
-    isA: URIRef
-    treats: URIRef
-    usesSource: URIRef
     # claim fields
     agent: URIRef
     source: URIRef
@@ -203,11 +179,3 @@ class Vocabulary:
         """Any ``exo:`` term: fixed or declared by this curation's schema."""
         return exo_term(name, self.declared)
 
-
-def __getattr__(name: str) -> dict[str, str]:
-    """The old ``TYPE_CLASS`` and ``PREDICATE_PROPERTY`` maps (see :mod:`kg.graph.terms`)."""
-    from kg.graph import terms
-
-    if name in ("TYPE_CLASS", "PREDICATE_PROPERTY"):
-        return getattr(terms, name)  # type: ignore[no-any-return]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -59,17 +59,18 @@ def entity_iri(entity_id: str) -> URIRef:
     return ID[entity_id]
 
 
-def predicate_iri(predicate: str, cur: Curation | None = None) -> URIRef:
-    """IRI of a predicate id of ``schema/predicates.tsv`` (of ``cur``, else the shipped one).
+def predicate_iri(predicate: str, cur: Curation) -> URIRef:
+    """IRI of a predicate id of ``cur``'s ``schema/predicates.tsv``.
 
     Examples
     --------
-    >>> str(predicate_iri("has_cargo"))
+    >>> from kg.data.curation import read_schema
+    >>> str(predicate_iri("has_cargo", read_schema()))
     'https://w3id.org/exokg/schema#hasCargo'
     """
     from kg.graph.namespace import Vocabulary
 
-    return Vocabulary(cur if cur is not None else schema.shipped_schema()).predicate(predicate)
+    return Vocabulary(cur).predicate(predicate)
 
 
 _BASE = "https://w3id.org/exokg/"
@@ -329,9 +330,9 @@ def build_rdf(cur: Curation) -> Graph:
     --------
     >>> from rdflib import RDF
     >>> from kg.data.curation import load
-    >>> from kg.graph.namespace import EXO
-    >>> g = build_rdf(load())
-    >>> (entity_iri("BM-MSC"), RDF.type, EXO.Source) in g
+    >>> from kg.graph.namespace import Vocabulary
+    >>> cur = load()
+    >>> (entity_iri("BM-MSC"), RDF.type, Vocabulary(cur).type_class("source")) in build_rdf(cur)
     True
     """
     from rdflib import Graph
@@ -413,7 +414,7 @@ def ntriples(cur: Curation) -> bytes:
 
     import pyoxigraph as ox
 
-    from kg.io.files import sorted_lines
+    from kg.graph.lines import sorted_lines
 
     nt = ox.RdfFormat.N_TRIPLES
     lines: list[bytes] = []

@@ -1,4 +1,8 @@
-"""Writing the graph out: Turtle, N-Triples, JSON-LD, atomically."""
+"""Writing files: the bytes of the RDF syntaxes in canonical order, and the one write rule.
+
+The formats themselves (names, suffixes, writers) are the registry of :mod:`kg.io.formats`;
+here are the byte-level pieces its writers use and the rule every command writes by.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExportError
+from kg.graph.lines import sorted_lines
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-#: Export format name -> (rdflib serializer, file suffix).
-FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("turtle", ".ttl"),
-    "nt": ("nt", ".nt"),
-    "json-ld": ("json-ld", ".jsonld"),
-}
+#: The RDF syntaxes :func:`graph_bytes` writes (rdflib's names); the registry's RDF formats
+#: name one each (:attr:`kg.io.formats.Format.rdf_syntax`).
+RDF_SYNTAXES = ("turtle", "nt", "json-ld")
 
 
 def _mode_for(target: Path) -> int:
@@ -75,27 +77,6 @@ def _sorted_nt(nt: bytes, *, canonical: bool = False) -> bytes:
     return sorted_lines(canon.splitlines())
 
 
-def sorted_lines(lines: list[bytes]) -> bytes:
-    r"""Lines sorted, each once, none empty, each ending in a newline.
-
-    ``lines`` is sorted in place: no second list or set of a million lines is made.
-
-    Examples
-    --------
-    >>> sorted_lines([b"b", b"a", b"", b"b"])
-    b'a\nb\n'
-    """
-    lines.sort()
-    out = bytearray()
-    previous = None
-    for line in lines:
-        if line and line != previous:
-            out += line
-            out += b"\n"
-        previous = line
-    return bytes(out)
-
-
 def _turtle_from_sorted(nt: bytes, prefixes: dict[str, str] | None = None) -> bytes:
     """Turtle written from sorted canonical N-Triples: triples grouped by subject, in order.
 
@@ -138,28 +119,25 @@ def _ordered_json_ld(data: bytes) -> bytes:
     return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
-def serialize(graph: Graph, fmt: str) -> bytes:
-    """Serialize a graph in one of :data:`FORMATS`, the same bytes on every run.
+def graph_bytes(graph: Graph, syntax: str) -> bytes:
+    """An rdflib graph in one of :data:`RDF_SYNTAXES`, the same bytes on every run.
 
     N-Triples are canonical and sorted; Turtle is written from them (so it does not depend
     on how the graph was stored or on the hash seed, and equals :func:`serialize_store`'s);
-    JSON-LD is sorted throughout (:func:`_ordered_json_ld`).
+    JSON-LD is sorted throughout (:func:`_ordered_json_ld`). Use
+    :func:`kg.io.formats.serialize` to name a format of the registry instead.
     """
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
-    name = FORMATS[fmt][0]
-    if name in ("nt", "turtle"):
+    if syntax not in RDF_SYNTAXES:
+        raise ExportError(f"no RDF syntax '{syntax}' (known: {', '.join(RDF_SYNTAXES)})")
+    if syntax in ("nt", "turtle"):
         nt = _sorted_nt(graph.serialize(format="nt", encoding="utf-8"))
-        return nt if name == "nt" else _turtle_from_sorted(nt)
-    if name == "json-ld":
-        context = {prefix: str(ns) for prefix, ns in graph.namespaces()
-                   if prefix in ("exo", "id", "claim", "ref", "trial", "report", "edge",
-                                 "attr", "skos", "dcterms", "prov", "rdfs", "biolink")}
-        data: bytes = graph.serialize(format="json-ld", context=dict(sorted(context.items())),
-                                      encoding="utf-8")
-        return _ordered_json_ld(data)
-    out: bytes = graph.serialize(format=name, encoding="utf-8")
-    return out
+        return nt if syntax == "nt" else _turtle_from_sorted(nt)
+    context = {prefix: str(ns) for prefix, ns in graph.namespaces()
+               if prefix in ("exo", "id", "claim", "ref", "trial", "report", "edge",
+                             "attr", "skos", "dcterms", "prov", "rdfs", "biolink")}
+    data: bytes = graph.serialize(format="json-ld", context=dict(sorted(context.items())),
+                                  encoding="utf-8")
+    return _ordered_json_ld(data)
 
 
 def turtle_from_ntriples(nt: bytes, prefixes: dict[str, str] | None = None) -> bytes:
@@ -384,8 +362,3 @@ def write_bytes(data: bytes, output: str | os.PathLike[str]) -> Path | None:
         sys.stdout.flush()
         return None
     return write_output(output, data)
-
-
-def export(graph: Graph, fmt: str, output: str | os.PathLike[str]) -> Path | None:
-    """Serialize ``graph`` to ``output`` (``-`` for standard output); return the path."""
-    return write_bytes(serialize(graph, fmt), output)

@@ -4,8 +4,8 @@ As KGX maps format names to sources and sinks, ``exokg export`` makes one lookup
 call; a new format is one module that calls :func:`register`, with no change to the CLI.
 Each :class:`Format` says
 
-- ``kind``: ``"file"`` (one file, or standard output for ``-``) or ``"folder"`` (several files
-  into the folder the output names);
+- ``kind``: ``"file"`` (a :class:`FileFormat`: one file, or standard output for ``-``) or
+  ``"folder"`` (a :class:`FolderFormat`: several files into the folder the output names);
 - ``signature``: the kind of output :func:`kg.io.files.check_target` names when it keeps an
   existing file (whether a file may be replaced is decided by exokg's record of what it
   wrote, never by the file's content);
@@ -14,7 +14,11 @@ Each :class:`Format` says
   count to report (triples, nodes ...); for a folder format, ``write(cur, folder, force)``
   returning the paths written;
 - ``read``: ``read(path)`` -> a parsed object (an rdflib graph, a networkx graph), where a
-  reader exists.
+  reader exists;
+- ``rdf_syntax``: for an RDF format, the syntax :func:`serialize` writes any rdflib graph in.
+
+This is the one table of formats: the CLI's choices, the suffixes, the writers and
+:func:`serialize` all read it.
 
 Caching of export bytes lives here too (not in the CLI): a file format marked ``cached`` keeps
 its bytes in the content-hash cache (:func:`kg.io.cache.bytes_cached`) when the curation came
@@ -36,10 +40,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kg.data.model import Curation
 from kg.errors import ExportError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 #: ``write(cur, cache)`` of a file format: the bytes and a count to report.
 FileWriter = Callable[[Curation, bool], tuple[bytes, int]]
@@ -47,21 +54,43 @@ FileWriter = Callable[[Curation, bool], tuple[bytes, int]]
 FolderWriter = Callable[[Curation, Path, bool], list[Path]]
 
 
-@dataclass(frozen=True)
+#: ``read(path)``: the parsed object of a written file.
+Reader = Callable[[str | os.PathLike[str]], Any]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Format:
-    """One export format: how it is written, read, recognised and checked."""
+    """What every export format has: how it is recognised, read and checked."""
 
     name: str
-    kind: str
     signature: str
     suffixes: tuple[str, ...]
-    write: Any
-    read: Callable[[str | os.PathLike[str]], Any] | None = None
+    read: Reader | None = None
     description: str = ""
     #: what the size returned by a file writer counts ("triples", "nodes" ...)
     unit: str = ""
-    #: the files a folder format writes, with the start of their header line
+    #: the RDF syntax (rdflib's name) of an RDF format, empty for the others
+    rdf_syntax: str = ""
+    #: ``file`` or ``folder``
+    kind: ClassVar[str] = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileFormat(Format):
+    """A format written as one file (or to standard output)."""
+
+    write: FileWriter
+    kind: ClassVar[str] = "file"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FolderFormat(Format):
+    """A format written as several files into a folder."""
+
+    write: FolderWriter
+    #: the files it writes, with the start of their header line
     files: tuple[tuple[str, str], ...] = field(default=())
+    kind: ClassVar[str] = "folder"
 
 
 @dataclass
@@ -72,20 +101,11 @@ class Written:
     summary: str
 
 
-_REGISTRY: dict[str, Format] = {}
+_REGISTRY: dict[str, FileFormat | FolderFormat] = {}
 
 
-def register(fmt: Format) -> Format:
-    """Add (or replace) a format under its name; return it.
-
-    Raises
-    ------
-    ExportError
-        When ``kind`` is neither ``file`` nor ``folder``.
-    """
-    if fmt.kind not in ("file", "folder"):
-        raise ExportError(f"format {fmt.name}: kind must be 'file' or 'folder', not "
-                          f"'{fmt.kind}'")
+def register(fmt: FileFormat | FolderFormat) -> FileFormat | FolderFormat:
+    """Add (or replace) a format under its name; return it."""
     _REGISTRY[fmt.name] = fmt
     return fmt
 
@@ -95,12 +115,12 @@ def unregister(name: str) -> None:
     _REGISTRY.pop(name, None)
 
 
-def formats() -> dict[str, Format]:
+def formats() -> dict[str, FileFormat | FolderFormat]:
     """Every registered format by name, in registration order."""
     return dict(_REGISTRY)
 
 
-def get(name: str) -> Format:
+def get(name: str) -> FileFormat | FolderFormat:
     """The format called ``name``.
 
     Raises
@@ -114,7 +134,15 @@ def get(name: str) -> Format:
         raise ExportError(f"unknown format '{name}' (known: {', '.join(_REGISTRY)})") from None
 
 
-def format_for_path(path: str | os.PathLike[str]) -> Format:
+def file_format(name: str) -> FileFormat:
+    """The file format called ``name`` (``ExportError`` for a folder format or none)."""
+    fmt = get(name)
+    if not isinstance(fmt, FileFormat):
+        raise ExportError(f"-f {name} writes a folder, not one file")
+    return fmt
+
+
+def format_for_path(path: str | os.PathLike[str]) -> FileFormat:
     """The file format whose suffix ``path`` has (``.ttl`` -> turtle).
 
     Raises
@@ -124,7 +152,7 @@ def format_for_path(path: str | os.PathLike[str]) -> Format:
     """
     name = str(path).lower()
     for fmt in _REGISTRY.values():
-        if fmt.kind == "file" and name.endswith(fmt.suffixes):
+        if isinstance(fmt, FileFormat) and name.endswith(fmt.suffixes):
             return fmt
     raise ExportError(f"no format for the suffix of {path} (known: "
                       + ", ".join(s for f in _REGISTRY.values() for s in f.suffixes) + ")")
@@ -141,14 +169,15 @@ def needs_folder(name: str, output: str | os.PathLike[str]) -> str:
     ''
     """
     fmt = get(name)
-    if fmt.kind != "folder" or str(output) != "-":
+    if not isinstance(fmt, FolderFormat) or str(output) != "-":
         return ""
     count = {1: "one file", 2: "two files", 3: "three files"}.get(len(fmt.files),
                                                                  "several files")
     return f"-f {name} writes {count}: give a folder with -o"
 
 
-def check_output(name: str, output: str | os.PathLike[str], *, force: bool = False) -> Format:
+def check_output(name: str, output: str | os.PathLike[str], *, force: bool = False
+                 ) -> FileFormat | FolderFormat:
     """Check, before the graph is built, that format ``name`` may be written to ``output``.
 
     A file format writes one file (``-``: standard output) and follows
@@ -161,14 +190,14 @@ def check_output(name: str, output: str | os.PathLike[str], *, force: bool = Fal
     misuse = needs_folder(name, output)
     if misuse:
         raise ExportError(misuse)
-    if fmt.kind == "folder":
+    if isinstance(fmt, FolderFormat):
         _check_folder(fmt, Path(output), force=force)
     elif str(output) != "-":
         check_target(output, fmt.signature, force=force)
     return fmt
 
 
-def _check_folder(fmt: Format, target: Path, *, force: bool) -> None:
+def _check_folder(fmt: FolderFormat, target: Path, *, force: bool) -> None:
     from kg.io.files import check_target
 
     if target.exists() and not target.is_dir():
@@ -191,14 +220,49 @@ def export(cur: Curation, name: str, output: str | os.PathLike[str], *, force: b
     from kg.io.files import write_bytes
 
     fmt = check_output(name, output, force=force)
-    if fmt.kind == "folder":
-        paths = list(fmt.write(cur, Path(output), force))
+    if isinstance(fmt, FolderFormat):
+        paths = fmt.write(cur, Path(output), force)
         return Written(paths, "\n".join(f"wrote {p}" for p in paths))
     data, size = fmt.write(cur, cache and bool(cur.cache_key))
     path = write_bytes(data, output)
     unit = f"{size} {fmt.unit}, " if fmt.unit else ""
     return Written([] if path is None else [path],
                    "" if path is None else f"wrote {path} ({unit}{fmt.name})")
+
+
+def serialize(graph: Graph, name: str) -> bytes:
+    r"""An rdflib graph in the RDF format ``name``, the same bytes on every run.
+
+    Raises
+    ------
+    ExportError
+        When ``name`` is not a registered RDF format.
+
+    Examples
+    --------
+    >>> from rdflib import Graph, URIRef
+    >>> g = Graph().add((URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")))
+    >>> serialize(g, "nt")
+    b'<urn:a> <urn:b> <urn:c> .\n'
+    >>> serialize(g, "graphml")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ExportError: 'graphml' is not an RDF format (RDF formats: turtle, nt, json-ld)
+    """
+    from kg.io.files import graph_bytes
+
+    fmt = get(name)
+    if not fmt.rdf_syntax:
+        rdf = ", ".join(f.name for f in _REGISTRY.values() if f.rdf_syntax)
+        raise ExportError(f"'{name}' is not an RDF format (RDF formats: {rdf})")
+    return graph_bytes(graph, fmt.rdf_syntax)
+
+
+def export_graph(graph: Graph, name: str, output: str | os.PathLike[str]) -> Path | None:
+    """Write an rdflib graph in RDF format ``name`` to ``output`` (``-``: standard output)."""
+    from kg.io.files import write_bytes
+
+    return write_bytes(serialize(graph, name), output)
 
 
 # --- the shipped formats ------------------------------------------------------------------
@@ -230,11 +294,11 @@ def _rdflib_writer(rdf_format: str) -> FileWriter:
 
     def write(cur: Curation, cache: bool) -> tuple[bytes, int]:
         from kg.graph.rdf import build_rdf
-        from kg.io.files import serialize
+        from kg.io.files import graph_bytes
 
         def make() -> tuple[bytes, int]:
             graph = build_rdf(cur)
-            return serialize(graph, rdf_format), len(graph)
+            return graph_bytes(graph, rdf_format), len(graph)
 
         return _kept(cur, cache, rdf_format, make)
 
@@ -301,19 +365,24 @@ def _table_writer(name: str) -> FolderWriter:
 def _register_shipped() -> None:
     from kg.io.tables import TABLE_FILES
 
-    register(Format("turtle", "file", "turtle", (".ttl",), _store_writer("turtle"),
-                    _rdf_reader("turtle"), "RDF Turtle", "triples"))
-    register(Format("nt", "file", "nt", (".nt",), _store_writer("nt"), _rdf_reader("nt"),
-                    "RDF N-Triples", "triples"))
-    register(Format("json-ld", "file", "json-ld", (".jsonld", ".json"), _rdflib_writer("json-ld"),
-                    _rdf_reader("json-ld"), "RDF JSON-LD", "triples"))
-    register(Format("graphml", "file", "graphml", (".graphml",), _graphml, _read_graphml,
-                    "GraphML (yEd, Gephi, Cytoscape)", "edges"))
+    register(FileFormat(name="turtle", signature="turtle", suffixes=(".ttl",),
+                        write=_store_writer("turtle"), read=_rdf_reader("turtle"),
+                        description="RDF Turtle", unit="triples", rdf_syntax="turtle"))
+    register(FileFormat(name="nt", signature="nt", suffixes=(".nt",), write=_store_writer("nt"),
+                        read=_rdf_reader("nt"), description="RDF N-Triples", unit="triples",
+                        rdf_syntax="nt"))
+    register(FileFormat(name="json-ld", signature="json-ld", suffixes=(".jsonld", ".json"),
+                        write=_rdflib_writer("json-ld"), read=_rdf_reader("json-ld"),
+                        description="RDF JSON-LD", unit="triples", rdf_syntax="json-ld"))
+    register(FileFormat(name="graphml", signature="graphml", suffixes=(".graphml",),
+                        write=_graphml, read=_read_graphml,
+                        description="GraphML (yEd, Gephi, Cytoscape)", unit="edges"))
     for name, description in (("kgx", "KGX TSV (nodes.tsv, edges.tsv)"),
                               ("neo4j", "Neo4j admin-import CSV")):
-        register(Format(name, "folder", "tsv", tuple(Path(f).suffix for f, _ in
-                                                     TABLE_FILES[name][:1]),
-                        _table_writer(name), None, description, "", TABLE_FILES[name]))
+        register(FolderFormat(name=name, signature="tsv",
+                              suffixes=tuple(Path(f).suffix for f, _ in TABLE_FILES[name][:1]),
+                              write=_table_writer(name), description=description,
+                              files=TABLE_FILES[name]))
 
 
 _register_shipped()

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.data.curation import COLUMNS
-from kg.data.model import Problem
+from kg.data.loading import COLUMNS
 from kg.data.tsv import Row, Table, read_table
+from kg.errors import Problem
 from kg.io.files import atomic_write
 
 _DIGITS = re.compile(r"(\d+)")

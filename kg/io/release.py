@@ -177,6 +177,22 @@ def is_release(folder: Path) -> bool:
     return all((folder / name).is_file() for name in MARKERS)
 
 
+def data_folder(path: str | os.PathLike[str]) -> Path:
+    """The curated folder of ``path``: a release folder's ``data/``, else ``path`` itself."""
+    folder = Path(path)
+    if is_release(folder) and (folder / "data").is_dir():
+        return folder / "data"
+    return folder
+
+
+def diff_folders(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> dict[str, Any]:
+    """:func:`kg.query.diff.diff` of two data folders or release folders (each validated)."""
+    from kg.data.curation import load
+    from kg.query.diff import diff
+
+    return diff(load(data_folder(old)), load(data_folder(new)))
+
+
 def check_release_target(out: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Check, before any work, that a release may be written to ``out``.
 
@@ -370,7 +386,8 @@ def turtle(graph: Any, prefixes: dict[str, str]) -> bytes:
 
     Written by Oxigraph from the sorted N-Triples (subjects in order, prefixes sorted).
     """
-    from kg.io.files import sorted_lines, turtle_from_ntriples
+    from kg.graph.lines import sorted_lines
+    from kg.io.files import turtle_from_ntriples
 
     lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
     return turtle_from_ntriples(sorted_lines(lines), prefixes)
@@ -478,7 +495,7 @@ def build_release(cur: Curation, data_dir: Path, info: ReleaseInfo, root: Path, 
     _write(root, "CITATION.cff", citation_cff(cur, info).encode())
     if previous is not None:
         from kg.data.curation import load
-        from kg.query.diff import changes_markdown, data_folder, diff
+        from kg.query.diff import changes_markdown, diff
 
         notes = changes_markdown(diff(load(data_folder(previous)), cur),
                                  previous_name(previous), info.version)

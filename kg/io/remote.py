@@ -207,7 +207,7 @@ def push_curation(server: Server, cur: Any, graph: str = DEFAULT_GRAPH, *,
     The Turtle is the ``turtle`` export of :mod:`kg.io.formats` (from the cache when the
     folder is unchanged).
     """
-    from kg.io.formats import get
+    from kg.io.formats import file_format
 
-    turtle, size = get("turtle").write(cur, cache and bool(cur.cache_key))
+    turtle, size = file_format("turtle").write(cur, cache and bool(cur.cache_key))
     return push(server, turtle, graph, replace=replace), size

@@ -86,13 +86,6 @@ _TERM_CATEGORY = {"uberon": "biolink:AnatomicalEntity", "fplx": "biolink:GeneFam
 _CLASS_ONLY = {"fplx": "biolink:GeneFamily"}
 
 
-def __getattr__(name: str) -> dict[str, tuple[tuple[str, str], ...]]:
-    """``NODE_IDS``, the old map of KGX id prefixes per type, read from the shipped schema."""
-    if name == "NODE_IDS":
-        return {t.id: t.kgx_ids for t in schema.shipped_schema().types.values()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _nodes(cur: Curation) -> list[tuple[str, str, str, list[str], list[str]]]:
     """(id, type, label, synonyms, xrefs) of every node, sorted."""
     out = [(e.id, e.type, e.label, list(e.synonyms), list(e.xrefs))

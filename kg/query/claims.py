@@ -10,38 +10,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.data.curation import name_index
+from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
 from kg.data.loading import VERDICTS
 from kg.data.model import AGENTS, EVIDENCE, Claim, Curation
+from kg.data.schema import types_for, types_with_role
+from kg.errors import QueryError
 from kg.query.evidence import NOT_STATED, claim_evidence
-from kg.query.paths import QueryError
 
-#: Entity types each filter accepts.
-ROLE_TYPES: dict[str, frozenset[str]] = {
-    "source": frozenset({"source"}),
-    "cargo": frozenset({"mirna", "lncrna", "circrna", "rna", "protein", "chemical"}),
-    "pathway": frozenset({"pathway"}),
-    "process": frozenset({"process", "hallmark"}),
-    "disease": frozenset({"disease"}),
-}
+#: The claim column each filter reads, whose types (``claim_columns`` of ``types.tsv``) it
+#: accepts; ``pathway`` and ``disease`` accept the types of that ``role`` (a disease model
+#: fills the ``diseases`` column but is no disease), ``target`` any type.
+FILTER_COLUMNS = {"source": "source", "cargo": "cargo", "process": "processes"}
 
 
-def entity_id(cur: Curation, name: str) -> str:
-    """The entity id of a name, as :func:`kg.data.curation.entity_id` gives it.
-
-    The name index is built once per curation (the questions resolve several names per
-    call, and the explorer many per page), so each further name costs a lookup.
+def filter_types(cur: Curation, role: str) -> frozenset[str] | None:
+    """The entity types a filter accepts, read from the schema (None: any type).
 
     Examples
     --------
-    >>> from kg.data.curation import load
-    >>> entity_id(load(), "hucMSC")
-    'UC-MSC'
+    >>> from kg.data.curation import read_schema
+    >>> sorted(filter_types(read_schema(), "process")), filter_types(read_schema(), "target")
+    (['hallmark', 'process'], None)
     """
-    if name in cur.entities:
-        return name
-    return name_index(cur).resolve(name)
+    if role in FILTER_COLUMNS:
+        return types_for(cur, FILTER_COLUMNS[role])
+    if role in ("pathway", "disease"):
+        return types_with_role(cur, role)
+    return None
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,7 @@ def _entities(cur: Curation, name: str | None, role: str, exact: bool) -> set[st
     if name is None:
         return None
     ent = entity_id(cur, name)
-    allowed = ROLE_TYPES.get(role)
+    allowed = filter_types(cur, role)
     etype = cur.entities[ent].type
     if allowed is not None and etype not in allowed:
         raise QueryError(f"'{name}' is a {etype} ({cur.label(ent)}), not a {role}; "

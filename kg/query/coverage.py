@@ -171,10 +171,3 @@ def xref_coverage(cur: Curation) -> dict[str, dict[str, Any]]:
         row["exact_share"] = round(row["exact"] / row["entities"], 3)
         row["share"] = round((row["exact"] + row["related_only"]) / row["entities"], 3)
     return dict(sorted(out.items()))
-
-
-def coverage_text(data: dict[str, Any]) -> str:
-    """Deprecated: the report's text is made by :func:`kg.view.text.coverage_text`."""
-    from kg.view.text import coverage_text as render
-
-    return render(data)

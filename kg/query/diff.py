@@ -1,7 +1,7 @@
 """What changed between two curations: claims, trials, entities and edges.
 
-:func:`diff` compares two loaded curations; :func:`diff_folders` loads two data folders or
-release folders (a release's curated tables are its ``data/``) and compares them.
+:func:`diff` compares two loaded curations (:func:`kg.io.release.diff_folders` loads two
+data folders or release folders and compares them).
 
 - **Entities** an id that disappeared whose id or label is now the label, a synonym or the
   id of another entity was *renamed* (the new entity is new and takes only that one) or
@@ -25,9 +25,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from kg.data.model import Claim, Curation, Effect, Entity, Step, Trial
@@ -35,23 +33,6 @@ from kg.data.names import fold
 
 #: Fields never compared (where a record stands in its file is not its content).
 _SKIP = frozenset({"location", "id"})
-
-
-def data_folder(path: str | os.PathLike[str]) -> Path:
-    """The curated folder of ``path``: a release folder's ``data/``, else ``path`` itself."""
-    from kg.io.release import is_release
-
-    folder = Path(path)
-    if is_release(folder) and (folder / "data").is_dir():
-        return folder / "data"
-    return folder
-
-
-def diff_folders(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> dict[str, Any]:
-    """:func:`diff` of two data folders or release folders (each loaded and validated)."""
-    from kg.data.curation import load
-
-    return diff(load(data_folder(old)), load(data_folder(new)))
 
 
 def cell(value: Any) -> str:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kg.data.curation import entity_id
 from kg.data.model import Curation
-from kg.query.claims import claim_filter, entity_id
-from kg.query.paths import QueryError
+from kg.errors import QueryError
+from kg.query.claims import claim_filter
 from kg.query.rank import DEFAULT_PERMUTATIONS, RankResult, rank
 
 
-def restrict(cur: Curation, disease: str | None = None, *, agent: str | None = None,
-             evidence: str | None = None, exact: bool = False) -> Curation:
+def claims_reaching(cur: Curation, disease: str | None = None, *, agent: str | None = None,
+                    evidence: str | None = None, exact: bool = False) -> Curation:
     """A copy of ``cur`` holding only the claims that reach ``disease`` and pass the filters.
 
     The copy shares the records but not the derived caches (edges, adjacency), and leaves
@@ -86,7 +87,7 @@ def hubs(
     if disease is None and agent is None and evidence is None:
         return rank(cur, entity_type=entity_type, level=level, permutations=permutations,
                     seed=seed, limit=limit)
-    sub = restrict(cur, disease, agent=agent, evidence=evidence, exact=exact)
+    sub = claims_reaching(cur, disease, agent=agent, evidence=evidence, exact=exact)
     return rank(sub, entity_type=entity_type, level=level, permutations=permutations,
                 seed=seed, limit=limit)
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from kg.data.hierarchy import ancestors
 from kg.data.model import Claim, Curation
+from kg.errors import QueryError
 from kg.query.claims import claim_filter
 from kg.query.evidence import strongest
-from kg.query.paths import QueryError
 
 #: What rows and columns may be.
 ROWS = ("source", "cargo")

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, multiply
-from kg.errors import KGError
+from kg.errors import QueryError
 from kg.graph.edges import Edge, edges
 from kg.query.evidence import (
     NOT_STATED,
@@ -64,10 +64,6 @@ DEFAULT_SORT = "score"
 DAMPING = 0.4
 #: Factor a path's score takes each time it passes between hops read in no common disease.
 JOIN_PENALTY = 0.5
-
-
-class QueryError(KGError):
-    """A path or neighbour query was asked in a way that cannot be answered."""
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.data.model import Claim, Curation
+from kg.data.schema import types_with_role
+from kg.errors import QueryError
 from kg.graph.edges import edges
-from kg.query.paths import PATH_KINDS, QueryError
+from kg.query.paths import PATH_KINDS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -98,6 +100,7 @@ def family_of(cur: Curation, entity_id: str) -> str:
     >>> family_of(load(), "PI3K-Akt-mTOR")
     'PI3K-Akt'
     """
+    pathways = types_with_role(cur, "pathway")
     seen = {entity_id}
     current = entity_id
     while True:
@@ -105,7 +108,7 @@ def family_of(cur: Curation, entity_id: str) -> str:
         if ent is None:
             return current
         parents = sorted(p for p in ent.parents
-                         if cur.entities.get(p) is not None and cur.entities[p].type == "pathway"
+                         if cur.entities.get(p) is not None and cur.entities[p].type in pathways
                          and p not in seen)
         if not parents:
             return current
@@ -120,8 +123,9 @@ def flow_edges(cur: Curation, level: str = "pathway"
         raise QueryError(f"level must be pathway or family, not '{level}'")
     merge: dict[str, str] = {}
     if level == "family":
+        pathways = types_with_role(cur, "pathway")
         for ent in cur.entities.values():
-            if ent.type == "pathway":
+            if ent.type in pathways:
                 merge[ent.id] = family_of(cur, ent.id)
     pairs: dict[tuple[str, str], None] = {}
     for e in edges(cur):
@@ -347,17 +351,20 @@ def _rank_flow(cur: Curation, pairs: list[tuple[str, str]], merge: dict[str, str
     h, names = _to_igraph(pairs)
     index = {n: i for i, n in enumerate(names)}
 
-    def of_type(t: str) -> list[int]:
+    def of_types(types: frozenset[str]) -> list[int]:
         return [index[n] for n in names
-                if cur.entities.get(n) is not None and cur.entities[n].type == t]
+                if cur.entities.get(n) is not None and cur.entities[n].type in types]
 
-    sources, targets = of_type("source"), of_type("disease")
+    def of_role(role: str) -> list[int]:
+        return of_types(types_with_role(cur, role))
+
+    sources, targets = of_role("source"), of_role("disease")
     sample = max(10, min(len(sources), 100)) if h.vcount() > EXACT_LIMIT else None
     if sample is not None and sample >= len(sources):
         sample = None  # every source is used: the betweenness is exact, and says so
     observed = _betweenness(h, sources, targets, sample, seed)
     pagerank = h.pagerank(directed=True) if h.vcount() else []
-    candidates = sorted(of_type(entity_type))
+    candidates = sorted(of_types(frozenset({entity_type})))
     null = _null_betweenness(h, candidates, sources, targets, sample, seed, permutations)
     members = _members(merge)
     by_entity = _claims_by_entity(cur)

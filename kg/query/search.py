@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from kg.data.model import Curation, Entity
 from kg.data.names import fold, loose
-from kg.query.paths import QueryError
+from kg.errors import QueryError
 
 #: Lowest difflib ratio a fuzzy match needs.
 FUZZY_CUTOFF = 0.7

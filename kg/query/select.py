@@ -22,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from kg.data.model import Attribute, Claim, Curation, Trial
+from kg.errors import QueryError
 from kg.graph.edges import Edge, edges, trial_nodes
-from kg.query.paths import PathResult, QueryError
+from kg.query.paths import PathResult
 
 #: Default radius of a neighbourhood, in edges.
 DEFAULT_HOPS = 2
@@ -88,21 +89,23 @@ def of_paths(cur: Curation, result: PathResult) -> Selection:
 
 
 def reaching(cur: Curation, disease: str) -> Selection:
-    """Every claim and trial that reaches ``disease`` (or a narrower one), with their chains."""
+    """Every claim and trial that reaches ``disease`` (or a narrower one), with their chains.
+
+    The edges are the curation's own (:func:`~kg.graph.edges.edges`), picked by the records
+    behind them, so they carry whatever predicates ``cur``'s schema names.
+    """
     from kg.data.hierarchy import descendants
-    from kg.graph.edges import claim_edges
+    from kg.data.schema import predicate_for
 
     targets = {disease} | descendants(cur, disease)
-    keys: set[tuple[str, str, str]] = set()
-    for claim in cur.claims.values():
-        if any(d.entity in targets for d in claim.diseases):
-            keys.update(e[:3] for e in claim_edges(claim))
-    for trial in cur.trials.values():
-        if targets & set(trial.diseases):
-            keys.add((trial.node_id, "uses_source", trial.source))
-            keys.update((trial.node_id, "treats", d) for d in trial.diseases if d in targets)
+    claims = {c.id for c in cur.claims.values() if any(d.entity in targets for d in c.diseases)}
+    trials = {t.id for t in cur.trials.values() if targets & set(t.diseases)}
+    studies = predicate_for(cur, "trial_disease").id
     sel = Selection(f"exokg: everything reaching {cur.label(disease)}")
-    sel.edges = [e for e in edges(cur) if e.key in keys]
+    sel.edges = [e for e in edges(cur)
+                 if claims.intersection(e.claim_ids)
+                 or (trials.intersection(e.trial_ids)
+                     and (e.predicate != studies or e.object in targets))]
     sel.nodes = {disease} | {e.subject for e in sel.edges} | {e.object for e in sel.edges}
     return sel
 

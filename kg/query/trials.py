@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
 from kg.data.model import AGENTS, Claim, Curation, Trial
-from kg.query.claims import entity_id
-from kg.query.paths import QueryError
+from kg.errors import QueryError
 
 REGISTERED = "registered"
 PUBLISHED = "published study"

@@ -18,8 +18,9 @@ plotting library is imported (pyvis, and with it IPython and jinja2, stay unload
 Examples
 --------
 >>> from kg.data.curation import load
+>>> from kg.query.select import around
 >>> cur = load()
->>> page = render(cur, neighbourhood(cur, "miR-146a-5p", hops=1), focus="miR-146a-5p")
+>>> page = render(cur, around(cur, "miR-146a-5p", hops=1), focus="miR-146a-5p")
 >>> 'data-id="IRAK1"' in page and "<script src" not in page
 True
 """
@@ -32,11 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.data.model import Curation
-from kg.errors import KGError
+from kg.data.model import Curation, sign_key
+from kg.data.schema import node_styles
+from kg.errors import KGError, QueryError
 from kg.graph.edges import Edge
-from kg.query import select
-from kg.query.paths import QueryError
 from kg.query.select import Selection
 from kg.view import svg
 
@@ -45,7 +45,6 @@ VIEW_HOPS = 1
 #: Most nodes of a neighbourhood drawn unless --max-nodes says otherwise.
 MAX_NODES = 150
 
-_SIGN_NAME = {1: "positive", -1: "negative", None: "unknown"}
 _ASSETS = Path(__file__).resolve().parent / "assets"
 
 
@@ -62,18 +61,8 @@ def load_styles(cur: Curation) -> dict[str, Any]:
         raise ViewError(f"styles file not found: {path}") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ViewError(f"cannot read styles file {path}: {exc}") from exc
-    missing = sorted((set(cur.types) | {"trial"}) - set(styles.get("nodes", {})))
-    if missing:
-        raise ViewError(f"{path}: no style for type(s) {', '.join(missing)}")
+    styles["nodes"] = node_styles(cur, styles)  # a type without a style: the default one
     return styles
-
-
-#: The selections are made in :mod:`kg.query.select` (exports use them too); the old names
-#: of this module stay.
-whole = select.whole
-neighbourhood = select.around
-path_view = select.of_paths
-disease_view = select.reaching
 
 
 def check_kind(cur: Curation, name: str, entity: str, kind: str) -> None:
@@ -90,7 +79,7 @@ def check_kind(cur: Curation, name: str, entity: str, kind: str) -> None:
     >>> check_kind(load(), "BMSC", "BM-MSC", "disease")
     Traceback (most recent call last):
     ...
-    kg.query.paths.QueryError: 'BMSC' is a source (bone marrow MSC), not a disease
+    kg.errors.QueryError: 'BMSC' is a source (bone marrow MSC), not a disease
     """
     etype = cur.entities[entity].type
     if etype != kind:
@@ -138,7 +127,8 @@ def nearest(cur: Curation, sel: Selection, focus: str, max_nodes: int = MAX_NODE
     --------
     >>> from kg.data.curation import load
     >>> cur = load()
-    >>> cut = nearest(cur, neighbourhood(cur, "BM-MSC", hops=2), "BM-MSC", 40)
+    >>> from kg.query.select import around
+    >>> cut = nearest(cur, around(cur, "BM-MSC", hops=2), "BM-MSC", 40)
     >>> len(cut.selection.nodes), cut.left_out > 0, "BM-MSC" in cut.selection.nodes
     (40, True, True)
     """
@@ -158,6 +148,7 @@ def hubs(cur: Curation, sel: Selection, per_type: int = PER_TYPE) -> Cut:
     --------
     >>> from kg.data.curation import load
     >>> cur = load()
+    >>> from kg.query.select import whole
     >>> cut = hubs(cur, whole(cur), 5)
     >>> cut.groups is not None and len(cut.groups["source"]) == 12
     True
@@ -214,14 +205,14 @@ def network_data(cur: Curation, sel: Selection, styles: dict[str, Any]
     edges = []
     for i, e in enumerate(sorted(sel.edges, key=lambda x: x.key)):
         edges.append({"id": f"e{i}", "from": e.subject, "to": e.object, "kind": e.kind,
-                      "predicate": e.predicate, "sign": sign_key(e),
+                      "predicate": e.predicate, "sign": edge_sign_key(e),
                       "claims": list(e.claims), "derived": e.derived})
     return nodes, edges
 
 
-def sign_key(e: Edge) -> str:
-    """The styles key of an edge's sign: ``none`` for cargo, hierarchy and trial links."""
-    return "none" if e.kind in ("cargo", "hierarchy", "trial") else _SIGN_NAME[e.sign]
+def edge_sign_key(e: Edge) -> str:
+    """The styles key of an edge's sign (:func:`kg.data.model.sign_key` decides)."""
+    return sign_key(e.kind, e.sign)
 
 
 def _asset(name: str) -> str:
@@ -266,7 +257,7 @@ __SVG__
 """
 
 
-def render(cur: Curation, sel: Selection, *, seed: int = 0, focus: str | None = None,
+def render(cur: Curation, sel: Selection, *, focus: str | None = None,
            cap: str = "", groups: dict[str, list[str]] | None = None,
            box: tuple[float, float] = (1380, 770)) -> str:
     """The HTML page of a selection: one file, no external request of any kind.
@@ -274,11 +265,9 @@ def render(cur: Curation, sel: Selection, *, seed: int = 0, focus: str | None = 
     ``focus`` is highlighted (for paths: the source and the disease); ``cap`` is the line
     saying what a node cap cut; ``groups`` (from :func:`hubs`) makes an overview with a
     heading per type that lists all its members; ``box`` is the drawing area the layout is
-    made for (that of a 1400x900 window). ``seed`` is kept for old callers: the layered
-    layout is deterministic. A selection of more than :data:`MAX_NODES` nodes drawn whole
-    shows its labels as one zooms in.
+    made for (that of a 1400x900 window). The layered layout is deterministic. A selection
+    of more than :data:`MAX_NODES` nodes drawn whole shows its labels as one zooms in.
     """
-    del seed
     styles = load_styles(cur)
     nodes, edge_rows = network_data(cur, sel, styles)
     focus_ids = _focus(sel, focus)
@@ -331,7 +320,7 @@ def _path_list(cur: Curation, sel: Selection) -> str:
             '</h2><ol>' + "".join(rows) + "</ol></div>")
 
 
-def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int = 0,
+def write_view(cur: Curation, sel: Selection, output: str | Path, *,
                force: bool = False, focus: str | None = None, cap: str = "",
                groups: dict[str, list[str]] | None = None) -> tuple[Path, int, int]:
     """Render and write a view atomically; refuse to overwrite a non-HTML file unless forced.
@@ -343,15 +332,15 @@ def write_view(cur: Curation, sel: Selection, output: str | Path, *, seed: int =
     target = check_target(output, "html", force=force)
     if not sel.nodes:
         raise ViewError("nothing to draw: the selection is empty")
-    page = render(cur, sel, seed=seed, focus=focus, cap=cap, groups=groups)
+    page = render(cur, sel, focus=focus, cap=cap, groups=groups)
     write_output(target, page.encode("utf-8"))
     return target, len(sel.nodes), len(sel.edges)
 
 
-def iframe(cur: Curation, sel: Selection, *, seed: int = 0, height: int = 600,
+def iframe(cur: Curation, sel: Selection, *, height: int = 600,
            focus: str | None = None) -> str:
     """The page of a selection inside an ``<iframe srcdoc>``: for showing it in a notebook."""
-    page = render(cur, sel, seed=seed, focus=focus, box=(1000, height - 120))
+    page = render(cur, sel, focus=focus, box=(1000, height - 120))
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" '
             f'style="width:100%;height:{height}px;border:1px solid #ccc"></iframe>')
 

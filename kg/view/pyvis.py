@@ -48,7 +48,7 @@ from kg.errors import MissingExtraError
 from kg.graph.edges import Edge
 from kg.query.select import Selection
 from kg.query.summary import citation_text, claim_summary
-from kg.view.html import ViewError, load_styles, sign_key
+from kg.view.html import ViewError, edge_sign_key, load_styles
 
 #: Claims an edge's tooltip gives in full (summary, evidence, flag, citations, where read);
 #: the others are listed with their id and citations only.
@@ -132,7 +132,7 @@ def network(cur: Curation, sel: Selection, *, focus: str | None = None,
     on_path = _path_kinds(sel)
     width_style = styles["edge_width"]
     for i, e in enumerate(sorted(sel.edges, key=lambda x: x.key)):
-        sign = sign_key(e)
+        sign = edge_sign_key(e)
         sign_style = styles["signs"][sign]
         path = on_path.get((e.subject, e.object))
         dashes = e.derived or path == "inferred"

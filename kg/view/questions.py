@@ -17,25 +17,11 @@ from kg.query.claims import ClaimRow
 from kg.query.matrix import HallmarkSummary, MatrixResult
 from kg.query.search import SearchHit
 from kg.query.trials import TrialRow
+from kg.view.text import clip, rows_out
 
 #: Widest a table cell gets before it is clipped with "…".
 WIDE = 48
 NARROW = 24
-
-
-def clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, ending in "…" when it was longer.
-
-    Examples
-    --------
-    >>> clip("neuroinflammation", 8)
-    'neuroin…'
-    >>> clip("short", 8)
-    'short'
-    """
-    if width < 1 or len(text) <= width:
-        return text
-    return text[: width - 1] + "…"
 
 
 def _joined(values: Iterable[str], sep: str = "; ") -> str:
@@ -55,8 +41,6 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, widths: dict[str, int] | No
     -----  ----
     xxxx…  p; q
     """
-    from kg.view.text import rows_out
-
     if fmt == "json":
         return rows_out(rows, "json")
     limits = widths or {}

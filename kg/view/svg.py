@@ -17,14 +17,11 @@ from html import escape
 from typing import Any
 
 from kg.data.model import Curation
+from kg.data.schema import node_types, type_column
 from kg.query.select import Selection
 from kg.query.summary import citation_text, claim_summary
-from kg.web.draw import COLUMN, Layout, label_width, layout, role_column
+from kg.view.layers import Layout, label_width, layout
 
-#: Order of the type groups of an overview (by role, trial reports first; a type not
-#: listed comes last, in the column :data:`kg.web.draw.COLUMN` gives it, or the middle one).
-TYPE_ORDER = ("trial", "source", "mirna", "lncrna", "circrna", "rna", "protein", "chemical",
-              "cell", "pathway", "process", "hallmark", "disease")
 ROW_H, CHARS, FONT = 17, 30, 12
 #: The largest zoom of the initial fit (as in assets/view.js): smaller drawings spread out.
 ZOOM = 1.6
@@ -60,22 +57,21 @@ def drawing(cur: Curation, sel: Selection, nodes: list[dict[str, Any]],
 
     def column(c: Curation, node: str) -> int:
         kind = node[len(HEAD):] if node.startswith(HEAD) else ntype[node]
-        if kind == "trial":
-            return -1
-        return role_column(c, node) if kind == ntype.get(node) else COLUMN.get(kind, 2)
+        return type_column(c, kind)  # trial reports first (-1), then by role
 
     if groups is None:
         order = sorted(ntype, key=lambda n: (n not in focus, -degree.get(n, 0), n))
     else:
-        kinds = sorted(groups, key=lambda t: (TYPE_ORDER.index(t) if t in TYPE_ORDER
-                                              else len(TYPE_ORDER), t))
+        # the type groups by column, then in the order of schema/types.tsv
+        rank = {t: i for i, t in enumerate(node_types(cur))}
+        kinds = sorted(groups, key=lambda t: (type_column(cur, t), rank.get(t, len(rank)), t))
         order = [n for t in kinds for n in (HEAD + t, *(m for m in groups[t] if m in ntype))]
     def label(node: str) -> str:
         if node.startswith(HEAD):
             return _heading_text(node[len(HEAD):], styles, groups or {}, ntype)
         return short(cur.label(node)) + ("      " if node in focus else "")
 
-    lay = layout(cur, order, [(e["from"], e["to"], None, e["id"]) for e in edges],
+    lay = layout(cur, order, [(e["from"], e["to"], e["sign"], e["id"]) for e in edges],
                  max_nodes=len(order), column=column, box=box, row_h=ROW_H, col_w=None,
                  chars=2 * CHARS, sort=groups is None, label=label, zoom=ZOOM)
     width, height = lay.width, lay.height + 8

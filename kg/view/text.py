@@ -12,8 +12,6 @@ from kg.query.evidence import context, edge_evidence
 from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
 
-_ARROW = {"has_cargo": "has cargo"}  # other predicates read as they are named
-
 
 def sign_word(sign: int | None, *, disease: bool) -> str:
     """Words for a path's net sign.
@@ -32,11 +30,17 @@ def sign_word(sign: int | None, *, disease: bool) -> str:
     return "increases (+)" if sign > 0 else "decreases (-)"
 
 
+def _predicate_text(cur: Curation, predicate: str) -> str:
+    """A predicate as a path listing reads it: its label (``has cargo``)."""
+    row = cur.predicates.get(predicate)
+    return row.label if row is not None else predicate
+
+
 def _hop_text(cur: Curation, path: GraphPath) -> str:
     """The chain; a derived hop's arrow is dotted and marked ``derived``."""
     parts = [cur.label(path.nodes[0])]
     for hop in path.hops:
-        preds = "/".join(sorted(_ARROW.get(e.predicate, e.predicate) for e in hop.edges))
+        preds = "/".join(sorted(_predicate_text(cur, e.predicate) for e in hop.edges))
         if hop.how == "derived":
             parts.append(f"..[{preds}, derived]..> {cur.label(hop.target)}")
         else:
@@ -258,12 +262,14 @@ MAX_CELL = 60
 def clip(text: str, width: int = MAX_CELL) -> str:
     """``text`` cut to ``width`` characters, ending in "…" when something was cut.
 
+    A width below 1 cuts nothing.
+
     Examples
     --------
-    >>> clip("mesenchymal stromal cells", 11), clip("short", 11)
-    ('mesenchyma…', 'short')
+    >>> clip("mesenchymal stromal cells", 11), clip("short", 11), clip("short", 0)
+    ('mesenchyma…', 'short', 'short')
     """
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+    return text if width < 1 or len(text) <= width else text[:width - 1] + "…"
 
 
 def rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> str:

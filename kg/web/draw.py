@@ -1,8 +1,7 @@
 """Small drawings for the explorer's pages: SVG laid out in layers by role.
 
 Nodes sit in columns by the role their type plays in a claim (source -> cargo ->
-target/pathway -> process -> disease), so a path reads left to right; within a column they
-are ordered by the mean row of their predecessors (one barycentre pass: few crossings). The
+target/pathway -> process -> disease), laid out by :mod:`kg.view.layers`. The
 focus entity is drawn larger and outlined; edges take the colour of their sign from
 ``triples/schema/styles.json``; the legend lists only the signs drawn. Every label goes
 through :func:`html.escape`; each node links to its page and each edge has a ``<title>``
@@ -17,14 +16,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from kg.data.model import Curation
-
-#: Column of each entity type (by its role in a claim).
-COLUMN = {"source": 0, "mirna": 1, "lncrna": 1, "circrna": 1, "rna": 1, "protein": 2,
-          "chemical": 2, "cell": 2, "pathway": 2, "process": 3, "hallmark": 3, "disease": 4}
-#: Most nodes drawn; the caller says when the cap cuts.
-MAX_NODES = 150
-COL_W, ROW_H, PAD, LABEL = 230, 24, 12, 12
+from kg.data.model import Curation, sign_key
+from kg.data.schema import STYLES_FILE, node_styles
+from kg.view.layers import COL_W, LABEL, PAD, LayoutEdge, layout
 
 
 @dataclass(frozen=True)
@@ -37,176 +31,29 @@ class Drawing:
 
 
 def _styles(cur: Curation) -> dict[str, Any]:
-    path = Path(cur.root) / "schema" / "styles.json"
+    """The styles file of the curation (none readable: the default styles of every type)."""
+    path = Path(cur.root) / "schema" / STYLES_FILE
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        styles = dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        return {"nodes": {}, "signs": {}}
+        styles = {"signs": {}}
+    styles["nodes"] = node_styles(cur, styles)
+    return styles
 
 
-def _sign_key(sign: int | None) -> str:
-    """``positive``, ``negative``, ``none`` (0: a link with no sign) or ``unknown``."""
-    return {1: "positive", -1: "negative", 0: "none"}.get(sign, "unknown") \
-        if sign is not None else "unknown"
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where each node of a layered drawing sits (see :func:`layout`).
-
-    ``kept`` are the nodes drawn (at most the cap), ``left_out`` how many were cut,
-    ``edges`` the edges between kept nodes (no loops), ``pos`` the centre of each node's
-    dot, ``widths`` the width of each drawn column (x of its dots, width), ``width`` and
-    ``height`` the size of the drawing.
-    """
-
-    kept: list[str]
-    left_out: int
-    edges: list[tuple[str, str, int | None, str]]
-    pos: dict[str, tuple[float, float]]
-    columns: list[tuple[float, float]]
-    width: float
-    height: float
-
-
-def _num(value: float) -> float:
-    """A coordinate as it is written: whole numbers without ``.0``, others to 0.1."""
-    return int(value) if float(value).is_integer() else round(value, 1)
-
-
-def role_column(cur: Curation, node: str) -> int:
-    """The column of a node by its type's role in a claim (unknown types: the middle).
-
-    Examples
-    --------
-    >>> from kg.data.curation import load
-    >>> cur = load()
-    >>> role_column(cur, "BM-MSC"), role_column(cur, "osteoarthritis")
-    (0, 4)
-    """
-    ent = cur.entities.get(node)
-    return COLUMN.get(ent.type, 2) if ent else 2
-
-
-def label_width(text: str, size: float = LABEL) -> float:
-    """A generous estimate of the width of a label in a sans-serif font of ``size`` px."""
-    return len(text) * size * 0.62
-
-
-def fit_rows(counts: list[int], widths: list[float], box: tuple[float, float],
-             row_h: float = ROW_H) -> int:
-    """The most rows per column that make the drawing largest inside ``box`` (w, h).
-
-    A column of ``n`` nodes wider than ``rows`` is wrapped into ``ceil(n / rows)`` columns
-    of width ``widths[i]``; the drawing is scaled to fit the box, so fewer rows make it
-    wider and more rows taller: the best is where both limits meet.
-
-    Examples
-    --------
-    >>> fit_rows([1, 80, 1], [100, 200, 100], (1400, 800), row_h=18)
-    27
-    """
-    best, best_scale = max(counts, default=1), 0.0
-    for rows in range(1, max(counts, default=1) + 1):
-        wide = sum(-(-n // rows) * w for n, w in zip(counts, widths, strict=True)) + 2 * PAD
-        scale = min(box[0] / wide, box[1] / (rows * row_h + 2 * PAD + 10))
-        if scale > best_scale + 1e-9:
-            best, best_scale = rows, scale
-    return best
-
-
-def layout(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | None, str]],
-           *, max_nodes: int = MAX_NODES, column: Any = None, rows: int | None = None,
-           box: tuple[float, float] | None = None, row_h: float = ROW_H,
-           col_w: float | None = COL_W, chars: int = 34, sort: bool = True,
-           label: Any = None, zoom: float = 0.0) -> Layout:
-    """Place ``nodes`` (most important first) in columns by role; ``edges`` are (u, v, ...).
-
-    ``column(cur, node)`` gives a node's column (default :func:`role_column`); within a
-    column nodes are ordered by the mean row of their predecessors (one barycentre pass, few
-    crossings) unless ``sort`` is false (then they keep the order given). A column taller
-    than ``rows`` (or than what fits ``box`` best, see :func:`fit_rows`) is dealt out
-    round-robin into side-by-side columns, so the order still reads top to bottom. Columns
-    are ``col_w`` wide, or (``col_w=None``) as wide as their longest label of ``chars``
-    characters (``label(node)``, default the entity's label). A drawing that would be shown
-    at more than ``zoom`` times its size in ``box`` has its columns widened to fill the box
-    at that zoom instead (room for the edges between them).
-    """
-    column = column or role_column
-    label = label or cur.label
-    kept = list(dict.fromkeys(nodes))[:max_nodes]
-    left_out = len(dict.fromkeys(nodes)) - len(kept)
-    shown = set(kept)
-    edges = [e for e in edges if e[0] in shown and e[1] in shown and e[0] != e[1]]
-    cols: dict[int, list[str]] = {}
-    for n in kept:
-        cols.setdefault(column(cur, n), []).append(n)
-    order = sorted(cols)
-    preds: dict[str, list[str]] = {}
-    for u, v, _, _ in edges:
-        preds.setdefault(v, []).append(u)
-    widths = [col_w or 34 + max(label_width(label(n)[:chars]) for n in cols[c])
-              for c in order]
-    if rows is None and box is not None:
-        rows = fit_rows([len(cols[c]) for c in order], widths, box, row_h)
-    rows = rows or max((len(v) for v in cols.values()), default=1)
-    if box is not None and zoom:  # room for the edges between columns
-        widths = _widen(widths, [-(-len(cols[c]) // rows) for c in order], rows * row_h,
-                        box, zoom)
-    row: dict[str, float] = {}
-    pos: dict[str, tuple[float, float]] = {}
-    columns: list[tuple[float, float]] = []
-    x = PAD + 8.0
-    for c, w in zip(order, widths, strict=True):
-        if sort:
-            def bary(n: str) -> tuple[float, str]:
-                got = [row[p] for p in preds.get(n, []) if p in row]
-                return (sum(got) / len(got) if got else 1e9, label(n).lower())
-            cols[c].sort(key=bary)
-        wrap = -(-len(cols[c]) // rows)
-        for i, n in enumerate(cols[c]):
-            row[n] = i // wrap
-            pos[n] = (_num(x + (i % wrap) * w), _num(PAD + 10 + (i // wrap) * row_h))
-        columns.extend((x + k * w, w) for k in range(wrap))
-        x += wrap * w
-    height = PAD + max((len(v) for v in cols.values()), default=1) * row_h if cols else 40
-    height = min(height, PAD + 10 + rows * row_h) if cols else height
-    return Layout(kept, left_out, edges, pos, columns, x + PAD, height)
-
-
-def _widen(widths: list[float], wraps: list[int], height: float, box: tuple[float, float],
-           zoom: float) -> list[float]:
-    """Column widths grown (at most 160 each) to fill the width ``box`` leaves unused.
-
-    The drawing is shown at ``zoom`` or at the scale its height allows, whichever is less;
-    at that scale its width may fall short of the box: the columns share what is left.
-
-    Examples
-    --------
-    >>> _widen([100.0, 100.0], [1, 1], 100, (800, 600), 2.0)
-    [188.0, 188.0]
-    """
-    used = sum(w * k for w, k in zip(widths, wraps, strict=True)) + 2 * PAD
-    room = box[0] / min(zoom, box[1] / (height + 2 * PAD)) - used
-    if room <= 0:
-        return widths
-    extra = min(160.0, room / max(1, sum(wraps)))
-    return [w + extra for w in widths]
-
-
-def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | None, str]],
+def layered(cur: Curation, nodes: list[str], edges: list[LayoutEdge],
             *, focus: str | None = None, link: Any = None,
             dashed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()
             ) -> Drawing:
-    """Draw ``nodes`` (entity ids, most important first) and ``edges`` (u, v, sign, title).
+    """Draw ``nodes`` (entity ids, most important first) and ``edges`` (u, v, sign key, title).
 
     Edges whose (u, v) is in ``dashed`` are drawn dashed (derived hops, and hops only on
     inferred paths, as ``exokg view`` draws them) and the legend says what a dash means.
 
-    At most :data:`MAX_NODES` nodes are drawn (the first ones); edges to nodes left out are
-    dropped. ``link`` (a :class:`kg.web.render.Links`) makes each node a link to its page.
-    Positions come from :func:`layout`; edges, nodes and legend share them and the styles,
-    and read top to bottom as the SVG is written.
+    At most :data:`kg.view.layers.MAX_NODES` nodes are drawn (the first ones); edges to nodes
+    left out are dropped. ``link`` (a :class:`kg.web.render.Links`) makes each node a link to
+    its page. Positions come from :func:`kg.view.layers.layout`; edges, nodes and legend
+    share them and the styles, and read top to bottom as the SVG is written.
     """
     lay = layout(cur, nodes, edges)
     styles = _styles(cur)
@@ -217,8 +64,7 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
              f'height="{height + 24}" viewBox="0 0 {width} {height + 24}" '
              f'font-size="{LABEL}" font-family="system-ui,sans-serif">']
     drawn_signs: set[str] = set()
-    for u, v, sign, title in edges:
-        key = _sign_key(sign)
+    for u, v, key, title in edges:
         drawn_signs.add(key)
         color = styles.get("signs", {}).get(key, {}).get("color", "#888")
         (x1, y1), (x2, y2) = pos[u], pos[v]
@@ -260,7 +106,11 @@ def layered(cur: Curation, nodes: list[str], edges: list[tuple[str, str, int | N
 
 
 def paths_drawing(cur: Curation, data: dict[str, Any], link: Any = None) -> Drawing:
-    """The paths of a path page (:func:`kg.web.data.paths_page`), drawn in layers."""
+    """The paths of a path page (:func:`kg.web.data.paths_page`), drawn in layers.
+
+    A hop's colour is its edges' sign key (:func:`kg.data.model.sign_key`) when they agree,
+    ``unknown`` when they do not.
+    """
     nodes = [n["id"] for p in data.get("paths", []) for n in p["nodes"]]
     edges = {}
     kinds: dict[tuple[str, str], set[str]] = {}
@@ -270,14 +120,13 @@ def paths_drawing(cur: Curation, data: dict[str, Any], link: Any = None) -> Draw
             kinds.setdefault((hop["from"], hop["to"]), set()).add(p["kind"])
             if hop.get("how") == "derived":
                 derived.add((hop["from"], hop["to"]))
-            signs = {e["sign"] for e in hop["edges"]}
-            sign = next(iter(signs)) if len(signs) == 1 else None
-            if all(e["predicate"] == "has_cargo" for e in hop["edges"]):
-                sign = 0
+            keys = {sign_key(cur.predicates[e["predicate"]].kind, e["sign"])
+                    for e in hop["edges"]}
+            key = next(iter(keys)) if len(keys) == 1 else sign_key("causal", None)
             preds = "/".join(sorted({e["predicate"] for e in hop["edges"]}))
             claims = sorted({c for e in hop["edges"] for c in e["claims"]})
             edges[(hop["from"], hop["to"])] = (
-                hop["from"], hop["to"], sign,
+                hop["from"], hop["to"], key,
                 f"{cur.label(hop['from'])} {preds} {cur.label(hop['to'])}: "
                 f"{', '.join(claims)}")
     dashed = derived | {k for k, v in kinds.items() if v == {"inferred"}}
@@ -293,11 +142,11 @@ def neighbourhood_drawing(cur: Curation, data: dict[str, Any], link: Any = None,
     neighbours = [n["id"] for n in data.get("neighbours", [])]
     kept = [data["id"], *neighbours[:cap]]
     shown = set(kept)
-    found: dict[tuple[str, str], tuple[str, str, int | None, str]] = {}
-    for e in cur.derived("web_edges", lambda: all_edges(cur)):
+    found: dict[tuple[str, str], LayoutEdge] = {}
+    for e in all_edges(cur):  # computed once per curation by kg.graph.edges
         if data["id"] in (e.subject, e.object) and e.subject in shown and e.object in shown:
             found.setdefault((e.subject, e.object), (
-                e.subject, e.object, e.sign if e.kind == "causal" else 0,
+                e.subject, e.object, sign_key(e.kind, e.sign),
                 f"{cur.label(e.subject)} {e.predicate} {cur.label(e.object)}: "
                 f"{', '.join(e.claims)}"))
     drawing = layered(cur, kept, list(found.values()), focus=data["id"], link=link)
