@@ -263,7 +263,7 @@ def test_renamed_predicates_reach_a_disease_selection(mini: Path, tmp_path: Path
     assert drawn.exit_code == 0, drawn.output
     html = page.read_text(encoding="utf-8")
     assert "bone marrow MSC carries miR-1" in html
-    assert "(9 nodes, 10 edges)" in drawn.output  # as many as with the shipped names
+    assert "(9 nodes, 11 edges)" in drawn.output  # as many as with the shipped names
 
 
 def test_a_curation_without_schema_rows_gets_no_shipped_schema(mini_cur: Curation) -> None:

@@ -117,7 +117,7 @@ def paths_drawing(cur: Curation, data: dict[str, Any], link: Any = None) -> Draw
     derived: set[tuple[str, str]] = set()
     for p in data.get("paths", []):
         for hop in p["hops"]:
-            kinds.setdefault((hop["from"], hop["to"]), set()).add(p["kind"])
+            kinds.setdefault((hop["from"], hop["to"]), set()).add(p.get("kind", ""))
             if hop.get("how") == "derived":
                 derived.add((hop["from"], hop["to"]))
             keys = {sign_key(cur.predicates[e["predicate"]].kind, e["sign"])
