@@ -3,7 +3,7 @@
 Repeated CLI calls on the same folder then skip validation and the RDF build: the key is a
 BLAKE2 hash of every file's path and bytes in the data folder *and* in the installed ``kg``
 package, plus the Python version and the versions of the libraries that shape the output
-(rdflib, pyoxigraph, networkx, curies, igraph) — so an edit of the data or of the program,
+(rdflib, pyoxigraph, networkx, igraph) — so an edit of the data or of the program,
 or a library upgrade, makes a new key. The curation is pickled with its edges (so a warm
 call does not derive them again) and the store is an on-disk Oxigraph database, bulk-loaded
 in place (never built in memory and then copied). Entries are written to a temporary name
@@ -44,7 +44,7 @@ def cache_dir() -> Path | None:
 
 
 #: Libraries whose version changes what the cached objects hold or how they read back.
-LIBRARIES = ("rdflib", "pyoxigraph", "networkx", "curies", "igraph")
+LIBRARIES = ("rdflib", "pyoxigraph", "networkx", "igraph")
 
 
 def _hash_tree(digest: Any, root: Path) -> None:

@@ -1,0 +1,99 @@
+"""The first call after a data edit (issue 26): the RDF build without rdflib or curies.
+
+The emitter spells its fixed IRIs, the schema's classes and properties and the xref IRIs as
+plain strings; these tests hold them equal to what rdflib's namespaces,
+:class:`kg.graph.namespace.Vocabulary` and ``curies`` give, and check that an export on an
+empty cache imports neither library.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.data import schema
+from kg.data.model import SIGN_NAMES, Curation
+
+_PROBE = """
+import sys
+from kg.cli import main
+sys.argv = ["exokg", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("loaded:", sorted({m.split(".")[0] for m in sys.modules} & {"rdflib", "curies"}),
+      file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+def test_an_export_on_an_empty_cache_imports_neither_rdflib_nor_curies(
+        fmt: str, mini: Path, private_cache: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    out = tmp_path / f"g.{fmt}"
+    done = subprocess.run([sys.executable, "-c", _PROBE, "--data", str(mini), "export", "-f",
+                           fmt, "-o", str(out)], env=env, capture_output=True, text=True,
+                          check=True)
+    assert "loaded: []" in done.stderr, done.stderr
+    assert out.read_bytes().count(b"\n") > 100
+
+
+def test_the_fixed_terms_are_the_namespaces_terms() -> None:
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import DCTERMS, SKOS, XSD
+
+    from kg.graph.namespace import ATTR, CLAIM, EDGE, ID, PROV, REF, REPORT, TRIAL, exo_term
+    from kg.graph.rdf import _EXO_USED, _fixed_terms
+
+    t = _fixed_terms()
+    s = str
+    assert (t.type, t.label, t.comment, t.value) == (s(RDF.type), s(RDFS.label),
+                                                     s(RDFS.comment), s(RDF.value))
+    assert (t.subject, t.predicate, t.object) == (s(RDF.subject), s(RDF.predicate),
+                                                  s(RDF.object))
+    assert (t.alt_label, t.exact_match) == (s(SKOS.altLabel), s(SKOS.exactMatch))
+    assert t.match == {"exact": s(SKOS.exactMatch), "close": s(SKOS.closeMatch),
+                       "broad": s(SKOS.broadMatch), "narrow": s(SKOS.narrowMatch)}
+    assert (t.dct_source, t.derived_from, t.boolean, t.title) == (
+        s(DCTERMS.source), s(PROV.wasDerivedFrom), s(XSD.boolean), s(DCTERMS.title))
+    assert (t.id, t.trial, t.claim, t.ref, t.report, t.edge, t.attr) == tuple(
+        s(ns) for ns in (ID, TRIAL, CLAIM, REF, REPORT, EDGE, ATTR))
+    # each exo: term the emitter writes is one the namespace declares (a typo raises there)
+    assert t.exo == {name: str(exo_term(name)) for name in _EXO_USED}
+    assert t.signs == {sign: str(exo_term(name)) for sign, name in SIGN_NAMES.items()}
+
+
+def test_every_fixed_term_of_the_schema_is_declared() -> None:
+    from kg.graph.namespace import exo_term
+    from kg.graph.terms import TERMS
+
+    for name in TERMS:
+        exo_term(name)  # raises for a term kg.graph.namespace.EXO does not declare
+
+
+def test_the_schema_iris_are_the_vocabulary_s(cur: Curation) -> None:
+    from kg.graph.namespace import Vocabulary
+    from kg.graph.rdf import _Terms
+
+    vocab, terms = Vocabulary(cur), _Terms(cur)
+    for type_id in schema.node_types(cur):
+        assert terms.type_class(type_id) == str(vocab.type_class(type_id))
+    for predicate in cur.predicates:
+        assert terms.predicate(predicate) == str(vocab.predicate(predicate))
+
+
+def test_the_prefix_map_expands_as_curies_does(cur: Curation) -> None:
+    curies = pytest.importorskip("curies")
+    from kg.graph.curie import converter
+
+    ours, theirs = converter(cur), curies.Converter.from_prefix_map(cur.prefixes)
+    xrefs = {x for ent in cur.entities.values() for _, x in ent.mappings}
+    xrefs |= {f"{prefix}:0000001" for prefix in cur.prefixes} | {"nope:1", "hgnc:"}
+    assert len(xrefs) > 100
+    for xref in sorted(xrefs):
+        assert ours.expand(xref) == theirs.expand(xref), xref
