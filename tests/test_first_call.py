@@ -97,3 +97,55 @@ def test_the_prefix_map_expands_as_curies_does(cur: Curation) -> None:
     assert len(xrefs) > 100
     for xref in sorted(xrefs):
         assert ours.expand(xref) == theirs.expand(xref), xref
+
+
+def test_a_ranking_is_kept_by_the_cache_for_its_arguments(
+        mini: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.query.rank
+    from kg.data.curation import load
+    from kg.io.cache import load_cached
+    from kg.query.hubs import hubs
+    from kg.query.rank import rank
+
+    first = load_cached(mini, load)
+    fresh = rank(first, permutations=3)
+    by_type = rank(first, entity_type="protein", permutations=3)
+    filtered = hubs(first, agent="exosome", permutations=3)
+    assert len(list(private_cache.glob("*/derived-*.pickle"))) == 3
+
+    def again(*args: object) -> None:
+        raise AssertionError("ranked again on a warm call")
+
+    monkeypatch.setattr(kg.query.rank, "_rank_flow", again)
+    warm = load_cached(mini, load)
+    assert rank(warm, permutations=3) == fresh and rank(warm, permutations=3) is not fresh
+    assert rank(warm, entity_type="protein", permutations=3) == by_type
+    assert hubs(warm, agent="exosome", permutations=3) == filtered
+    with pytest.raises(AssertionError, match="ranked again"):  # other arguments: not kept
+        rank(warm, permutations=4)
+    with pytest.raises(AssertionError, match="ranked again"):  # records changed: not kept
+        warm.claims.pop(sorted(warm.claims)[0])
+        rank(warm, permutations=3)
+
+
+def test_a_ranking_of_changed_records_is_not_written(mini: Path, private_cache: Path) -> None:
+    from kg.data.curation import load
+    from kg.io.cache import load_cached
+    from kg.query.rank import rank
+
+    cur = load_cached(mini, load)
+    cur.claims.pop(sorted(cur.claims)[0])
+    changed = rank(cur, permutations=2)
+    assert not list(private_cache.glob("*/derived-*.pickle"))
+    assert rank(load_cached(mini, load), permutations=2) != changed
+
+
+def test_a_warm_rank_does_not_import_igraph(mini: Path, private_cache: Path) -> None:
+    probe = _PROBE.replace('{"rdflib", "curies"}', '{"igraph", "networkx"}')
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    command = [sys.executable, "-c", probe, "--data", str(mini), "rank", "--format", "json"]
+    cold = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert "loaded: ['igraph']" in cold.stderr, cold.stderr
+    assert "loaded: []" in warm.stderr, warm.stderr
+    assert warm.stdout == cold.stdout and '"betweenness"' in warm.stdout

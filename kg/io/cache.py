@@ -97,6 +97,49 @@ def content_hash(root: Path) -> str:
 
 #: Derived values kept with the pickled curation (the rest is recomputed when asked for).
 KEPT_DERIVED = ("edges",)
+#: Derived values kept each in a file of its own beside the curation entry, written when a
+#: command first computes them (a ranking, ``rank:...``, named by all of its arguments): a
+#: warm ``exokg rank`` reads its answer instead of importing igraph and ranking again.
+PERSISTED_DERIVED = ("rank:",)
+
+
+class _DerivedEntries(dict[str, tuple[int, Any]]):
+    """The derived values of a cached curation (``Curation._derived``).
+
+    Those named in :data:`PERSISTED_DERIVED` are read from the entry's folder when first
+    asked for, and written there (atomically) when computed. Only values computed from the
+    records as loaded are written: a value stamped with another fingerprint (the records
+    were changed in this process) stays in memory.
+    """
+
+    def __init__(self, folder: Path, stamp: int, items: dict[str, tuple[int, Any]]) -> None:
+        super().__init__(items)
+        self.folder = folder
+        self.stamp = stamp
+
+    def _file(self, name: str) -> Path:
+        digest = hashlib.blake2b(name.encode("utf-8"), digest_size=12).hexdigest()
+        return self.folder / f"derived-{digest}.pickle"
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, read from the entry's folder when kept there."""
+        hit = super().get(name)
+        if hit is None and name.startswith(PERSISTED_DERIVED):
+            try:
+                with self._file(name).open("rb") as handle:
+                    kept_name, value = pickle.load(handle)
+                if kept_name == name:
+                    hit = (self.stamp, value)
+                    super().__setitem__(name, hit)
+            except Exception:  # absent or unreadable: computed again (and written again)
+                pass
+        return default if hit is None else hit
+
+    def __setitem__(self, name: str, item: tuple[int, Any]) -> None:
+        super().__setitem__(name, item)
+        if name.startswith(PERSISTED_DERIVED) and item[0] == self.stamp:
+            _write_atomically(self._file(name), lambda f: pickle.dump(
+                (name, item[1]), f, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_cached(root: Path, load: Any) -> Curation:
@@ -115,11 +158,13 @@ def load_cached(root: Path, load: Any) -> Curation:
     if cur is not None:
         cur.root = str(root)
         cur.cache_key = key
+        cur._derived = _DerivedEntries(entry.parent, cur.fingerprint(), cur._derived)
         return cur
     fresh: Curation = load(root)
     _write_atomically(entry, lambda f: pickle.dump(_with_kept_derived(fresh), f,
                                                    protocol=pickle.HIGHEST_PROTOCOL))
     fresh.cache_key = key
+    fresh._derived = _DerivedEntries(entry.parent, fresh.fingerprint(), fresh._derived)
     return fresh
 
 
