@@ -149,3 +149,42 @@ def test_a_warm_rank_does_not_import_igraph(mini: Path, private_cache: Path) -> 
     assert "loaded: ['igraph']" in cold.stderr, cold.stderr
     assert "loaded: []" in warm.stderr, warm.stderr
     assert warm.stdout == cold.stdout and '"betweenness"' in warm.stdout
+
+
+@pytest.mark.parametrize("args", [["stats"], ["export", "-f", "nt", "-o", "-"]])
+def test_the_command_line_writes_its_entries_after_the_command(
+        args: list[str], mini: Path, private_cache: Path) -> None:
+    """``exokg`` writes a new entry when its command is done (in a process of its own); a
+    call that comes before it is complete waits for it instead of loading again."""
+    from kg.data.curation import load
+    from kg.io.cache import load_cached
+
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    first = subprocess.run([sys.executable, "-m", "kg", "--data", str(mini), *args], env=env,
+                           capture_output=True, text=True, check=True)
+
+    def again(root: Path) -> None:
+        raise AssertionError("loaded again: the entry was not written")
+
+    cur = load_cached(mini, again)
+    assert cur.cache_key and cur.claims == load(mini).claims
+    warm = subprocess.run([sys.executable, "-m", "kg", "--data", str(mini), *args], env=env,
+                          capture_output=True, text=True, check=True)
+    assert warm.stdout == first.stdout
+    assert not [p for p in private_cache.rglob("*") if p.name.startswith("tmp")]
+
+
+def test_an_entry_kept_back_is_not_written_for_changed_records(
+        mini: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.io.cache as cache
+    from kg.data.curation import load
+
+    monkeypatch.setattr(cache, "_LATER", [])
+    cur = cache.load_cached(mini, load)
+    pending = list(cache._LATER or [])
+    assert [p.name for p, _ in pending] == ["curation.pickle"]
+    assert not list(private_cache.glob("*/curation.pickle"))  # kept back, not written yet
+    cur.claims.pop(sorted(cur.claims)[0])  # the command changed its records meanwhile
+    for path, write in pending:
+        cache._write_now(path, write)
+    assert not [p for p in private_cache.rglob("*") if p.is_file()]

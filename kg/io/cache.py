@@ -9,7 +9,9 @@ call does not derive them again) and the store is an on-disk Oxigraph database, 
 in place (never built in memory and then copied). Entries are written to a temporary name
 and renamed into place, so a reader sees a whole entry or none; an entry that cannot be
 read (truncated, damaged, written by another program) is rebuilt; two processes filling one
-entry each get a right answer and the first complete entry stays. The cache lives in
+entry each get a right answer and the first complete entry stays. The command line writes
+its new entries after its command is done, in a process of its own (:func:`write_after_exit`),
+and a call that finds an entry being written waits for it. The cache lives in
 ``$EXOKG_CACHE``, else ``$XDG_CACHE_HOME/exokg``, else ``~/.cache/exokg``; ``--no-cache``
 (or ``EXOKG_CACHE=off``) turns it off. A cache that cannot be written is skipped silently:
 it only ever saves time.
@@ -125,6 +127,8 @@ class _DerivedEntries(dict[str, tuple[int, Any]]):
         """The value of ``name``, read from the entry's folder when kept there."""
         hit = super().get(name)
         if hit is None and name.startswith(PERSISTED_DERIVED):
+            if not self._file(name).exists():
+                _wait_for_writer(self.folder)
             try:
                 with self._file(name).open("rb") as handle:
                     kept_name, value = pickle.load(handle)
@@ -155,16 +159,24 @@ def load_cached(root: Path, load: Any) -> Curation:
     key = content_hash(root)
     entry = base / key / "curation.pickle"
     cur = _read_curation(entry)
+    if cur is None and _wait_for_writer(entry.parent):
+        cur = _read_curation(entry)
     if cur is not None:
         cur.root = str(root)
         cur.cache_key = key
         cur._derived = _DerivedEntries(entry.parent, cur.fingerprint(), cur._derived)
         return cur
     fresh: Curation = load(root)
-    _write_atomically(entry, lambda f: pickle.dump(_with_kept_derived(fresh), f,
-                                                   protocol=pickle.HIGHEST_PROTOCOL))
+    stamp = fresh.fingerprint()
+
+    def write(f: Any) -> None:
+        if fresh.fingerprint() != stamp:  # changed in this process since: not the folder's
+            raise ValueError("records changed")
+        pickle.dump(_with_kept_derived(fresh), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    _write_atomically(entry, write)
     fresh.cache_key = key
-    fresh._derived = _DerivedEntries(entry.parent, fresh.fingerprint(), fresh._derived)
+    fresh._derived = _DerivedEntries(entry.parent, stamp, fresh._derived)
     return fresh
 
 
@@ -303,19 +315,33 @@ def bytes_cached(cur: Curation, name: str, make: Any) -> bytes:
         return data
     key = cur.cache_key or content_hash(Path(cur.root))
     entry = base / key / name
-    try:
-        blob = entry.read_bytes()
-        size, _, data = blob.partition(b"\n")
-        if size.isdigit() and int(size) == len(data):
-            return data
-    except OSError:
-        pass
+    for attempt in range(2):
+        try:
+            blob = entry.read_bytes()
+            size, _, data = blob.partition(b"\n")
+            if size.isdigit() and int(size) == len(data):
+                return data
+        except OSError:
+            pass
+        if attempt or not _wait_for_writer(entry.parent):
+            break
     fresh: bytes = make()
     _write_atomically(entry, lambda f: f.write(b"%d\n" % len(fresh) + fresh))
     return fresh
 
 
 def _write_atomically(path: Path, write: Any) -> None:
+    """Write an entry through a temporary name renamed into place: whole, or not at all.
+
+    After :func:`write_after_exit`, the write waits until the process ends (see there).
+    """
+    if _LATER is not None:
+        _LATER.append((path, write))
+        return
+    _write_now(path, write)
+
+
+def _write_now(path: Path, write: Any) -> None:
     name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -330,3 +356,98 @@ def _write_atomically(path: Path, write: Any) -> None:
         if name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+
+
+#: Entries to write when the process ends (None: written at once), see write_after_exit.
+_LATER: list[tuple[Path, Any]] | None = None
+#: The lock file, in an entry's folder, that a writer of that folder holds.
+WRITING = ".writing"
+
+
+def write_after_exit() -> None:
+    """Write this process's new cache entries after its command is done, not before.
+
+    The command line calls this: a first call after an edit then writes its output (a file,
+    the answer) without first pickling the curation (about 0.6 s at 1M triples) or copying
+    an export into the cache. When the process ends, the entries are written by a child
+    process of their own, so the command returns at once: the child holds a lock on each
+    entry folder it writes (``.writing``, taken before the command's process ends), and a
+    later call that finds an entry missing waits for that lock instead of building the
+    entry again. Entries are written atomically as always: a reader sees a whole entry or
+    none. Where a child cannot be forked safely (not Linux, or other threads running) the
+    entries are written in this process as it ends.
+    """
+    global _LATER
+    if _LATER is None:
+        import atexit
+
+        _LATER = []
+        atexit.register(_write_pending)
+
+
+def _write_pending() -> None:
+    """Write the entries :func:`write_after_exit` kept back (at the end of the process)."""
+    import sys
+    import threading
+
+    global _LATER
+    pending, _LATER = _LATER or [], None
+    if not pending:
+        return
+    for stream in (sys.stdout, sys.stderr):  # the command's output is out before the wait
+        with contextlib.suppress(Exception):
+            stream.flush()
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        for path, write in pending:
+            _write_now(path, write)
+        return
+    locks = []
+    try:
+        import fcntl
+
+        for folder in sorted({path.parent for path, _ in pending}):
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(folder / WRITING, os.O_RDWR | os.O_CREAT, 0o644)
+            locks.append(fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # shared with the child, released when it ends
+        pid = os.fork()
+    except Exception:  # no lock, no fork: written here
+        for fd in locks:
+            os.close(fd)
+        for path, write in pending:
+            _write_now(path, write)
+        return
+    if pid:  # this process: done; the lock stays held by the child until it ends
+        for fd in locks:
+            os.close(fd)
+        return
+    try:  # the child: out of the terminal's session and its pipes, then the entries
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        for path, write in pending:
+            _write_now(path, write)
+    finally:
+        os._exit(0)
+
+
+def _wait_for_writer(folder: Path) -> bool:
+    """Wait while another process writes entries into ``folder``.
+
+    True when a writer was ever there (so an entry missing a moment ago may be there now
+    and is worth reading again), False when none was.
+    """
+    try:
+        import fcntl
+
+        fd = os.open(folder / WRITING, os.O_RDONLY)
+    except (ImportError, OSError):  # no writer was ever there
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # at once when free, else when the writer ends
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return True
