@@ -182,9 +182,28 @@ def test_an_entry_kept_back_is_not_written_for_changed_records(
     monkeypatch.setattr(cache, "_LATER", [])
     cur = cache.load_cached(mini, load)
     pending = list(cache._LATER or [])
-    assert [p.name for p, _ in pending] == ["curation.pickle"]
+    assert len(pending) == 1
     assert not list(private_cache.glob("*/curation.pickle"))  # kept back, not written yet
     cur.claims.pop(sorted(cur.claims)[0])  # the command changed its records meanwhile
-    for path, write in pending:
-        cache._write_now(path, write)
+    for _, write in pending:
+        write()
     assert not [p for p in private_cache.rglob("*") if p.is_file()]
+
+
+def test_a_first_sparql_answers_from_memory_and_leaves_the_store_on_disk(
+        mini: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.io.cache as cache
+    from kg.data.curation import load
+
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    command = [sys.executable, "-m", "kg", "--data", str(mini), "sparql", "hub-pathways"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+
+    def in_memory(cur: Curation) -> None:
+        raise AssertionError("built again: the on-disk store was not written")
+
+    monkeypatch.setattr(cache, "_in_memory", in_memory)
+    store = cache.store_for(cache.load_cached(mini, load))
+    assert len(store) == int(next(private_cache.glob("*/oxigraph/complete")).read_text())
+    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert warm.stdout == first.stdout and "id:" in warm.stdout

@@ -26,6 +26,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -222,9 +223,11 @@ def store_cached(cur: Curation, build: Any = None) -> Any:
 
     A new store is bulk-loaded straight into the cache folder (:func:`kg.graph.rdf.fill_store`)
     and opened read-only once complete, so a first call never holds an in-memory store and
-    its on-disk copy together. ``build`` (``build(cur)`` -> a store) is the old way in: the
-    store it returns is copied to disk. When the cache cannot be written the store is built
-    in memory.
+    its on-disk copy together. After :func:`write_after_exit` (the command line) a first call
+    answers from a store built in memory instead (a third of the time of a database on disk
+    for the curated data) and the on-disk copy is written when the command is done. ``build``
+    (``build(cur)`` -> a store) is the old way in: the store it returns is copied to disk.
+    When the cache cannot be written the store is built in memory.
     """
     base = cache_dir()
     key = (cur.cache_key or content_hash(Path(cur.root))) if base is not None else ""
@@ -232,8 +235,28 @@ def store_cached(cur: Curation, build: Any = None) -> Any:
         return build(cur) if build is not None else _in_memory(cur)
     folder = base / key / "oxigraph"
     disk = _read_store(folder)
+    if disk is None and _wait_for_writer(folder.parent):
+        disk = _read_store(folder)
     if disk is not None:
         return disk
+    if _LATER is not None and build is None:
+        stamp = getattr(cur._derived, "stamp", None)
+
+        def write() -> None:
+            if stamp is not None and cur.fingerprint() == stamp:  # the records as loaded
+                _store_entry(folder, cur, None)
+
+        _LATER.append((folder.parent, write))
+        return _in_memory(cur)
+    _store_entry(folder, cur, build)
+    disk = _read_store(folder)
+    if disk is not None:
+        return disk
+    return build(cur) if build is not None else _in_memory(cur)
+
+
+def _store_entry(folder: Path, cur: Curation, build: Any) -> None:
+    """Write the on-disk store of ``cur`` as the entry ``folder`` (whole, or not at all)."""
     damaged = folder.exists()  # there, but not readable as a whole entry
     tmp: Path | None = None
     try:
@@ -251,10 +274,6 @@ def store_cached(cur: Curation, build: Any = None) -> Any:
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    disk = _read_store(folder)
-    if disk is not None:
-        return disk
-    return build(cur) if build is not None else _in_memory(cur)
 
 
 def _in_memory(cur: Curation) -> Any:
@@ -336,7 +355,7 @@ def _write_atomically(path: Path, write: Any) -> None:
     After :func:`write_after_exit`, the write waits until the process ends (see there).
     """
     if _LATER is not None:
-        _LATER.append((path, write))
+        _LATER.append((path.parent, lambda: _write_now(path, write)))
         return
     _write_now(path, write)
 
@@ -358,8 +377,9 @@ def _write_now(path: Path, write: Any) -> None:
                 os.unlink(name)
 
 
-#: Entries to write when the process ends (None: written at once), see write_after_exit.
-_LATER: list[tuple[Path, Any]] | None = None
+#: Entries to write when the process ends, each as (its folder, the write), or None: written
+#: at once. See :func:`write_after_exit`.
+_LATER: list[tuple[Path, Callable[[], None]]] | None = None
 #: The lock file, in an entry's folder, that a writer of that folder holds.
 WRITING = ".writing"
 
@@ -398,14 +418,14 @@ def _write_pending() -> None:
         with contextlib.suppress(Exception):
             stream.flush()
     if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        for path, write in pending:
-            _write_now(path, write)
+        for _, write in pending:
+            write()
         return
     locks = []
     try:
         import fcntl
 
-        for folder in sorted({path.parent for path, _ in pending}):
+        for folder in sorted({folder for folder, _ in pending}):
             folder.mkdir(parents=True, exist_ok=True)
             fd = os.open(folder / WRITING, os.O_RDWR | os.O_CREAT, 0o644)
             locks.append(fd)
@@ -414,8 +434,8 @@ def _write_pending() -> None:
     except Exception:  # no lock, no fork: written here
         for fd in locks:
             os.close(fd)
-        for path, write in pending:
-            _write_now(path, write)
+        for _, write in pending:
+            write()
         return
     if pid:  # this process: done; the lock stays held by the child until it ends
         for fd in locks:
@@ -426,8 +446,9 @@ def _write_pending() -> None:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
-        for path, write in pending:
-            _write_now(path, write)
+        for _, write in pending:
+            with contextlib.suppress(Exception):
+                write()
     finally:
         os._exit(0)
 
