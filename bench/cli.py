@@ -71,7 +71,7 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("site", ["site", "-o", "site"]),
     ("datapackage --check", ["datapackage", "--check"]),
     ("release 0.0.0", ["release", "0.0.0", "-o", "release", "--date", "2026-01-01",
-                       "--force"]),
+                       "--creator", "The exokg curators", "--force"]),
     ("diff release release", ["diff", "release", "release"]),  # the folder written above
 ]
 #: commands of ``exokg --help`` measured elsewhere or not measurable on their own

@@ -125,7 +125,9 @@ def fake_report() -> dict[str, Any]:
              "ratio": 1.2, "cpu_ratio": 1.1, "first": _entry(0.2), "first_ratio": 2.0,
              "first_cpu_ratio": 1.4},
             {"command": "exokg view", "ours": _entry(0.3), "reference": _entry(0.1),
-             "ratio": 3.0}]
+             "ratio": 3.0},
+            {"command": "exokg site", "ours": {"error": "Error: needs the web extra"},
+             "reference": _entry(0.1), "ratio": None, "first": {"error": "Error: needs"}}]
     return {"date": "2026-12-03", "command": "python bench/run.py", "python": "3.11.7",
             "machine": {"arch": "x86_64", "cores": 2, "cpu": "AMD EPYC"},
             "versions": {"rdflib": "7.1"}, "repeat": 3, "cli_repeat": 7,
@@ -155,6 +157,8 @@ def test_report_tables_and_growth(bench: SimpleNamespace) -> None:
     assert ("| `exokg rank` | 0.120 s | 0.200 s | 0.100 s | 1.20x ok | 1.10x ok | 2.00x OVER "
             "| 1.40x ok |") in text
     assert "| `exokg view` | 0.300 s | — | 0.100 s | 3.00x OVER | — | — | — |" in text
+    assert ("| `exokg site` | fails: Error: needs the web extra | — | 0.100 s | — | — | — | — |"
+            in text)
     assert "1 of 2 warm calls and 0 of 2 first calls within the target" in text
     assert "Installed (2): `click==8.1.7`, `exokg==0.1.0`." in text
     assert "## CLI on the curated data, researcher's environment (+ matplotlib)" in text
