@@ -358,7 +358,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "command": " ".join(["python bench/run.py", *sys.argv[1:]]),
+        "command": " ".join(["python bench/run.py", *_shown_arguments(sys.argv[1:])]),
         "python": platform.python_version(), "machine": machine(),
         "versions": {k: v for k, v in cli.versions(sys.executable).items()
                      if k in ("rdflib", "pyoxigraph", "networkx", "igraph")},
@@ -388,6 +388,28 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     report["load_end"] = load_average()
     report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return report
+
+
+def _shown_arguments(argv: list[str]) -> list[str]:
+    """The arguments as the report shows them: without ``--out DIR`` (a path of this machine).
+
+    Examples
+    --------
+    >>> _shown_arguments(["--sizes", "10k", "--out", "results", "--repeat", "2"])
+    ['--sizes', '10k', '--repeat', '2']
+    >>> _shown_arguments(["--out=results", "--skip-serve"])
+    ['--skip-serve']
+    """
+    shown: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--out":
+            skip = True
+        elif not arg.startswith("--out="):
+            shown.append(arg)
+    return shown
 
 
 def write(report: dict[str, Any], out: Path) -> None:
