@@ -207,3 +207,31 @@ def test_a_first_sparql_answers_from_memory_and_leaves_the_store_on_disk(
     assert len(store) == int(next(private_cache.glob("*/oxigraph/complete")).read_text())
     warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert warm.stdout == first.stdout and "id:" in warm.stdout
+
+
+def test_serve_writes_its_entries_while_it_runs(mini: Path, private_cache: Path) -> None:
+    """A server runs on: its entries are written when it starts, and its store is on disk."""
+    import signal
+    import socket
+
+    pytest.importorskip("uvicorn")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "--data", str(mini), "serve",
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert "exokg explorer on" in proc.stdout.readline()
+        from kg.io.cache import _wait_for_writer
+
+        folders = list(private_cache.glob("*/"))
+        assert len(folders) == 1
+        _wait_for_writer(folders[0])
+        assert (folders[0] / "curation.pickle").is_file()
+        assert (folders[0] / "oxigraph" / "complete").is_file()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)

@@ -105,6 +105,9 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int,
 
     _check_port(host, port)
     cur = state.curation()
+    from kg.io.cache import write_pending_now
+
+    write_pending_now()  # it runs on: its cache entries now, its store read from disk
     allowed = allowed_hosts(host, allow_hosts)
     if host in WILDCARDS and "*" not in allowed:
         import socket

@@ -405,6 +405,15 @@ def write_after_exit() -> None:
         atexit.register(_write_pending)
 
 
+def write_pending_now() -> None:
+    """Write the entries kept back so far now, and any later ones at once.
+
+    For a command that runs on (``exokg serve``): its entries are there for other calls
+    while it runs, and its store is read from disk rather than held in memory.
+    """
+    _write_pending()
+
+
 def _write_pending() -> None:
     """Write the entries :func:`write_after_exit` kept back (at the end of the process)."""
     import sys
