@@ -21,7 +21,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from measure import measure_interleaved, run_process, summary, times_ratio
+from measure import (
+    Run,
+    measure_interleaved,
+    run_process,
+    summary,
+    times_ratio,
+    wait_for_cache_writers,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -71,7 +78,7 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("site", ["site", "-o", "site"]),
     ("datapackage --check", ["datapackage", "--check"]),
     ("release 0.0.0", ["release", "0.0.0", "-o", "release", "--date", "2026-01-01",
-                       "--force"]),
+                       "--creator", "The exokg curators", "--force"]),
     ("diff release release", ["diff", "release", "release"]),  # the folder written above
 ]
 #: commands of ``exokg --help`` measured elsewhere or not measurable on their own
@@ -97,26 +104,36 @@ def _pip(python: Path, *args: str) -> None:
 
 
 def environment(name: str) -> Path:
-    """The ``bin`` folder of an environment, created or refreshed as needed."""
+    """The ``bin`` folder of an environment, created or refreshed as needed.
+
+    It is built from the project's own ``pyproject.toml`` (``pip install .``, plus the
+    environment's extras): when that file changes, the environment is made again from
+    nothing, so no package a former version needed (or an extra installed by hand) is left
+    in it. Only a change of exokg's source reinstalls exokg alone.
+    """
     folder, extras = ENVIRONMENTS[name]
     python = folder / "bin" / "python"
     stamp = folder / ".exokg-source"
     now = {"source": source_hash(),
            "pyproject": hashlib.blake2b((ROOT / "pyproject.toml").read_bytes()).hexdigest()}
-    if not python.exists():
+    before = _read_stamp(stamp) if python.exists() else {}
+    if before.get("pyproject") != now["pyproject"]:
+        shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
         _pip(python, str(ROOT), *extras)
-    else:
-        before = _read_stamp(stamp)
-        if before.get("pyproject") != now["pyproject"]:
-            _pip(python, str(ROOT))  # the dependencies may have changed
-        missing = [p for p in extras if not _has(python, p)]
-        if missing:
-            _pip(python, *missing)
-        if before.get("source") != now["source"]:
-            _pip(python, "--no-deps", "--force-reinstall", str(ROOT))
+    elif before.get("source") != now["source"]:
+        _pip(python, "--no-deps", "--force-reinstall", str(ROOT))
     stamp.write_text(json.dumps(now))
     return folder / "bin"
+
+
+def packages(python: Path | str) -> list[str]:
+    """Every distribution installed for ``python``, as ``name==version``, sorted."""
+    code = ("import json, importlib.metadata as m\n"
+            "print(json.dumps(sorted({f\"{d.metadata['Name']}=={d.version}\" "
+            "for d in m.distributions()}, key=str.lower)))")
+    done = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
+    return list(json.loads(done.stdout)) if done.returncode == 0 else []
 
 
 def _read_stamp(stamp: Path) -> dict[str, str]:
@@ -126,11 +143,6 @@ def _read_stamp(stamp: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _has(python: Path, package: str) -> bool:
-    code = f"import importlib.util as u, sys; sys.exit(u.find_spec({package!r}) is None)"
-    return subprocess.run([str(python), "-c", code]).returncode == 0
 
 
 def versions(python: Path | str) -> dict[str, str]:
@@ -148,15 +160,19 @@ def versions(python: Path | str) -> dict[str, str]:
 
 def cold_starts(env_name: str, repeat: int, timeout: float,
                 commands: list[tuple[str, list[str]]] | None = None) -> dict[str, Any]:
-    """Median wall time of each command and of the reference, interleaved, in one environment.
+    """Median wall time of each command, warm and first after an edit, and of the reference.
 
-    The cache (``EXOKG_CACHE``) is the environment's own and warm: the first, unrecorded
-    run of each command fills it, as a user's first call after installing would. Each row
-    also has the ratio of CPU time (user + system), which a loaded machine disturbs less
-    than wall time.
+    Three runs a round, interleaved (reference, warm call, first call): the *warm* call uses
+    the environment's own cache (``EXOKG_CACHE``), filled by an unrecorded first run as a
+    user's first call after installing would; the *first call after an edit* runs on an
+    emptied cache of its own, which is what an edit of the data (or of the program) gives:
+    the cache key hashes every file, so nothing of the old entries is read. Each ratio is
+    median(command) / median(reference), and the same for CPU time (user + system), which a
+    loaded machine disturbs less than wall time.
     """
     bin_dir = environment(env_name)
     cache = DATA / f"cache-{env_name}"
+    first_cache = DATA / f"cache-{env_name}-first"
     env = {k: v for k, v in os.environ.items() if k not in ("EXOKG_DATA", "VIRTUAL_ENV")}
     env["EXOKG_CACHE"] = str(cache)
     scratch = Path(tempfile.mkdtemp(prefix="exokg-bench-"))
@@ -168,18 +184,40 @@ def cold_starts(env_name: str, repeat: int, timeout: float,
             if args[0] in ("export", "view", "site"):
                 cmd.append("--force")
             funcs = {"ref": partial(run_process, ref_cmd, timeout=timeout, env=env, cwd=scratch),
-                     "cmd": partial(run_process, cmd, timeout=timeout, env=env, cwd=scratch)}
+                     "cmd": partial(_warm, cmd, cache, timeout, env, scratch),
+                     "first": partial(_after_edit, cmd, first_cache, timeout, env, scratch)}
             runs = measure_interleaved(funcs, repeat, slow=SLOW)
-            ref, ours = summary(runs["ref"]), summary(runs["cmd"])
+            ref, ours, first = summary(runs["ref"]), summary(runs["cmd"]), summary(runs["first"])
             wall, cpu = times_ratio(ours, ref), times_ratio(ours, ref, "cpu")
+            first_wall, first_cpu = times_ratio(first, ref), times_ratio(first, ref, "cpu")
             rows.append({"command": f"exokg {label}", "ours": ours, "reference": ref,
-                         "ratio": wall, "cpu_ratio": cpu})
-            print(f"cli {env_name:<10} {label:<44} {_fmt(ours)} ref {_fmt(ref)} "
-                  f"{_fmt_ratio(wall)} (cpu {_fmt_ratio(cpu)})", flush=True)
+                         "ratio": wall, "cpu_ratio": cpu, "first": first,
+                         "first_ratio": first_wall, "first_cpu_ratio": first_cpu})
+            print(f"cli {env_name:<10} {label:<44} {_fmt(ours)} first {_fmt(first)} "
+                  f"ref {_fmt(ref)} {_fmt_ratio(wall)} (cpu {_fmt_ratio(cpu)}) first "
+                  f"{_fmt_ratio(first_wall)} (cpu {_fmt_ratio(first_cpu)})", flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(first_cache, ignore_errors=True)
     return {"environment": env_name, "extras": ENVIRONMENTS[env_name][1],
-            "versions": versions(bin_dir / "python"), "rows": rows}
+            "versions": versions(bin_dir / "python"), "packages": packages(bin_dir / "python"),
+            "rows": rows}
+
+
+def _warm(cmd: list[str], cache: Path, timeout: float, env: dict[str, str], cwd: Path) -> Run:
+    """One run of ``cmd`` on the warm cache (whose writer, after a warm-up, is waited for)."""
+    run = run_process(cmd, timeout=timeout, env=env, cwd=cwd)
+    wait_for_cache_writers(cache)
+    return run
+
+
+def _after_edit(cmd: list[str], cache: Path, timeout: float, env: dict[str, str],
+                cwd: Path) -> Run:
+    """One run of ``cmd`` as the first call after an edit: on an emptied cache."""
+    shutil.rmtree(cache, ignore_errors=True)
+    run = run_process(cmd, timeout=timeout, env={**env, "EXOKG_CACHE": str(cache)}, cwd=cwd)
+    wait_for_cache_writers(cache)  # its detached cache writer does not overlap the next run
+    return run
 
 
 def _fmt(entry: dict[str, Any]) -> str:

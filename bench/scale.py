@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from measure import Run, measure_interleaved, run_process, summary
+from measure import Run, measure_interleaved, run_process, summary, wait_for_cache_writers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -113,8 +113,17 @@ def prepare_inputs(folder: Path, python: str = sys.executable) -> None:
 
 def _first(cmd: list[str], cache: Path, timeout: float, env: dict[str, str],
            cwd: Path) -> Run:
+    """The first call: on an emptied cache; its detached cache writer is waited for after."""
     shutil.rmtree(cache, ignore_errors=True)
-    return run_process(cmd, timeout=timeout, env={**env, "EXOKG_CACHE": str(cache)}, cwd=cwd)
+    run = run_process(cmd, timeout=timeout, env={**env, "EXOKG_CACHE": str(cache)}, cwd=cwd)
+    wait_for_cache_writers(cache)
+    return run
+
+
+def _warm(cmd: list[str], cache: Path, timeout: float, env: dict[str, str], cwd: Path) -> Run:
+    run = run_process(cmd, timeout=timeout, env=env, cwd=cwd)
+    wait_for_cache_writers(cache)
+    return run
 
 
 def measure_size(label: str, size: int, folder: Path, bin_dir: Path, repeat: int,
@@ -137,8 +146,7 @@ def measure_size(label: str, size: int, folder: Path, bin_dir: Path, repeat: int
                    [str(bin_dir / "exokg"), "--data", str(folder), *op.args])
             warm_env = {**env, "EXOKG_CACHE": str(cache)}
             funcs = {"first": partial(_first, cmd, cache, timeout, env, scratch),
-                     "warm": partial(run_process, cmd, timeout=timeout, env=warm_env,
-                                     cwd=scratch)}
+                     "warm": partial(_warm, cmd, cache, timeout, warm_env, scratch)}
             if op.no_cache:
                 funcs["no_cache"] = partial(run_process, [*cmd[:1], "--no-cache", *cmd[1:]],
                                             timeout=timeout, env=env, cwd=scratch)

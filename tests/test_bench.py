@@ -122,14 +122,18 @@ def fake_report() -> dict[str, Any]:
                      "floor_name": "python-igraph", "library": {"timeout": 600.0},
                      "library_name": "networkx"}]}
     rows = [{"command": "exokg rank", "ours": _entry(0.12), "reference": _entry(0.1),
-             "ratio": 1.2, "cpu_ratio": 1.1},
+             "ratio": 1.2, "cpu_ratio": 1.1, "first": _entry(0.2), "first_ratio": 2.0,
+             "first_cpu_ratio": 1.4},
             {"command": "exokg view", "ours": _entry(0.3), "reference": _entry(0.1),
-             "ratio": 3.0}]
+             "ratio": 3.0},
+            {"command": "exokg site", "ours": {"error": "Error: needs the web extra"},
+             "reference": _entry(0.1), "ratio": None, "first": {"error": "Error: needs"}}]
     return {"date": "2026-12-03", "command": "python bench/run.py", "python": "3.11.7",
             "machine": {"arch": "x86_64", "cores": 2, "cpu": "AMD EPYC"},
             "versions": {"rdflib": "7.1"}, "repeat": 3, "cli_repeat": 7,
             "load_start": [1.0, 2.0, 3.0], "load_end": [1.5, 2.0, 3.0], "sizes": sizes,
-            "cli": [{"environment": "runtime", "extras": [], "rows": rows},
+            "cli": [{"environment": "runtime", "extras": [], "rows": rows,
+                     "packages": ["click==8.1.7", "exokg==0.1.0"]},
                     {"environment": "researcher", "extras": ["matplotlib"], "rows": rows}],
             "serve": {"clients": 8, "requests": 10, "seconds": 2.0, "errors": [],
                       "kinds": {"entity": {"n": 10, "p50_ms": 5.0, "p95_ms": 9.0,
@@ -150,8 +154,13 @@ def test_report_tables_and_growth(bench: SimpleNamespace) -> None:
            "(python-igraph) | > 600 s (timeout) (networkx) | 4.0x | 2.0x |" in text
     assert "| parse Turtle (exokg) | 0.100 s | 1.000 s | 10.000 s | 1.00 | 1.00 |" in text
     assert "| series | 10k | 100k | 1M | growth exponent | 100k to 1M |" in text
-    assert "| `exokg rank` | 0.120 s | 0.100 s | 1.20x ok | 1.10x ok |" in text
-    assert "| `exokg view` | 0.300 s | 0.100 s | 3.00x OVER | — |" in text
+    assert ("| `exokg rank` | 0.120 s | 0.200 s | 0.100 s | 1.20x ok | 1.10x ok | 2.00x OVER "
+            "| 1.40x ok |") in text
+    assert "| `exokg view` | 0.300 s | — | 0.100 s | 3.00x OVER | — | — | — |" in text
+    assert ("| `exokg site` | fails: Error: needs the web extra | — | 0.100 s | — | — | — | — |"
+            in text)
+    assert "1 of 2 warm calls and 0 of 2 first calls within the target" in text
+    assert "Installed (2): `click==8.1.7`, `exokg==0.1.0`." in text
     assert "## CLI on the curated data, researcher's environment (+ matplotlib)" in text
     assert "| entity | 10 | 5.0 | 9.0 | 0 |" in text
 

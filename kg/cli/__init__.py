@@ -25,6 +25,9 @@ def main() -> None:
     Ctrl-C ends the command with exit code 130 and one line, wherever it arrives (click
     itself would say "Aborted!" and exit 1).
     """
+    from kg.io.cache import write_after_exit
+
+    write_after_exit()  # a new cache entry is written after the command's output, not before
     try:
         cli.main(prog_name="exokg", standalone_mode=False)
     except click.exceptions.Abort:

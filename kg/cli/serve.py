@@ -36,13 +36,22 @@ def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> list[str]:
     return names
 
 
-def _need_web() -> None:
-    try:
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ImportError:
-        raise click.ClickException("exokg serve needs the web extra: "
-                                   "pip install 'exokg[web]'") from None
+#: What the web extra (``pip install 'exokg[web]'``) brings that each command needs.
+WEB_MODULES = {"serve": ("starlette", "uvicorn", "jinja2"), "site": ("jinja2",)}
+
+
+def _need_web(command: str = "serve") -> None:
+    """A one-line error, before any work, when ``command`` lacks a module of the web extra.
+
+    Only looked up (:func:`importlib.util.find_spec`), not imported, so the check costs
+    nothing when the extra is there.
+    """
+    import importlib.util
+
+    missing = [name for name in WEB_MODULES[command] if importlib.util.find_spec(name) is None]
+    if missing:
+        raise click.ClickException(f"exokg {command} needs the web extra ({', '.join(missing)} "
+                                   "not installed): pip install 'exokg[web]'")
 
 
 def _check_port(host: str, port: int) -> None:
@@ -96,6 +105,9 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int,
 
     _check_port(host, port)
     cur = state.curation()
+    from kg.io.cache import write_pending_now
+
+    write_pending_now()  # it runs on: its cache entries now, its store read from disk
     allowed = allowed_hosts(host, allow_hosts)
     if host in WILDCARDS and "*" not in allowed:
         import socket
@@ -162,6 +174,7 @@ def _sigterm_exits() -> Iterator[None]:
 @handle_errors
 def site(state: State, out: str, force: bool, jobs: int) -> None:
     """Write the explorer's pages as a static site that works from file:// (into -o DIR)."""
+    _need_web("site")  # a runtime-only install has no jinja2: one line, no traceback
     from kg.web.site import check_site_target, default_jobs, write_site
 
     check_site_target(out, force=force)  # before any work

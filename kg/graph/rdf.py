@@ -41,8 +41,6 @@ from kg.graph.terms import edge_key
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
-    from kg.graph.namespace import Vocabulary
-
 
 def entity_iri(entity_id: str) -> URIRef:
     """IRI of an entity (or trial) id.
@@ -145,28 +143,32 @@ _EXO_USED = ("Claim", "Edge", "Attribute", "TrialReport", "Review", "Reference",
              "alleviates", "aggravates", "modulatesDisease")
 
 
+_EXO, _RDF, _RDFS = PREFIXES["exo"], PREFIXES["rdf"], PREFIXES["rdfs"]
+_OWL, _SKOS, _DCTERMS, _XSD = PREFIXES["owl"], PREFIXES["skos"], PREFIXES["dcterms"], \
+    PREFIXES["xsd"]
+_PROV, _BIOLINK = PREFIXES["prov"], PREFIXES["biolink"]
+
+
 def _fixed_terms() -> type[_T]:
-    """Fill :class:`_T` from the namespaces (once; this is where rdflib is imported)."""
+    """Fill :class:`_T` with the fixed IRIs as plain strings (once).
+
+    No rdflib is imported: a test checks each string against rdflib's namespaces and
+    :func:`kg.graph.namespace.exo_term`.
+    """
     if _T.ready:
         return _T
-    from rdflib import RDF, RDFS
-    from rdflib.namespace import DCTERMS, SKOS, XSD
-
-    from kg.graph.namespace import ATTR, CLAIM, EDGE, ID, PROV, REF, REPORT, TRIAL, exo_term
-
-    s = str
-    _T.type, _T.label, _T.comment, _T.value = s(RDF.type), s(RDFS.label), s(RDFS.comment), \
-        s(RDF.value)
-    _T.subject, _T.predicate, _T.object = s(RDF.subject), s(RDF.predicate), s(RDF.object)
-    _T.alt_label, _T.exact_match = s(SKOS.altLabel), s(SKOS.exactMatch)
-    _T.match = {"exact": s(SKOS.exactMatch), "close": s(SKOS.closeMatch),
-                "broad": s(SKOS.broadMatch), "narrow": s(SKOS.narrowMatch)}
-    _T.dct_source, _T.derived_from = s(DCTERMS.source), s(PROV.wasDerivedFrom)
-    _T.boolean, _T.title = s(XSD.boolean), s(DCTERMS.title)
-    _T.id, _T.trial, _T.claim, _T.ref = s(ID), s(TRIAL), s(CLAIM), s(REF)
-    _T.report, _T.edge, _T.attr = s(REPORT), s(EDGE), s(ATTR)
-    _T.exo = {name: s(exo_term(name)) for name in _EXO_USED}
-    _T.signs = {sign: s(exo_term(name)) for sign, name in SIGN_NAMES.items()}
+    _T.type, _T.label, _T.comment, _T.value = _RDF + "type", _RDFS + "label", \
+        _RDFS + "comment", _RDF + "value"
+    _T.subject, _T.predicate, _T.object = _RDF + "subject", _RDF + "predicate", _RDF + "object"
+    _T.alt_label, _T.exact_match = _SKOS + "altLabel", _SKOS + "exactMatch"
+    _T.match = {m: f"{_SKOS}{m}Match" for m in ("exact", "close", "broad", "narrow")}
+    _T.dct_source, _T.derived_from = _DCTERMS + "source", _PROV + "wasDerivedFrom"
+    _T.boolean, _T.title = _XSD + "boolean", _DCTERMS + "title"
+    _T.id, _T.trial, _T.claim, _T.ref = PREFIXES["id"], PREFIXES["trial"], \
+        PREFIXES["claim"], PREFIXES["ref"]
+    _T.report, _T.edge, _T.attr = PREFIXES["report"], PREFIXES["edge"], PREFIXES["attr"]
+    _T.exo = {name: _EXO + name for name in _EXO_USED}
+    _T.signs = {sign: _EXO + name for sign, name in SIGN_NAMES.items()}
     _T.process = {verb: _T.exo[verb + "Process"] for verb in ("promotes", "reduces",
                                                                 "modulates")}
     _T.disease = {"alleviates": _T.exo["alleviates"], "aggravates": _T.exo["aggravates"],
@@ -205,29 +207,28 @@ class _EntityIris(dict[str, str]):
 
 
 class _Terms:
-    """The IRIs of one curation: its schema's classes and properties, its entities."""
+    """The IRIs of one curation: its schema's classes and properties, its entities.
+
+    The same IRIs as :class:`kg.graph.namespace.Vocabulary` (a test checks them), as plain
+    strings made without rdflib: ``exo:`` and the local name of the schema row.
+    """
 
     def __init__(self, cur: Curation) -> None:
-        from kg.graph.namespace import Vocabulary
-
-        self.vocab = Vocabulary(cur)
+        self.cur = cur
         self.entity = _EntityIris()
-        self._classes: dict[str, str] = {}
-        self._properties: dict[str, str] = {}
+        self._classes = {t: _EXO + schema.type_class(cur, t) for t in schema.node_types(cur)}
+        self._properties = {p: _EXO + schema.predicate_property(cur, p)
+                            for p in cur.predicates}
 
     def type_class(self, type_id: str) -> str:
-        """The class of a node type, as a string."""
+        """The class of a node type, as a string (``KGError`` for an undeclared type)."""
         hit = self._classes.get(type_id)
-        if hit is None:
-            hit = self._classes[type_id] = str(self.vocab.type_class(type_id))
-        return hit
+        return hit if hit is not None else _EXO + schema.type_class(self.cur, type_id)
 
     def predicate(self, predicate: str) -> str:
-        """The property of a predicate, as a string."""
+        """The property of a predicate, as a string (``KGError`` when undeclared)."""
         hit = self._properties.get(predicate)
-        if hit is None:
-            hit = self._properties[predicate] = str(self.vocab.predicate(predicate))
-        return hit
+        return hit if hit is not None else _EXO + schema.predicate_property(self.cur, predicate)
 
 
 class _RdflibSink:
@@ -464,7 +465,7 @@ def _emit(g: Sink, cur: Curation) -> None:
     """Add every triple of the curation's RDF view to ``g``."""
     _fixed_terms()
     terms = _Terms(cur)
-    _schema(g, cur, terms.vocab)
+    _schema(g, cur, terms)
     for review in cur.reviews.values():
         _reference(g, review, review=True)
     for ref in cur.references.values():
@@ -499,49 +500,46 @@ def _provenance(g: Sink, node: str, cur: Curation, refs: tuple[str, ...], review
     _lit(g, node, _T.comment, note)
 
 
-def _schema(g: Sink, cur: Curation, vocab: Vocabulary) -> None:
+def _schema(g: Sink, cur: Curation, terms: _Terms) -> None:
     """The schema: the classes and properties of the schema rows, then the fixed terms."""
-    from rdflib import RDF, RDFS
-    from rdflib.namespace import DCTERMS, OWL, SKOS
+    from kg.data.terms import TERMS
 
-    from kg.graph.namespace import BIOLINK, EXO, PROV, TERMS, exo_term
-
-    s, a = str, _T.type
-    g.iri(s(EXO), a, s(OWL.Ontology))
-    g.lit(s(EXO), _T.label, "exokg schema")
+    a, owl_class, sub = _T.type, _OWL + "Class", _RDFS + "subClassOf"
+    g.iri(_EXO, a, _OWL + "Ontology")
+    g.lit(_EXO, _T.label, "exokg schema")
     for t in cur.types.values():
-        cls = s(vocab.type_class(t.id))
-        g.iri(cls, a, s(OWL.Class))
+        cls = terms.type_class(t.id)
+        g.iri(cls, a, owl_class)
         g.lit(cls, _T.label, t.label)
         g.lit(cls, _T.comment, t.definition)
-        g.iri(cls, s(RDFS.subClassOf), s(EXO.Entity))
+        g.iri(cls, sub, _EXO + "Entity")
         if t.biolink.startswith("biolink:"):
-            g.iri(cls, s(SKOS.closeMatch), s(BIOLINK[t.biolink.split(":", 1)[1]]))
+            g.iri(cls, _SKOS + "closeMatch", _BIOLINK + t.biolink.split(":", 1)[1])
     for p in cur.predicates.values():
-        prop = s(vocab.predicate(p.id))
-        g.iri(prop, a, s(OWL.ObjectProperty))
+        prop = terms.predicate(p.id)
+        g.iri(prop, a, _OWL + "ObjectProperty")
         g.lit(prop, _T.label, p.label)
         g.lit(prop, _T.comment, p.definition)
         if p.biolink.startswith("biolink:"):
-            g.iri(prop, s(SKOS.closeMatch), s(BIOLINK[p.biolink.split(":", 1)[1]]))
+            g.iri(prop, _SKOS + "closeMatch", _BIOLINK + p.biolink.split(":", 1)[1])
         if p.role == "parent":
-            g.iri(prop, s(RDFS.subPropertyOf), s(SKOS.broader))
+            g.iri(prop, _RDFS + "subPropertyOf", _SKOS + "broader")
+    signs = set(SIGN_NAMES.values())
     for name, (label, comment) in TERMS.items():
-        term = s(exo_term(name))
+        term = _EXO + name
         if name[0].isupper():
-            g.iri(term, a, s(OWL.Class))
-        elif name in SIGN_NAMES.values():
-            g.iri(term, a, s(EXO.Sign))
+            g.iri(term, a, owl_class)
+        elif name in signs:
+            g.iri(term, a, _EXO + "Sign")
         else:
-            g.iri(term, a, s(RDF.Property))
+            g.iri(term, a, _RDF + "Property")
         g.lit(term, _T.label, label)
         g.lit(term, _T.comment, comment)
-    sub = s(RDFS.subClassOf)
-    g.iri(s(vocab.type_class(schema.TRIAL_TYPE)), sub, s(EXO.Entity))
-    g.iri(s(EXO.Review), sub, s(EXO.Reference))
-    g.iri(s(EXO.Reference), sub, s(DCTERMS.BibliographicResource))
-    g.iri(s(EXO.Edge), sub, s(RDF.Statement))
-    g.iri(s(EXO.Claim), sub, s(PROV.Entity))
+    g.iri(terms.type_class(schema.TRIAL_TYPE), sub, _EXO + "Entity")
+    g.iri(_EXO + "Review", sub, _EXO + "Reference")
+    g.iri(_EXO + "Reference", sub, _DCTERMS + "BibliographicResource")
+    g.iri(_EXO + "Edge", sub, _RDF + "Statement")
+    g.iri(_EXO + "Claim", sub, _PROV + "Entity")
 
 
 def _reference(g: Sink, ref: Reference | Review, *, review: bool) -> None:
@@ -583,7 +581,7 @@ def _entities(g: Sink, cur: Curation, terms: _Terms) -> None:
     """Entities (typed with their schema class, labels, synonyms, xrefs) and trial nodes."""
     from kg.graph.curie import converter, expand
 
-    conv = converter(cur)
+    conv = converter(cur)  # a plain prefix lookup: no library to import
     a, label, alt = _T.type, _T.label, _T.alt_label
     for ent in cur.entities.values():
         node = terms.entity[ent.id]

@@ -87,9 +87,18 @@ def hubs(
     if disease is None and agent is None and evidence is None:
         return rank(cur, entity_type=entity_type, level=level, permutations=permutations,
                     seed=seed, limit=limit)
-    sub = claims_reaching(cur, disease, agent=agent, evidence=evidence, exact=exact)
-    return rank(sub, entity_type=entity_type, level=level, permutations=permutations,
-                seed=seed, limit=limit)
+
+    def compute() -> RankResult:
+        sub = claims_reaching(cur, disease, agent=agent, evidence=evidence, exact=exact)
+        return rank(sub, entity_type=entity_type, level=level, permutations=permutations,
+                    seed=seed, limit=limit)
+
+    # a derived value of the whole curation (its subgraph has none), kept by the cache
+    # like the unfiltered ranking
+    key = "rank:hubs:" + repr((disease, agent, evidence, exact, entity_type, level,
+                                permutations, seed, limit))
+    res = cur.derived(key, compute)
+    return replace(res, rows=list(res.rows))
 
 
 def describe(cur: Curation, disease: str | None = None, *, agent: str | None = None,

@@ -36,7 +36,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kg.data.model import Claim, Curation
@@ -339,9 +339,17 @@ def rank(
     True
     """
     _check_rank_options(cur, entity_type, permutations)
-    pairs, merge = flow_edges(cur, level)
-    with _hidden(*_OPTIONAL):
-        return _rank_flow(cur, pairs, merge, entity_type, level, permutations, seed, limit)
+
+    def compute() -> RankResult:
+        pairs, merge = flow_edges(cur, level)
+        with _hidden(*_OPTIONAL):
+            return _rank_flow(cur, pairs, merge, entity_type, level, permutations, seed, limit)
+
+    # deterministic for its arguments (the rewiring is seeded): a derived value, which the
+    # content-hash cache keeps on disk, so a warm call neither imports igraph nor ranks
+    key = "rank:" + repr((entity_type, level, permutations, seed, limit))
+    res = cur.derived(key, compute)
+    return replace(res, rows=list(res.rows))  # the caller's own list of the (frozen) rows
 
 
 def _rank_flow(cur: Curation, pairs: list[tuple[str, str]], merge: dict[str, str],

@@ -1,0 +1,237 @@
+"""The first call after a data edit (issue 26): the RDF build without rdflib or curies.
+
+The emitter spells its fixed IRIs, the schema's classes and properties and the xref IRIs as
+plain strings; these tests hold them equal to what rdflib's namespaces,
+:class:`kg.graph.namespace.Vocabulary` and ``curies`` give, and check that an export on an
+empty cache imports neither library.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.data import schema
+from kg.data.model import SIGN_NAMES, Curation
+
+_PROBE = """
+import sys
+from kg.cli import main
+sys.argv = ["exokg", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("loaded:", sorted({m.split(".")[0] for m in sys.modules} & {"rdflib", "curies"}),
+      file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+def test_an_export_on_an_empty_cache_imports_neither_rdflib_nor_curies(
+        fmt: str, mini: Path, private_cache: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    out = tmp_path / f"g.{fmt}"
+    done = subprocess.run([sys.executable, "-c", _PROBE, "--data", str(mini), "export", "-f",
+                           fmt, "-o", str(out)], env=env, capture_output=True, text=True,
+                          check=True)
+    assert "loaded: []" in done.stderr, done.stderr
+    assert out.read_bytes().count(b"\n") > 100
+
+
+def test_the_fixed_terms_are_the_namespaces_terms() -> None:
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import DCTERMS, SKOS, XSD
+
+    from kg.graph.namespace import ATTR, CLAIM, EDGE, ID, PROV, REF, REPORT, TRIAL, exo_term
+    from kg.graph.rdf import _EXO_USED, _fixed_terms
+
+    t = _fixed_terms()
+    s = str
+    assert (t.type, t.label, t.comment, t.value) == (s(RDF.type), s(RDFS.label),
+                                                     s(RDFS.comment), s(RDF.value))
+    assert (t.subject, t.predicate, t.object) == (s(RDF.subject), s(RDF.predicate),
+                                                  s(RDF.object))
+    assert (t.alt_label, t.exact_match) == (s(SKOS.altLabel), s(SKOS.exactMatch))
+    assert t.match == {"exact": s(SKOS.exactMatch), "close": s(SKOS.closeMatch),
+                       "broad": s(SKOS.broadMatch), "narrow": s(SKOS.narrowMatch)}
+    assert (t.dct_source, t.derived_from, t.boolean, t.title) == (
+        s(DCTERMS.source), s(PROV.wasDerivedFrom), s(XSD.boolean), s(DCTERMS.title))
+    assert (t.id, t.trial, t.claim, t.ref, t.report, t.edge, t.attr) == tuple(
+        s(ns) for ns in (ID, TRIAL, CLAIM, REF, REPORT, EDGE, ATTR))
+    # each exo: term the emitter writes is one the namespace declares (a typo raises there)
+    assert t.exo == {name: str(exo_term(name)) for name in _EXO_USED}
+    assert t.signs == {sign: str(exo_term(name)) for sign, name in SIGN_NAMES.items()}
+
+
+def test_every_fixed_term_of_the_schema_is_declared() -> None:
+    from kg.graph.namespace import exo_term
+    from kg.graph.terms import TERMS
+
+    for name in TERMS:
+        exo_term(name)  # raises for a term kg.graph.namespace.EXO does not declare
+
+
+def test_the_schema_iris_are_the_vocabulary_s(cur: Curation) -> None:
+    from kg.graph.namespace import Vocabulary
+    from kg.graph.rdf import _Terms
+
+    vocab, terms = Vocabulary(cur), _Terms(cur)
+    for type_id in schema.node_types(cur):
+        assert terms.type_class(type_id) == str(vocab.type_class(type_id))
+    for predicate in cur.predicates:
+        assert terms.predicate(predicate) == str(vocab.predicate(predicate))
+
+
+def test_the_prefix_map_expands_as_curies_does(cur: Curation) -> None:
+    curies = pytest.importorskip("curies")
+    from kg.graph.curie import converter
+
+    ours, theirs = converter(cur), curies.Converter.from_prefix_map(cur.prefixes)
+    xrefs = {x for ent in cur.entities.values() for _, x in ent.mappings}
+    xrefs |= {f"{prefix}:0000001" for prefix in cur.prefixes} | {"nope:1", "hgnc:"}
+    assert len(xrefs) > 100
+    for xref in sorted(xrefs):
+        assert ours.expand(xref) == theirs.expand(xref), xref
+
+
+def test_a_ranking_is_kept_by_the_cache_for_its_arguments(
+        mini: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.query.rank
+    from kg.data.curation import load
+    from kg.io.cache import load_cached
+    from kg.query.hubs import hubs
+    from kg.query.rank import rank
+
+    first = load_cached(mini, load)
+    fresh = rank(first, permutations=3)
+    by_type = rank(first, entity_type="protein", permutations=3)
+    filtered = hubs(first, agent="exosome", permutations=3)
+    assert len(list(private_cache.glob("*/derived-*.pickle"))) == 3
+
+    def again(*args: object) -> None:
+        raise AssertionError("ranked again on a warm call")
+
+    monkeypatch.setattr(kg.query.rank, "_rank_flow", again)
+    warm = load_cached(mini, load)
+    assert rank(warm, permutations=3) == fresh and rank(warm, permutations=3) is not fresh
+    assert rank(warm, entity_type="protein", permutations=3) == by_type
+    assert hubs(warm, agent="exosome", permutations=3) == filtered
+    with pytest.raises(AssertionError, match="ranked again"):  # other arguments: not kept
+        rank(warm, permutations=4)
+    with pytest.raises(AssertionError, match="ranked again"):  # records changed: not kept
+        warm.claims.pop(sorted(warm.claims)[0])
+        rank(warm, permutations=3)
+
+
+def test_a_ranking_of_changed_records_is_not_written(mini: Path, private_cache: Path) -> None:
+    from kg.data.curation import load
+    from kg.io.cache import load_cached
+    from kg.query.rank import rank
+
+    cur = load_cached(mini, load)
+    cur.claims.pop(sorted(cur.claims)[0])
+    changed = rank(cur, permutations=2)
+    assert not list(private_cache.glob("*/derived-*.pickle"))
+    assert rank(load_cached(mini, load), permutations=2) != changed
+
+
+def test_a_warm_rank_does_not_import_igraph(mini: Path, private_cache: Path) -> None:
+    probe = _PROBE.replace('{"rdflib", "curies"}', '{"igraph", "networkx"}')
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    command = [sys.executable, "-c", probe, "--data", str(mini), "rank", "--format", "json"]
+    cold = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert "loaded: ['igraph']" in cold.stderr, cold.stderr
+    assert "loaded: []" in warm.stderr, warm.stderr
+    assert warm.stdout == cold.stdout and '"betweenness"' in warm.stdout
+
+
+@pytest.mark.parametrize("args", [["stats"], ["export", "-f", "nt", "-o", "-"]])
+def test_the_command_line_writes_its_entries_after_the_command(
+        args: list[str], mini: Path, private_cache: Path) -> None:
+    """``exokg`` writes a new entry when its command is done (in a process of its own); a
+    call that comes before it is complete waits for it instead of loading again."""
+    from kg.data.curation import load
+    from kg.io.cache import load_cached
+
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    first = subprocess.run([sys.executable, "-m", "kg", "--data", str(mini), *args], env=env,
+                           capture_output=True, text=True, check=True)
+
+    def again(root: Path) -> None:
+        raise AssertionError("loaded again: the entry was not written")
+
+    cur = load_cached(mini, again)
+    assert cur.cache_key and cur.claims == load(mini).claims
+    warm = subprocess.run([sys.executable, "-m", "kg", "--data", str(mini), *args], env=env,
+                          capture_output=True, text=True, check=True)
+    assert warm.stdout == first.stdout
+    assert not [p for p in private_cache.rglob("*") if p.name.startswith("tmp")]
+
+
+def test_an_entry_kept_back_is_not_written_for_changed_records(
+        mini: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.io.cache as cache
+    from kg.data.curation import load
+
+    monkeypatch.setattr(cache, "_LATER", [])
+    cur = cache.load_cached(mini, load)
+    pending = list(cache._LATER or [])
+    assert len(pending) == 1
+    assert not list(private_cache.glob("*/curation.pickle"))  # kept back, not written yet
+    cur.claims.pop(sorted(cur.claims)[0])  # the command changed its records meanwhile
+    for _, write in pending:
+        write()
+    assert not [p for p in private_cache.rglob("*") if p.is_file()]
+
+
+def test_a_first_sparql_answers_from_memory_and_leaves_the_store_on_disk(
+        mini: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.io.cache as cache
+    from kg.data.curation import load
+
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    command = [sys.executable, "-m", "kg", "--data", str(mini), "sparql", "hub-pathways"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+
+    def in_memory(cur: Curation) -> None:
+        raise AssertionError("built again: the on-disk store was not written")
+
+    monkeypatch.setattr(cache, "_in_memory", in_memory)
+    store = cache.store_for(cache.load_cached(mini, load))
+    assert len(store) == int(next(private_cache.glob("*/oxigraph/complete")).read_text())
+    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert warm.stdout == first.stdout and "id:" in warm.stdout
+
+
+def test_serve_writes_its_entries_while_it_runs(mini: Path, private_cache: Path) -> None:
+    """A server runs on: its entries are written when it starts, and its store is on disk."""
+    import signal
+    import socket
+
+    pytest.importorskip("uvicorn")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "--data", str(mini), "serve",
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert "exokg explorer on" in proc.stdout.readline()
+        from kg.io.cache import _wait_for_writer
+
+        folders = list(private_cache.glob("*/"))
+        assert len(folders) == 1
+        _wait_for_writer(folders[0])
+        assert (folders[0] / "curation.pickle").is_file()
+        assert (folders[0] / "oxigraph" / "complete").is_file()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
