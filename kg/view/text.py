@@ -262,7 +262,7 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
 
 #: Width of a table when standard output is not a terminal and ``COLUMNS`` is not set, so
 #: that piped output and the README's examples are the same everywhere.
-DEFAULT_WIDTH = 100
+DEFAULT_WIDTH = 120
 #: Narrowest table width honoured (a smaller ``COLUMNS`` counts as this).
 MIN_WIDTH = 40
 #: Narrowest a column is wrapped to; when the columns cannot all have this much (or their
