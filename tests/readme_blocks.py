@@ -26,7 +26,8 @@ def _command(*args: str, section: tuple[str, str] | None = None) -> Callable[[],
     def make() -> str:
         from kg.cli import cli
 
-        result = CliRunner().invoke(cli, list(args))
+        # the width of a pipe (kg.view.text.DEFAULT_WIDTH), whatever COLUMNS says here
+        result = CliRunner().invoke(cli, list(args), env={"COLUMNS": None})
         if result.exit_code != 0:
             raise RuntimeError(f"exokg {' '.join(args)} failed: {result.output}")
         out = result.stdout

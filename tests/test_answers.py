@@ -69,8 +69,12 @@ def test_anything_printed_can_be_looked_up() -> None:
     assert code == 0 and "unknown entity" not in out and out.count("NCT04388982") >= 3
     code, out = run("trials", "NCT04388982")
     assert code == 0 and "unknown entity" not in out
-    lines = [ln for ln in out.splitlines()[3:] if ln.strip()]
-    assert lines and all(ln.startswith("NCT04388982") for ln in lines)
+    # a block of lines per report (the table is wider than a pipe): each names the trial
+    trials = [ln.split()[1] for ln in out.splitlines() if ln.startswith("trial ")]
+    assert trials and set(trials) == {"NCT04388982"}
+    code, out = run("trials", "NCT04388982", "--format", "tsv")
+    lines = out.splitlines()[1:]
+    assert len(lines) == len(trials) and all(ln.startswith("NCT04388982\t") for ln in lines)
     code, out = run("show", "no-such-thing-anywhere")
     assert code != 0 and "unknown entity" in out
 

@@ -394,16 +394,79 @@ def test_commands_do_not_import_pyvis() -> None:
 # --- conventions of the record commands ---------------------------------------------------
 
 
-def test_long_table_cells_end_in_an_ellipsis() -> None:
-    from kg.view.text import MAX_CELL, rows_out
+def table_cells(out: str) -> list[dict[str, str]]:
+    """The records of a table as printed, either layout, each cell's lines joined.
 
-    out = rows_out([{"id": "a", "text": "x" * (MAX_CELL + 5)}], "table")
-    cell = out.splitlines()[2].split()[1]
-    assert len(cell) == MAX_CELL and cell.endswith("…")
-    assert "x" * (MAX_CELL + 5) in rows_out([{"id": "a", "text": "x" * (MAX_CELL + 5)}], "tsv")
-    # upstream's claim-id lists of osteoarthritis are longer than a cell: cut visibly
-    code, out = run("upstream", "osteoarthritis")
-    assert code == 0 and "…" in out
+    A table has a line of dashes under its header; its columns start where the dashes do.
+    Without one, each record is a block of ``name  value`` lines (blank line between).
+    """
+    lines = out.splitlines()
+    if len(lines) > 1 and set(lines[1]) <= {"-", " "} and lines[1]:
+        spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[1])]
+        cols = [lines[0][a:b + 1].strip() for a, b in spans]
+        records: list[dict[str, str]] = []
+        for line in lines[2:]:
+            parts = [line[a:spans[i + 1][0] if i + 1 < len(spans) else None].strip()
+                     for i, (a, _) in enumerate(spans)]
+            if parts[0]:
+                records.append(dict.fromkeys(cols, ""))
+            for col, part in zip(cols, parts, strict=True):
+                if part:
+                    records[-1][col] = f"{records[-1][col]} {part}".strip()
+        return records
+    records = []
+    for block in out.strip("\n").split("\n\n"):
+        record: dict[str, str] = {}
+        name = ""
+        for line in block.splitlines():
+            if not line.startswith(" "):
+                name, _, line = line.partition("  ")
+            record[name] = f"{record.get(name, '')} {line.strip()}".strip()
+        records.append(record)
+    return records
+
+
+@pytest.mark.parametrize("columns", ["80", "250"])
+def test_tables_fit_the_terminal_and_wrap_long_cells(columns: str) -> None:
+    from kg.data.curation import load
+
+    code, out = run("claims", "--cargo", "miR-21", env={"COLUMNS": columns})
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= int(columns)
+    records = table_cells(out.split("\n", 1)[1])  # under the count line
+    code, js = run("claims", "--cargo", "miR-21", "--format", "json")
+    claims = json.loads(js)
+    assert [r["claim"] for r in records] == [c["id"] for c in claims]
+    cur = load(TRIPLES)
+    for record, claim in zip(records, claims, strict=True):
+        # every word of every cell is shown: the effect names each disease in full
+        assert record["effect"] == "; ".join(claim["effects"])
+        assert record["citation"] == "; ".join(claim["citations"])
+        assert record.get("flag", "") == claim["flag"]
+        for effect in cur.claims[claim["id"]].diseases:
+            assert cur.label(effect.entity) in record["effect"]
+
+
+def test_table_width_without_a_terminal_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.view.text import DEFAULT_WIDTH, MIN_WIDTH, rows_out, table_width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert table_width() == DEFAULT_WIDTH  # standard output is not a terminal here
+    code, out = run("claims", "--cargo", "miR-21", env={"COLUMNS": ""})
+    assert code == 0 and max(map(len, out.splitlines())) <= DEFAULT_WIDTH
+    code, narrow = run("claims", "--cargo", "miR-21", env={"COLUMNS": "5"})
+    assert max(map(len, narrow.splitlines()[1:])) <= MIN_WIDTH  # under the count line
+    long = "x" * 30 + " " + "y" * 30
+    assert rows_out([{"id": "a", "text": long}], "tsv").splitlines()[1] == f"a\t{long}"
+
+
+def test_tsv_and_json_are_not_wrapped() -> None:
+    _, tsv = run("claims", "--cargo", "miR-21", "--format", "tsv", env={"COLUMNS": "80"})
+    _, wide = run("claims", "--cargo", "miR-21", "--format", "tsv", env={"COLUMNS": "400"})
+    assert tsv == wide and max(map(len, tsv.splitlines())) > 200
+    assert len(tsv.splitlines()) == 15  # header and 14 claims, one line each
+    code, js = run("claims", "--cargo", "miR-21", "--format", "json", env={"COLUMNS": "80"})
+    assert code == 0 and len(json.loads(js)) == 14
 
 
 def test_show_descendants_includes_narrower_claims_marked() -> None:

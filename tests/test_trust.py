@@ -371,8 +371,8 @@ def test_kg_edges_is_the_function_and_no_old_module_name_imports() -> None:
         assert "seed" not in signature(fn).parameters, fn.__name__
 
 
-def test_one_home_for_query_error_entity_id_and_clip() -> None:
-    """QueryError is a typed error of kg.errors; entity_id and clip exist once."""
+def test_one_home_for_query_error_entity_id_and_tables() -> None:
+    """QueryError is a typed error of kg.errors; entity_id and the table renderer exist once."""
     import re
     from pathlib import Path
 
@@ -392,5 +392,4 @@ def test_one_home_for_query_error_entity_id_and_clip() -> None:
                               f.read_text(encoding="utf-8"))]
     assert via_paths == []
     assert kg.query.claims.entity_id is kg.data.curation.entity_id
-    assert kg.view.questions.clip is kg.view.text.clip
-    assert kg.view.text.clip("abc", 0) == "abc"
+    assert kg.view.questions.rows_out is kg.view.text.rows_out

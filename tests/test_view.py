@@ -332,3 +332,75 @@ def test_one_rule_says_which_edges_show_a_sign(cur: Curation) -> None:
         svg = paths_drawing(cur, data).svg
         assert f'stroke="{styles["signs"]["none"]["color"]}"' in svg
         assert all(styles["signs"][n]["label"] not in svg for n in SIGN_NAMES.values())
+
+
+# --- figures and DataFrames of the notebooks ---------------------------------------------------
+
+
+def test_studies_heatmap_draws_the_counts_of_exokg_matrix(cur: Curation) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import kg
+    from kg.view.plots import studies_heatmap
+
+    result = kg.matrix(cur, "source", "hallmark")
+    fig = studies_heatmap(result, top_cols=5)
+    ax = fig.axes[0]
+    shown = ax.images[0].get_array().tolist()
+    assert shown == [row[:5] for row in result.counts()]
+    labels = {c.col: c.col_label for c in result.cells}
+    assert [t.get_text() for t in ax.get_xticklabels()] == [labels[c] for c in result.cols[:5]]
+    written = sorted(int(t.get_text()) for t in ax.texts)
+    assert written == sorted(n for row in shown for n in row if n)
+
+
+def test_path_evidence_figure_has_a_bar_per_hop(cur: Curation) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from kg.query.evidence import edge_evidence
+    from kg.query.paths import paths
+    from kg.view.plots import EVIDENCE_COLOURS, path_evidence_figure
+
+    result = paths(cur, "BM-MSC", "osteoarthritis")
+    path = next(p for p in result.paths if not p.asserted and len(p.hops) > 2)
+    ax = path_evidence_figure(cur, path).axes[0]
+    bars = ax.patches[:len(path.hops)][::-1]  # drawn from the last hop up
+    assert len(ax.patches) == len(path.hops)
+    for bar, hop in zip(bars, path.hops, strict=True):
+        ev = edge_evidence(cur, hop.claims)
+        assert bar.get_width() == ev.studies
+        assert matplotlib.colors.to_hex(bar.get_facecolor()) == EVIDENCE_COLOURS[ev.strength]
+        assert (bar.get_hatch() == "//") == (hop.how == "derived")
+    assert [t.get_text() for t in ax.get_yticklabels()][::-1] == [
+        f"{cur.label(h.source)} → {cur.label(h.target)}" for h in path.hops]
+
+
+def test_pandas_is_in_the_notebook_and_test_extras() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["optional-dependencies"]
+    for extra in ("notebooks", "test"):
+        assert any(re.match(r"pandas\b", req) for req in extras[extra]), extra
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "frames", "figures"),
+                         [("01-explore", 6, 1), ("02-hubs", 3, 4), ("03-sparql", 2, 0)])
+def test_notebooks_show_dataframes_and_figures(name: str, frames: int, figures: int) -> None:
+    """Records are shown as pandas DataFrames, not printed text tables; figures are drawn."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in notebook.cells)  # stored without outputs
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert sum('class="dataframe"' in h for h in html) >= frames
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= figures
+    text = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    assert "----  " not in text  # no records printed as a text table

@@ -666,3 +666,54 @@ def test_browser_static_site_search_from_disk(browser: Any, mini: Path, tmp_path
     page.wait_for_url("**/paths/BM-MSC--osteoarthritis.html")
     assert page.locator(".path").count() > 0
     assert outside == []
+
+
+def test_site_search_index_lists_ambiguous_abbreviations(mini: Path) -> None:
+    from kg.web.data import search_index, search_rules
+
+    index = {e["id"]: e for e in search_index(load(mini))}
+    assert index["Alzheimers-disease"]["ambiguous"] == ["AD"]
+    assert index["AD-MSC"]["ambiguous"] == ["AD"]
+    assert index["BM-MSC"]["ambiguous"] == []
+    rules = search_rules()
+    assert rules["cutoff"] == 0.7 and rules["greek"]["β"] == "beta"
+
+
+#: Queries whose hits the site's search page must find exactly as ``exokg search`` does:
+#: misspellings, looser spellings, abbreviations, Greek letters, prefixes and substrings.
+SEARCH_QUERIES = ["alzhimer", "alzhiemer", "Alzheimers", "AD", "nfkb", "NF-kappa B", "miR-21",
+                  "hsa-miR-146a-5p", "hucMSC", "BMSC", "parkinson", "osteoarthritus",
+                  "Wnt/β-catenin", "tgf", "exosome", "OA", "senescence", "ageing", "xyzzy"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_static_site_search_tolerates_misspellings(browser: Any, mini: Path,
+                                                           tmp_path: Path, cur: Any) -> None:
+    from kg.query.search import search
+    from kg.web.data import search_index
+
+    out = tmp_path / "site"
+    write_site(load(mini), out)
+    page, outside = open_page(browser, "file:")
+    page.goto((out / "index.html").as_uri())
+    page.fill("#q", "alzhimer")
+    page.click("header button[type=submit]")
+    page.wait_for_url("**/search.html?q=alzhimer")
+    page.wait_for_selector("#results li")
+    assert page.locator("#results li a").all_text_contents()[0] == "Alzheimer's disease"
+    page.goto((out / "search.html").as_uri() + "?q=AD")
+    page.wait_for_selector("#results li")
+    listed = page.locator("#results li a").all_text_contents()
+    assert {"Alzheimer's disease", "adipose-derived MSC"} <= set(listed)
+    assert "can mean several entities" in page.text_content("main")
+    page.goto((out / "search.html").as_uri() + "?q=alzheimer%27s%20disease")
+    page.wait_for_url("**/entity/Alzheimers-disease.html")  # a name of one entity: its page
+    # the page scores names as kg.query.search does, here over the real data's index
+    page.goto((out / "search.html").as_uri())
+    page.evaluate("index => { window.EXOKG_INDEX = index; }", search_index(cur))
+    for query in SEARCH_QUERIES:
+        found = page.evaluate("q => exokgSearch(q).map(h => [h.id, h.how, h.score])", query)
+        expected = [[h.id, h.how, h.score] for h in search(cur, query, limit=None)]
+        assert found == expected, query
+    assert outside == []

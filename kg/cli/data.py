@@ -154,7 +154,7 @@ def _show_record(state: State, name: str, fmt: str) -> bool:
     """
     from kg.query.summary import claim_card
     from kg.query.trials import trial_of, trials
-    from kg.view.questions import TRIAL_WIDTHS, render, trial_records
+    from kg.view.questions import render, trial_records
     from kg.view.text import claim_card_text, rows_out
 
     cur = state.curation()
@@ -171,7 +171,7 @@ def _show_record(state: State, name: str, fmt: str) -> bool:
         rows = trials(cur, name)
         if fmt == "table":
             click.echo(f"{name}: {len(rows)} report(s)")
-        click.echo(render(trial_records(rows, fmt), fmt, TRIAL_WIDTHS), nl=False)
+        click.echo(render(trial_records(rows, fmt), fmt), nl=False)
         return True
     return False
 

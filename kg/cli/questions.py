@@ -81,7 +81,7 @@ def claims(state: State, source: str | None, cargo: str | None, target: str | No
     read and the curator's flag. Exit code 3 when no claim matches.
     """
     from kg.query.claims import claims as find
-    from kg.view.questions import CLAIM_WIDTHS, claim_records, render
+    from kg.view.questions import claim_records, render
 
     cur = state.curation()
     rows = find(cur, source=source, cargo=cargo, target=target, pathway=pathway,
@@ -96,7 +96,7 @@ def claims(state: State, source: str | None, cargo: str | None, target: str | No
         flagged = sum(1 for r in rows if r.flag)
         click.echo(f"{len(rows)} claim(s) from {studies} distinct studies"
                    f"{f'; {flagged} flagged' if flagged else ''}")
-    click.echo(render(claim_records(shown, fmt), fmt, CLAIM_WIDTHS), nl=False)
+    click.echo(render(claim_records(shown, fmt), fmt), nl=False)
     _note_limit(len(rows), len(shown), "claims")
 
 
@@ -124,7 +124,7 @@ def trials(state: State, disease: str | None, source: str | None, agent: str | N
     """
     from kg.query.trials import REGISTERED
     from kg.query.trials import trials as find
-    from kg.view.questions import TRIAL_WIDTHS, render, trial_records
+    from kg.view.questions import render, trial_records
 
     cur = state.curation()
     rows = find(cur, disease, source=source, agent=agent, phase=phase, status=status,
@@ -138,7 +138,7 @@ def trials(state: State, disease: str | None, source: str | None, agent: str | N
         published = len({r.trial for r in rows if r.kind != REGISTERED})
         click.echo(f"{len(rows)} report(s) of {registered} registered trial(s) and "
                    f"{published} published clinical study(ies) without a registry number")
-    click.echo(render(trial_records(shown, fmt), fmt, TRIAL_WIDTHS), nl=False)
+    click.echo(render(trial_records(shown, fmt), fmt), nl=False)
     _note_limit(len(rows), len(shown), "trial reports")
 
 
@@ -174,8 +174,7 @@ def matrix(state: State, row_kind: str, col_kind: str, agent: str | None,
     if fmt == "table":
         click.echo(f"{len(result.rows)} {row_kind}s x {len(result.cols)} {col_kind}s, "
                    f"{len(result.cells)} non-empty cells; counts are distinct studies")
-    click.echo(render(matrix_records(result, fmt, shown), fmt,
-                      {"claim_ids": 40, row_kind: 28, col_kind: 36}), nl=False)
+    click.echo(render(matrix_records(result, fmt, shown), fmt), nl=False)
     _note_limit(len(result.cells), shown, "cells")
 
 
@@ -193,7 +192,7 @@ def hallmarks(state: State, agent: str | None, evidence: str | None, fmt: str) -
     a hallmark.
     """
     from kg.query.matrix import hallmarks as roll_up
-    from kg.view.questions import HALLMARK_WIDTHS, hallmark_records, render
+    from kg.view.questions import hallmark_records, render
 
     cur = state.curation()
     rows = roll_up(cur, agent=agent, evidence=evidence.replace("-", " ") if evidence else None)
@@ -203,7 +202,7 @@ def hallmarks(state: State, agent: str | None, evidence: str | None, fmt: str) -
         reached = {c for r in rows for c in r.claims}
         click.echo(f"{len(reached)} claim(s) reach {sum(1 for r in rows if r.claims)} of "
                    f"{len(rows)} hallmarks of ageing")
-    click.echo(render(hallmark_records(rows, fmt), fmt, HALLMARK_WIDTHS), nl=False)
+    click.echo(render(hallmark_records(rows, fmt), fmt), nl=False)
 
 
 @cli.command()
@@ -221,12 +220,12 @@ def search(state: State, text: str, entity_type: str | None, limit: int, fmt: st
     are found by similarity. Exit code 3 when nothing matches.
     """
     from kg.query.search import search as find
-    from kg.view.questions import SEARCH_WIDTHS, render, search_records
+    from kg.view.questions import render, search_records
 
     cur = state.curation()
     hits = find(cur, text, entity_type=entity_type, limit=None)
     if not hits:
         _empty(f"no entity matches '{text}'" + (f" among {entity_type}" if entity_type else ""))
     shown = hits[:_limited(len(hits), limit)]
-    click.echo(render(search_records(shown, fmt), fmt, SEARCH_WIDTHS), nl=False)
+    click.echo(render(search_records(shown, fmt), fmt), nl=False)
     _note_limit(len(hits), len(shown), "matches")

@@ -55,6 +55,25 @@ _MIRNA = re.compile(r"^(?:microrna|mirna)")
 _SUFFIXES = ("signalingpathway", "signalingaxis", "pathway", "signaling", "disease")
 
 
+def fold_rules() -> dict[str, object]:
+    """What :func:`fold` and :func:`loose` do, as data (for a search that runs in a browser).
+
+    ``greek`` maps a letter to its name, ``drop`` lists the characters dropped; ``species``
+    and ``mirna`` are the regular expressions of miRNA prefixes (the same in JavaScript),
+    ``spellings`` the British and American pairs and ``suffixes`` the endings :func:`loose`
+    takes off (the first that matches).
+
+    Examples
+    --------
+    >>> rules = fold_rules()
+    >>> rules["greek"]["κ"], "-" in rules["drop"], rules["suffixes"][-1]
+    ('kappa', True, 'disease')
+    """
+    return {"greek": dict(_GREEK), "drop": "".join(sorted(_DROP)),
+            "species": _SPECIES.pattern, "mirna": _MIRNA.pattern,
+            "spellings": [list(pair) for pair in _SPELLINGS], "suffixes": list(_SUFFIXES)}
+
+
 def loose(name: str) -> str:
     """A looser key than :func:`fold`, for spellings that differ only by convention.
 

@@ -2,9 +2,8 @@
 
 Each ``*_records`` function turns the library's frozen records into rows of plain values
 for one format: ``json`` keeps every field (lists stay lists), ``tsv`` keeps every shown
-value in full (lists joined by ``; ``), ``table`` clips long cells to a width and ends them
-in "…" so nothing is cut silently. :func:`render` prints them with
-:func:`kg.view.text.rows_out`.
+value in full (lists joined by ``; ``), and so does ``table``, whose long cells
+:func:`render` wraps to the terminal's width with :func:`kg.view.text.rows_out`.
 """
 
 from __future__ import annotations
@@ -17,42 +16,32 @@ from kg.query.claims import ClaimRow
 from kg.query.matrix import HallmarkSummary, MatrixResult
 from kg.query.search import SearchHit
 from kg.query.trials import TrialRow
-from kg.view.text import clip, rows_out
-
-#: Widest a table cell gets before it is clipped with "…".
-WIDE = 48
-NARROW = 24
+from kg.view.text import rows_out
 
 
 def _joined(values: Iterable[str], sep: str = "; ") -> str:
     return sep.join(v for v in values if v)
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str, widths: dict[str, int] | None = None
-           ) -> str:
-    """Rows in ``fmt``: JSON as they are; TSV with lists joined; a table with cells clipped.
+def render(rows: Sequence[dict[str, Any]], fmt: str, width: int | None = None) -> str:
+    """Rows in ``fmt``: JSON as they are; TSV and tables with lists joined by ``; ``.
 
-    ``widths`` gives the widest cell of each column in a table (unlisted: :data:`WIDE`).
+    A table is at most ``width`` characters wide (default: the terminal's,
+    :func:`kg.view.text.table_width`), its long cells wrapped, every word shown.
 
     Examples
     --------
-    >>> print(render([{"a": "x" * 60, "b": ["p", "q"]}], "table", {"a": 5}), end="")
-    a      b
-    -----  ----
-    xxxx…  p; q
+    >>> print(render([{"a": "x " * 30, "b": ["p", "q"]}], "table", width=40), end="")
+    a                                   b
+    ----------------------------------  ----
+    x x x x x x x x x x x x x x x x x   p; q
+    x x x x x x x x x x x x x
     """
     if fmt == "json":
         return rows_out(rows, "json")
-    limits = widths or {}
-    flat = []
-    for row in rows:
-        out = {}
-        for key, value in row.items():
-            text = _joined(map(str, value)) if isinstance(value, list | tuple) else str(value)
-            out[key] = text if fmt == "tsv" else clip(text.replace("\n", " "),
-                                                      limits.get(key, WIDE))
-        flat.append(out)
-    return rows_out(flat, fmt)
+    flat = [{key: _joined(map(str, value)) if isinstance(value, list | tuple) else str(value)
+             for key, value in row.items()} for row in rows]
+    return rows_out(flat, fmt, width)
 
 
 def _evidence(kinds: Sequence[str], species: Sequence[str]) -> str:
@@ -77,9 +66,6 @@ def claim_records(rows: Sequence[ClaimRow], fmt: str) -> list[dict[str, Any]]:
              "flag": r.flag} for r in rows]
 
 
-CLAIM_WIDTHS = {"source": NARROW, "cargo": NARROW, "mechanism": 36, "effect": 40,
-                "evidence": NARROW, "citation": 40, "where": 28, "flag": 32}
-
 
 def trial_records(rows: Sequence[TrialRow], fmt: str) -> list[dict[str, Any]]:
     """One record per trial report (JSON: every field of :class:`~kg.query.trials.TrialRow`)."""
@@ -91,9 +77,6 @@ def trial_records(rows: Sequence[TrialRow], fmt: str) -> list[dict[str, Any]]:
              **({"design": r.design, "citation": list(r.citations)} if fmt == "tsv" else {}),
              "where": f"{r.review}, {r.where}", "report": r.id} for r in rows]
 
-
-TRIAL_WIDTHS = {"source": NARROW, "disease": 28, "route": NARROW, "outcome": 40,
-                "status": 18, "where": 32}
 
 
 def matrix_records(result: MatrixResult, fmt: str, limit: int = 0) -> list[dict[str, Any]]:
@@ -118,9 +101,6 @@ def hallmark_records(rows: Sequence[HallmarkSummary], fmt: str) -> list[dict[str
                 if fmt == "tsv" else {})} for r in rows]
 
 
-HALLMARK_WIDTHS = {"hallmark": 40, "top processes (claims)": 60,
-                   "top sources (claims)": 40}
-
 
 def search_records(hits: Sequence[SearchHit], fmt: str) -> list[dict[str, Any]]:
     """One record per entity found: id, type, label, synonyms, what matched, how, score."""
@@ -129,5 +109,3 @@ def search_records(hits: Sequence[SearchHit], fmt: str) -> list[dict[str, Any]]:
     return [{"id": h.id, "type": h.type, "label": h.label, "synonyms": list(h.synonyms),
              "matched": h.matched, "how": h.how, "score": h.score} for h in hits]
 
-
-SEARCH_WIDTHS = {"id": 30, "label": 36, "synonyms": 40, "matched": 30}

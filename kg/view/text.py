@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -255,28 +260,113 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
     return "\n".join(out) + "\n"
 
 
-#: Widest table cell; longer values end in "…" (JSON and TSV keep them whole).
-MAX_CELL = 60
+#: Width of a table when standard output is not a terminal and ``COLUMNS`` is not set, so
+#: that piped output and the README's examples are the same everywhere.
+DEFAULT_WIDTH = 120
+#: Narrowest table width honoured (a smaller ``COLUMNS`` counts as this).
+MIN_WIDTH = 40
+#: Narrowest a column is wrapped to; when the columns cannot all have this much (or their
+#: widest cell, if less), each record is printed as a block of ``name  value`` lines.
+MIN_COLUMN = 20
+_GAP = "  "
 
 
-def clip(text: str, width: int = MAX_CELL) -> str:
-    """``text`` cut to ``width`` characters, ending in "…" when something was cut.
+def table_width() -> int:
+    """How wide a table may be, in characters.
 
-    A width below 1 cuts nothing.
+    ``COLUMNS`` if set, else the terminal's width if standard output is one, else
+    :data:`DEFAULT_WIDTH`; never less than :data:`MIN_WIDTH`.
+    """
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        width = int(env)
+    elif sys.stdout.isatty():
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    else:
+        width = DEFAULT_WIDTH
+    return max(width, MIN_WIDTH)
+
+
+class _CellWrapper(textwrap.TextWrapper):
+    """Breaks lines between words and after a comma (``a,b`` lists of ids).
+
+    Never inside a word that fits on a line.
+    """
+
+    def _split(self, text: str) -> list[str]:
+        return [chunk for chunk in re.split(r"(\s+|(?<=,)(?=\S))", text) if chunk]
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """``text`` on lines of at most ``width`` characters, broken between words.
+
+    A word longer than ``width`` is broken inside; nothing is dropped.
 
     Examples
     --------
-    >>> clip("mesenchymal stromal cells", 11), clip("short", 11), clip("short", 0)
-    ('mesenchyma…', 'short', 'short')
+    >>> wrap_cell("promotes bone mass; alleviates osteoporosis", 20)
+    ['promotes bone mass;', 'alleviates', 'osteoporosis']
+    >>> wrap_cell("wei2024-t2-12,wei2024-t2-19,wei2024-t2-21", 30)
+    ['wei2024-t2-12,wei2024-t2-19,', 'wei2024-t2-21']
+    >>> wrap_cell("quan2025-smech-07", 8), wrap_cell("", 5)
+    (['quan2025', '-smech-', '07'], [''])
     """
-    return text if width < 1 or len(text) <= width else text[:width - 1] + "…"
+    return _CellWrapper(width).wrap(" ".join(text.split())) or [""]
 
 
-def rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> str:
+def column_widths(natural: Sequence[int], room: int) -> list[int] | None:
+    """Widths of columns whose widest cells are ``natural``, to fit ``room`` characters.
+
+    Columns that fit keep their width; the others share what is left equally (the
+    widest give way first). None when the columns cannot all get :data:`MIN_COLUMN`.
+
+    Examples
+    --------
+    >>> column_widths([5, 30, 50], 60), column_widths([5, 30, 50], 200)
+    ([5, 27, 28], [5, 30, 50])
+    >>> column_widths([30, 30, 30, 30], 40) is None
+    True
+    """
+    floor = [min(n, MIN_COLUMN) for n in natural]
+    if sum(floor) > room:
+        return None
+    if sum(natural) <= room:
+        return list(natural)
+    cap = max(floor)
+    while sum(min(n, max(f, cap + 1)) for n, f in zip(natural, floor, strict=True)) <= room:
+        cap += 1
+    widths = [min(n, max(f, cap)) for n, f in zip(natural, floor, strict=True)]
+    spare = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: -natural[i]):
+        if spare and widths[i] < natural[i]:
+            widths[i] += 1
+            spare -= 1
+    return widths
+
+
+def _stacked(cols: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> str:
+    """Records as blocks of ``column  value`` lines, values wrapped; a blank line between."""
+    name = max(len(c) for c in cols)
+    room = max(width - name - len(_GAP), MIN_COLUMN)
+    blocks = []
+    for row in cells:
+        lines = []
+        for col, value in zip(cols, row, strict=True):
+            if not value:
+                continue
+            for i, part in enumerate(wrap_cell(value, room)):
+                lines.append(f"{col if i == 0 else '':<{name}}{_GAP}{part}".rstrip())
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def rows_out(rows: Sequence[dict[str, Any]], fmt: str, width: int | None = None) -> str:
     """Rows of plain values as an aligned table, TSV or JSON.
 
-    Table cells longer than :data:`MAX_CELL` end in "…"; TSV and JSON keep every value
-    whole.
+    The table is at most ``width`` characters wide (default :func:`table_width`): long
+    cells wrap onto continuation lines, every word shown; when the columns cannot all be
+    :data:`MIN_COLUMN` wide, each record is printed as a block of ``column  value`` lines
+    instead. TSV and JSON keep every value whole on one line.
 
     Examples
     --------
@@ -285,6 +375,26 @@ def rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> str:
     --  --
     a   1
     bb  22
+    >>> rows = [{"id": "a", "text": "promotes bone mass; alleviates osteoporosis"}]
+    >>> print(rows_out(rows, "table", width=40), end="")
+    id  text
+    --  ------------------------------------
+    a   promotes bone mass; alleviates
+        osteoporosis
+    >>> rows = [{"id": "a", "source": "umbilical cord MSC",
+    ...          "effect": "promotes bone mass; alleviates osteoporosis", "where": "Table 2"}]
+    >>> print(rows_out(rows * 2, "table", width=40), end="")
+    id      a
+    source  umbilical cord MSC
+    effect  promotes bone mass; alleviates
+            osteoporosis
+    where   Table 2
+    <BLANKLINE>
+    id      a
+    source  umbilical cord MSC
+    effect  promotes bone mass; alleviates
+            osteoporosis
+    where   Table 2
     >>> rows_out([{"id": "a", "n": 1}], "tsv").split()
     ['id', 'n', 'a', '1']
     """
@@ -293,18 +403,26 @@ def rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> str:
     if not rows:
         return ""
     cols = list(rows[0])
-    cells = [[str(r[c]) for c in cols] for r in rows]
     if fmt == "tsv":
+        cells = [[str(r[c]) for c in cols] for r in rows]
         return "\n".join(["\t".join(cols), *("\t".join(c) for c in cells)]) + "\n"
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    widths = [min(w, MAX_CELL) for w in widths]
+    cells = [[" ".join(str(r[c]).split()) for c in cols] for r in rows]
+    total = max(table_width() if width is None else width, MIN_WIDTH)
+    natural = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    widths = column_widths(natural, total - len(_GAP) * (len(cols) - 1))
+    if widths is None:
+        return _stacked(cols, cells, total)
 
-    def fmt_row(values: Sequence[str]) -> str:
-        return "  ".join(clip(v, w).ljust(w)
-                         for v, w in zip(values, widths, strict=True)).rstrip()
+    def fmt_row(values: Sequence[str]) -> list[str]:
+        parts = [wrap_cell(v, w) for v, w in zip(values, widths, strict=True)]
+        return [_GAP.join((p[i] if i < len(p) else "").ljust(w)
+                          for p, w in zip(parts, widths, strict=True)).rstrip()
+                for i in range(max(len(p) for p in parts))]
 
-    return "\n".join([fmt_row(cols), fmt_row(["-" * w for w in widths]),
-                      *(fmt_row(c) for c in cells)]) + "\n"
+    lines = [*fmt_row(cols), _GAP.join("-" * w for w in widths)]
+    for row in cells:
+        lines += fmt_row(row)
+    return "\n".join(lines) + "\n"
 
 
 # --- check, stats, cards, coverage ---------------------------------------------------------

@@ -168,9 +168,30 @@ def search_page(cur: Curation, text: str, limit: int = 20) -> dict[str, Any]:
 
 
 def search_index(cur: Curation) -> list[dict[str, Any]]:
-    """Every entity with its names, for a search box that runs without a server."""
-    return [{"id": e.id, "label": e.label, "type": e.type, "names": [e.id, *e.synonyms]}
+    """Every entity with its names, for a search box that runs without a server.
+
+    ``ambiguous`` lists the abbreviations that can mean the entity among others
+    (``ambiguous.tsv``: ``AD`` for Alzheimer's disease and for AD-MSC), so that searching
+    one lists all its readings, as ``exokg search`` does.
+    """
+    readings: dict[str, list[str]] = {}
+    for term, meanings in sorted(cur.ambiguous.items()):
+        for ent_id in meanings:
+            readings.setdefault(ent_id, []).append(term)
+    return [{"id": e.id, "label": e.label, "type": e.type, "names": [e.id, *e.synonyms],
+             "ambiguous": readings.get(e.id, [])}
             for e in sorted(cur.entities.values(), key=lambda e: e.id)]
+
+
+def search_rules() -> dict[str, Any]:
+    """What the static site's search page needs to score names as :mod:`kg.query.search`.
+
+    The folding rules of :func:`kg.data.names.fold_rules` and the lowest fuzzy ratio.
+    """
+    from kg.data.names import fold_rules
+    from kg.query.search import FUZZY_CUTOFF
+
+    return {**fold_rules(), "cutoff": FUZZY_CUTOFF}
 
 
 def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:

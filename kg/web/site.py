@@ -162,7 +162,7 @@ def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
     choices = pages.choices(cur)
     _page(cur, root, "index.html", "index.html", pages.home_page(cur), choices=choices)
     _page(cur, root, "paths.html", "paths.html", {}, choices=choices)
-    _page(cur, root, "search.html", "search.html", {"q": ""})
+    _page(cur, root, "search.html", "search.html", {"q": "", "rules": pages.search_rules()})
     index = pages.search_index(cur)
     _write(root, "search-index.json", json.dumps(index, ensure_ascii=False))
     _write(root, "search-index.js", "window.EXOKG_INDEX = " + json.dumps(index).replace(
