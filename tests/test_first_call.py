@@ -69,8 +69,8 @@ def test_the_fixed_terms_are_the_namespaces_terms() -> None:
 
 
 def test_every_fixed_term_of_the_schema_is_declared() -> None:
-    from kg.graph.namespace import exo_term
     from kg.data.terms import TERMS
+    from kg.graph.namespace import exo_term
 
     for name in TERMS:
         exo_term(name)  # raises for a term kg.graph.namespace.EXO does not declare
