@@ -20,7 +20,7 @@ from kg.view.html import iframe
 
 from .conftest import ROOT, TRIPLES, open_offline
 
-IMAGES = ROOT / "notebooks" / "images"
+IMAGES = ROOT / "docs" / "images"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 NODE = re.compile(r'<g class="node( focus)?" data-id="([^"]+)" data-type="(\w+)" '
                   r'data-x="([\d.]+)" data-y="([\d.]+)">')
