@@ -440,6 +440,7 @@ def rdf_without_schema(cur: Curation) -> Any:
     return g
 
 
+@pytest.mark.slow  # pyshacl over the real graph: about 10 s, more on a busy machine
 def test_shapes_hold_with_the_shapes_graph_alone(cur: Curation) -> None:
     """An engine that takes class links only from the shapes graph still sees a conforming
     export (the data graph here has no rdfs:subClassOf at all)."""
