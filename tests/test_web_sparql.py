@@ -131,10 +131,11 @@ def world() -> tuple[Any, Any]:
 def served(world: tuple[Any, Any]) -> Iterator[tuple[str, Explorer]]:
     """A uvicorn server on loopback, two query workers, a LIMIT-second time limit."""
     explorer = Explorer(*world, timeout=LIMIT, workers=2)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(explorer.app(), host="127.0.0.1", port=port,
-                                        log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=srv.run, daemon=True)
+    sock = socket.socket()  # bound before the server starts: no other process can take it
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    srv = uvicorn.Server(uvicorn.Config(explorer.app(), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     wait_until(lambda: srv.started or not thread.is_alive(), "the server to start")
     assert srv.started
@@ -143,6 +144,7 @@ def served(world: tuple[Any, Any]) -> Iterator[tuple[str, Explorer]]:
     yield base, explorer
     srv.should_exit = True
     thread.join(timeout=PATIENCE)
+    sock.close()
     pids = explorer.runner.pool.pids()
     explorer.close()
     assert not [pid for pid in pids if running(pid)]
