@@ -63,7 +63,7 @@ docs: $(STAMP)
 
 # Benchmarks (not part of the tests): the leave-one-study-out test of inferred paths
 # (bench/evaluate_paths.py, a quick version is in the tests), then the timings: prints its figures and writes bench/results/latest.md,
-# from which `make readme` generates the README's block. Quick run: make bench BENCH_SIZES=10k
+# from which `make readme` generates the block of docs/benchmarks.md. Quick run: make bench BENCH_SIZES=10k
 BENCH_SIZES  ?= 10k,100k,1M
 BENCH_REPEAT ?= 3
 bench: $(STAMP)

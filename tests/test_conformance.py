@@ -315,7 +315,7 @@ with contextlib.redirect_stderr(io.StringIO()):
 json.dump({"model": toolkit.get_model_version(), "errors": errors}, open(report, "w"))
 """
 
-#: What kgx still reports, and why (the README's KGX section says the same).
+#: What kgx still reports, and why (docs/formats.md, on KGX, says the same).
 KGX_EXPLAINED = {
     # nodes with no exact xref in a namespace Biolink knows keep the local id
     "prefix exokg", "prefix exokg.trial",

@@ -107,7 +107,7 @@ def test_keywords_inside_strings_and_iris_are_not_refused(rdf: Any) -> None:
 
 
 def test_prefixes_are_predeclared_and_results_compact() -> None:
-    """The README's own discovery query runs as written, with compact names."""
+    """The discovery query of docs/formats.md runs as written, with compact names."""
     code, out = invoke("sparql", "SELECT ?p ?label WHERE { ?p a owl:ObjectProperty ; "
                        "rdfs:label ?label } ORDER BY ?p")
     assert code == 0, out
