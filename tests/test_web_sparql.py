@@ -345,7 +345,10 @@ def start_serve() -> tuple[subprocess.Popen[str], int]:
             [sys.executable, "-m", "kg", "--data", str(TRIPLES), "serve",
              "--port", str(port), "--timeout", str(LIMIT)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            start_new_session=True)
+            start_new_session=True,
+            # as from a terminal: a test runner started in the background inherits an
+            # ignored SIGINT, which exokg keeps ignoring (then Ctrl-C could not stop it)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
         def up(proc: subprocess.Popen[str] = proc, port: int = port) -> bool:
             if proc.poll() is not None:  # ended: looked at below
