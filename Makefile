@@ -7,12 +7,12 @@ STAMP  := $(VENV)/.installed
 KGX    := .venv-kgx
 KGX_STAMP := $(KGX)/.installed
 
-.PHONY: demo test debs bench readme clean
+.PHONY: demo test debs bench readme docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -49,13 +49,21 @@ test: $(STAMP) debs $(KGX_STAMP)
 	$(BIN)/lint-imports
 	EXOKG_KGX_PYTHON=$(CURDIR)/$(KGX)/bin/python $(BIN)/python -m pytest
 
-# Regenerate the README's output blocks from the real commands (a test fails when stale).
+# Regenerate the output blocks of README.md and docs/*.md from the real commands, and the
+# command pages of docs/commands/ from each --help (a test fails when either is stale).
 readme: $(STAMP)
 	$(BIN)/python -m tests.readme_blocks
+	$(BIN)/python -m tests.docs_pages
+
+# The documentation site (mkdocs.yml, the default theme: nothing fetched), into out/docs;
+# any warning (a broken link, a page missing from the nav) fails the build.
+docs: $(STAMP)
+	$(BIN)/python -m tests.docs_pages
+	$(BIN)/mkdocs build --strict --site-dir out/docs
 
 # Benchmarks (not part of the tests): the leave-one-study-out test of inferred paths
 # (bench/evaluate_paths.py, a quick version is in the tests), then the timings: prints its figures and writes bench/results/latest.md,
-# from which `make readme` generates the README's block. Quick run: make bench BENCH_SIZES=10k
+# from which `make readme` generates the block of docs/benchmarks.md. Quick run: make bench BENCH_SIZES=10k
 BENCH_SIZES  ?= 10k,100k,1M
 BENCH_REPEAT ?= 3
 bench: $(STAMP)

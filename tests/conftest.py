@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,33 @@ def store(cur: Curation) -> Any:
     from kg.graph.rdf import build_store
 
     return build_store(cur)
+
+
+@pytest.fixture(scope="session")
+def shacl() -> Callable[[Curation, Graph], list[Any]]:
+    """``validate_shapes(cur, graph)``, run once per graph for the whole session.
+
+    pyshacl takes tens of seconds over a graph the size of the real one, so every test that
+    asks about the same graph object shares its one report. The graph must not change after
+    it was validated (the session's graphs are read-only by convention).
+    """
+    from kg.io.shacl import validate_shapes
+
+    reports: dict[int, tuple[Graph, list[Any]]] = {}
+
+    def report(cur: Curation, graph: Graph) -> list[Any]:
+        if id(graph) not in reports:  # the graph is kept, so its id is not reused
+            reports[id(graph)] = (graph, validate_shapes(cur, graph))
+        return reports[id(graph)][1]
+
+    return report
+
+
+@pytest.fixture(scope="session")
+def rdf_shacl(shacl: Callable[[Curation, Graph], list[Any]], cur: Curation, rdf: Graph
+              ) -> list[Any]:
+    """The SHACL violations of the real graph (``exokg check --shacl``), validated once."""
+    return shacl(cur, rdf)
 
 
 @pytest.fixture(scope="session")

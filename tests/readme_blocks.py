@@ -1,9 +1,10 @@
-"""The README's output blocks, generated from the real commands (and the benchmark report).
+"""The output blocks of README.md and docs/, generated from the real commands (and the bench).
 
 ``python -m tests.readme_blocks`` rewrites every block between ``<!-- NAME_BLOCK -->`` and
-``<!-- /NAME_BLOCK -->`` in README.md (``make readme`` runs it); ``--check`` only reports
-stale blocks and exits 1. ``tests/test_docs.py`` runs the check, so a block that no longer
-matches what the program prints fails the suite.
+``<!-- /NAME_BLOCK -->`` in README.md and in every Markdown page under docs/ (``make readme``
+runs it); ``--check`` only reports stale blocks and exits 1. A block may appear in several
+files; each one must appear somewhere. ``tests/test_docs.py`` runs the check, so a block
+that no longer matches what the program prints fails the suite.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 BENCH = ROOT / "bench" / "results" / "latest.md"
 
 
@@ -79,29 +81,63 @@ BLOCKS: dict[str, Callable[[], str]] = {
 }
 
 
-def render(text: str) -> str:
-    """``text`` (the README) with every known block regenerated."""
+def pages() -> list[Path]:
+    """The files that may hold blocks: README.md and every Markdown page under docs/."""
+    return [README, *sorted(DOCS.rglob("*.md"))]
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- {name}_BLOCK -->\n).*?(<!-- /{name}_BLOCK -->)", re.S)
+
+
+def render(text: str, contents: dict[str, str] | None = None) -> str:
+    """``text`` (a README or docs page) with every block it holds regenerated.
+
+    ``contents`` caches each block's text, so a block shown in several files is made once.
+    """
+    contents = {} if contents is None else contents
     for name, make in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- {name}_BLOCK -->\n).*?(<!-- /{name}_BLOCK -->)", re.S)
+        pattern = _pattern(name)
         if not pattern.search(text):
-            raise RuntimeError(f"README.md has no {name}_BLOCK markers")
-        content = make()
+            continue
+        if name not in contents:
+            contents[name] = make()
+        content = contents[name]
         text = pattern.sub(lambda m, c=content: m.group(1) + c + m.group(2), text)
     return text
 
 
+def render_all() -> dict[Path, tuple[str, str]]:
+    """Each file with blocks: (its text now, its text with fresh blocks)."""
+    contents: dict[str, str] = {}
+    out = {}
+    for path in pages():
+        current = path.read_text(encoding="utf-8")
+        out[path] = (current, render(current, contents))
+    missing = [name for name in BLOCKS
+               if not any(_pattern(name).search(text) for text, _ in out.values())]
+    if missing:
+        raise RuntimeError(f"no file has the markers of {', '.join(missing)}")
+    return out
+
+
+def stale() -> list[Path]:
+    """The files whose blocks differ from what the program prints today."""
+    return [path for path, (current, fresh) in render_all().items() if fresh != current]
+
+
 def main(argv: list[str]) -> int:
-    """Rewrite the README's blocks, or with ``--check`` report whether any is stale."""
-    current = README.read_text(encoding="utf-8")
-    fresh = render(current)
+    """Rewrite the blocks, or with ``--check`` report whether any is stale."""
+    results = render_all()
+    changed = [path for path, (current, fresh) in results.items() if fresh != current]
     if "--check" in argv:
-        if fresh != current:
-            print("README.md blocks are stale: run 'make readme'", file=sys.stderr)
-            return 1
-        return 0
-    if fresh != current:
-        README.write_text(fresh, encoding="utf-8")
-        print("README.md blocks regenerated")
+        for path in changed:
+            print(f"{path.relative_to(ROOT)}: blocks are stale: run 'make readme'",
+                  file=sys.stderr)
+        return 1 if changed else 0
+    for path in changed:
+        path.write_text(results[path][1], encoding="utf-8")
+        print(f"{path.relative_to(ROOT)}: blocks regenerated")
     return 0
 
 

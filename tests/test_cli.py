@@ -77,9 +77,10 @@ def test_help_first_sentences_are_whole() -> None:
 
 
 def test_commands_are_documented() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docs = "\n".join(p.read_text(encoding="utf-8")
+                     for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
     for name in cli.commands:
-        assert re.search(rf"exokg (--data \S+ )?{name}\b", readme), f"README lacks exokg {name}"
+        assert re.search(rf"exokg (--data \S+ )?{name}\b", docs), f"the docs lack exokg {name}"
 
 
 def _option(command: click.Command, name: str) -> click.Option | None:

@@ -315,7 +315,7 @@ with contextlib.redirect_stderr(io.StringIO()):
 json.dump({"model": toolkit.get_model_version(), "errors": errors}, open(report, "w"))
 """
 
-#: What kgx still reports, and why (the README's KGX section says the same).
+#: What kgx still reports, and why (docs/formats.md, on KGX, says the same).
 KGX_EXPLAINED = {
     # nodes with no exact xref in a namespace Biolink knows keep the local id
     "prefix exokg", "prefix exokg.trial",
@@ -440,6 +440,7 @@ def rdf_without_schema(cur: Curation) -> Any:
     return g
 
 
+@pytest.mark.slow  # pyshacl over the real graph: about 10 s, more on a busy machine
 def test_shapes_hold_with_the_shapes_graph_alone(cur: Curation) -> None:
     """An engine that takes class links only from the shapes graph still sees a conforming
     export (the data graph here has no rdfs:subClassOf at all)."""

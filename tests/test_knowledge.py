@@ -161,7 +161,7 @@ def test_spellings_added_after_a_lookup_still_fold() -> None:
 
 
 def test_records_are_immutable_named_tuples(cur: Curation) -> None:
-    """As the README's Python API section says: ``_asdict``, ``_replace``, no assignment."""
+    """As docs/python-api.md says: ``_asdict``, ``_replace``, no assignment."""
     claim = cur.claims["wei2024-s4.1-01"]
     assert claim._asdict()["id"] == claim.id and claim._fields[0] == "id"
     changed = claim._replace(note="checked")

@@ -139,7 +139,8 @@ def test_identifier_shares(cur: Curation) -> None:
     """Exact and any-mapping shares per type (``exokg coverage``), hallmarks aside.
 
     The 80 % exact goal is met for the types listed in ``EXACT``; the others stay at the
-    floor the verified terms reach (README, "Identifiers"), so a lost mapping fails here.
+    floor the verified terms reach (docs/data.md, "Connected to the rest of the field"), so a
+    lost mapping fails here.
     """
     from kg.query.coverage import xref_coverage
 

@@ -40,16 +40,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
-    """Start Virtuoso with its own database on loopback; yield (GSP, query) servers."""
-    if not os.path.exists(VIRTUOSO):
-        if os.environ.get("CI"):
-            pytest.fail("virtuoso-t not found; 'make test' installs virtuoso-opensource")
-        pytest.skip("Virtuoso is not installed (make test installs it)")
-    folder = tmp_path_factory.mktemp("virtuoso")
-    sql, http = free_port(), free_port()
-    (folder / "virtuoso.ini").write_text(f"""[Database]
+def _ini(folder: Path, sql: int, http: int) -> str:
+    """Virtuoso's configuration: its own database in ``folder``, its ports on loopback."""
+    return f"""[Database]
 DatabaseFile = {folder}/virtuoso.db
 ErrorLogFile = {folder}/virtuoso.log
 LockFile = {folder}/virtuoso.lck
@@ -71,21 +64,43 @@ ServerThreads = 4
 [SPARQL]
 ResultSetMaxRows = 100000
 MaxQueryExecutionTime = 120
-""", encoding="utf-8")
-    proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", "virtuoso.ini"],
-                            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{http}"
-    try:
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+    """Start Virtuoso with its own database on loopback; yield (GSP, query) servers."""
+    if not os.path.exists(VIRTUOSO):
+        if os.environ.get("CI"):
+            pytest.fail("virtuoso-t not found; 'make test' installs virtuoso-opensource")
+        pytest.skip("Virtuoso is not installed (make test installs it)")
+    # Virtuoso binds its ports itself: a port found free may be taken by another process
+    # before Virtuoso starts, and then it exits at once; it is started again on other ports
+    for _ in range(3):
+        folder = tmp_path_factory.mktemp("virtuoso")
+        sql, http = free_port(), free_port()
+        (folder / "virtuoso.ini").write_text(_ini(folder, sql, http), encoding="utf-8")
+        proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", "virtuoso.ini"],
+                                cwd=folder, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{http}"
         deadline = time.monotonic() + 90
-        while True:
+        while proc.poll() is None:
             try:
                 urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).close()
                 break
             except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
+                if time.monotonic() > deadline:
+                    proc.kill()
                     log = (folder / "virtuoso.log").read_text(errors="replace")[-2000:]
-                    pytest.fail(f"Virtuoso did not start:\n{log}")
+                    pytest.fail(f"Virtuoso did not answer within 90 s:\n{log}")
                 time.sleep(0.5)
+        if proc.poll() is None:
+            break
+    else:
+        log = (folder / "virtuoso.log").read_text(errors="replace")[-2000:]
+        pytest.fail(f"Virtuoso did not start (3 tries):\n{log}")
+    try:
         yield (Server(f"{base}/sparql-graph-crud-auth", "dba", "dba", 120),
                Server(f"{base}/sparql", timeout=120))
     finally:

@@ -20,7 +20,7 @@ from kg.view.html import iframe
 
 from .conftest import ROOT, TRIPLES, open_offline
 
-IMAGES = ROOT / "notebooks" / "images"
+IMAGES = ROOT / "docs" / "images"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 NODE = re.compile(r'<g class="node( focus)?" data-id="([^"]+)" data-type="(\w+)" '
                   r'data-x="([\d.]+)" data-y="([\d.]+)">')
@@ -218,7 +218,7 @@ def test_labels_are_legible_at_the_initial_fit(browser: Any, pages: dict[str, Pa
     readme_image = IMAGES / f"view-{name}.png"
     if name in ("paths", "overview") and (os.environ.get("EXOKG_UPDATE_IMAGES")
                                           or not readme_image.exists()):
-        IMAGES.mkdir(parents=True, exist_ok=True)  # the README's pictures, on request only
+        IMAGES.mkdir(parents=True, exist_ok=True)  # the pictures of docs/images, on request only
         page.screenshot(path=str(readme_image))
     assert outside == []
     page.context.close()

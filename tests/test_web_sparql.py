@@ -63,6 +63,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def quiet(pids: list[int]) -> Callable[[], bool]:
+    """A check for :func:`wait_until`: true once every process is asleep (waiting, state S)
+    and has used no CPU since the check before. A process that keeps computing (loading the
+    graph, or running a query) never passes it."""
+    last: dict[int, float] = {}
+
+    def check() -> bool:
+        used = {pid: cpu_seconds(pid) for pid in pids}
+        asleep = all(_state(pid) == "S" for pid in pids)
+        still = used == last
+        last.clear()
+        last.update(used)
+        return asleep and still
+
+    return check
+
+
+def _state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as handle:
+        return handle.read().rsplit(")", 1)[1].split()[0]
+
+
 def cpu_since(pid: int, start: dict[int, float]) -> float:
     """CPU seconds used since ``start[pid]``; infinite once the process is gone (killed)."""
     try:
@@ -131,10 +153,11 @@ def world() -> tuple[Any, Any]:
 def served(world: tuple[Any, Any]) -> Iterator[tuple[str, Explorer]]:
     """A uvicorn server on loopback, two query workers, a LIMIT-second time limit."""
     explorer = Explorer(*world, timeout=LIMIT, workers=2)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(explorer.app(), host="127.0.0.1", port=port,
-                                        log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=srv.run, daemon=True)
+    sock = socket.socket()  # bound before the server starts: no other process can take it
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    srv = uvicorn.Server(uvicorn.Config(explorer.app(), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     wait_until(lambda: srv.started or not thread.is_alive(), "the server to start")
     assert srv.started
@@ -143,6 +166,7 @@ def served(world: tuple[Any, Any]) -> Iterator[tuple[str, Explorer]]:
     yield base, explorer
     srv.should_exit = True
     thread.join(timeout=PATIENCE)
+    sock.close()
     pids = explorer.runner.pool.pids()
     explorer.close()
     assert not [pid for pid in pids if running(pid)]
@@ -198,9 +222,8 @@ def test_runaway_query_is_killed_while_other_requests_are_answered(
     assert status == 200 and '"boolean": true' in body
     after = settled(explorer)
     assert len(set(after) - set(before)) == 1
-    spent = {pid: cpu_seconds(pid) for pid in after}
-    time.sleep(1.0)  # idle workers use no CPU (the runaway query is really gone)
-    assert sum(cpu_seconds(pid) - spent[pid] for pid in after) < 0.3
+    # idle workers use no CPU (the runaway query is really gone): each one waits, asleep
+    wait_until(quiet(after), "the workers to be idle")
 
 
 def test_every_worker_runaway_still_serves_pages_and_then_queries(
@@ -243,10 +266,9 @@ def test_every_worker_runaway_still_serves_pages_and_then_queries(
 def test_the_sparql_page_stops_a_runaway_query_too(served: tuple[str, Explorer]) -> None:
     base, explorer = served
     settled(explorer)
-    started = time.monotonic()
+    # the runaway query would run for days: a 503 that says so is the limit at work
     status, body = fetch(f"{base}/query.json?" + urllib.parse.urlencode({"query": RUNAWAY}))
     assert status == 503 and "stopped after" in body
-    assert time.monotonic() - started < LIMIT + MARGIN
     status, body = fetch(f"{base}/query.json?example=hub-pathways")
     assert status == 200 and "id:NF-kB" in body
 
@@ -311,41 +333,48 @@ def test_a_query_past_the_memory_cap_fails_and_the_next_works(world: tuple[Any, 
 
 
 # ---------------------------------------------------------------- exokg serve, stopped
-def start_serve(port: int) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "--data", str(TRIPLES), "serve",
-         "--port", str(port), "--timeout", str(LIMIT)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def start_serve() -> tuple[subprocess.Popen[str], int]:
+    """``exokg serve`` on a free loopback port, once its two workers have loaded the graph.
 
-    def listening() -> bool:
-        assert proc.poll() is None, proc.communicate()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            return False
-        return True
+    ``serve`` binds the port itself, so a port found free may be taken by another process
+    first: a start that fails with "cannot listen" is retried on another port.
+    """
+    for _ in range(5):
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg", "--data", str(TRIPLES), "serve",
+             "--port", str(port), "--timeout", str(LIMIT)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+            # as from a terminal: a test runner started in the background inherits an
+            # ignored SIGINT, which exokg keeps ignoring (then Ctrl-C could not stop it)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
-    wait_until(listening, "exokg serve to listen")
-    wait_until(lambda: len(children(proc.pid)) == 2, "its two query workers")
-    workers = children(proc.pid)
-    last = {pid: -1.0 for pid in workers}
+        def up(proc: subprocess.Popen[str] = proc, port: int = port) -> bool:
+            if proc.poll() is not None:  # ended: looked at below
+                return True
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
+                return False
+            return len(children(proc.pid)) == 2
 
-    def idle() -> bool:  # both have loaded the graph: no CPU used for half a second
-        used = {pid: cpu_seconds(pid) for pid in workers}
-        still = used == last
-        last.update(used)
-        time.sleep(0.5)
-        return still
+        wait_until(up, "exokg serve to listen, with its two query workers")
+        if proc.poll() is None:
+            break
+        _, err = proc.communicate()
+        assert "cannot listen on" in err or "address already in use" in err.lower(), err
+    else:
+        pytest.fail("no free loopback port in five tries")
 
-    wait_until(idle, "the workers to load the graph")
-    return proc
+    wait_until(quiet(children(proc.pid)), "the workers to load the graph and wait")
+    return proc, port
 
 
 @pytest.mark.parametrize(("how", "code"), [("SIGTERM", 143), ("Ctrl-C", 130),
                                             ("SIGKILL", -9)])
 def test_serve_leaves_no_worker_behind(how: str, code: int) -> None:
-    port = free_port()
-    proc = start_serve(port)
+    proc, port = start_serve()
     workers = children(proc.pid)
 
     def runaway() -> None:
@@ -379,13 +408,8 @@ def test_serve_leaves_no_worker_behind(how: str, code: int) -> None:
 def test_cli_sparql_timeout_exits_at_once() -> None:
     """``exokg sparql --timeout``: the query thread ends with the process, right away."""
     base = [sys.executable, "-m", "kg", "--data", str(TRIPLES), "sparql"]
-    started = time.monotonic()
-    quick = subprocess.run([*base, "ASK { ?s ?p ?o }"], capture_output=True, text=True,
-                           timeout=PATIENCE, check=False)
-    quick_time = time.monotonic() - started
-    assert quick.returncode == 0
-    started = time.monotonic()
+    # the query would run for days: a process that waited for its thread would still be
+    # running at the deadline (TimeoutExpired), one that exits does so with the message
     slow = subprocess.run([*base, "--timeout", "1", RUNAWAY], capture_output=True, text=True,
                           timeout=PATIENCE, check=False)
     assert slow.returncode == 1 and "stopped after 1 s" in slow.stderr
-    assert time.monotonic() - started < quick_time + 1 + MARGIN

@@ -1,10 +1,10 @@
 """No command that writes ever loses a user's file.
 
-The rule (README, "Writing files"): an existing file is replaced only with ``--force``, when
-it is empty, or when exokg wrote it and it holds exactly the bytes it wrote (the folder's
-``.exokg-written`` record says so; the content is never guessed from). These tests try the
-files a researcher keeps beside their exports, a fuzz of contents that look like exports,
-edited exports, devices, and the static site.
+The rule (docs/formats.md, "One rule for every command that writes"): an existing file is
+replaced only with ``--force``, when it is empty, or when exokg wrote it and it holds exactly
+the bytes it wrote (the folder's ``.exokg-written`` record says so; the content is never
+guessed from). These tests try the files a researcher keeps beside their exports, a fuzz of
+contents that look like exports, edited exports, devices, and the static site.
 """
 
 from __future__ import annotations
