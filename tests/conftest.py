@@ -204,3 +204,16 @@ def open_offline(browser: Any, path: Path, selector: str, timeout_ms: int = 120_
     page.goto(path.as_uri())
     page.wait_for_selector(selector, timeout=timeout_ms)
     return page, outside
+
+
+#: A ``python -c`` script that runs the ``exokg`` command line in-process with the script's
+#: arguments; a test appends the line that reports what it wants to know of the process.
+CLI_PROBE = """
+import sys
+from kg.cli import main
+sys.argv = ["exokg", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+"""

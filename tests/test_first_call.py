@@ -18,14 +18,9 @@ import pytest
 from kg.data import schema
 from kg.data.model import SIGN_NAMES, Curation
 
-_PROBE = """
-import sys
-from kg.cli import main
-sys.argv = ["exokg", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
+from .conftest import CLI_PROBE
+
+_PROBE = CLI_PROBE + """
 print("loaded:", sorted({m.split(".")[0] for m in sys.modules} & {"rdflib", "curies"}),
       file=sys.stderr)
 """

@@ -27,7 +27,7 @@ from kg.graph.edges import edges
 from kg.graph.rdf import PREFIXES, build_rdf, build_store, entity_iri
 from kg.io.cache import load_cached, store_for
 
-from .conftest import same_rdf
+from .conftest import CLI_PROBE, same_rdf
 
 
 def as_rdflib(store: Any) -> Graph:
@@ -128,15 +128,7 @@ def test_a_cached_store_is_built_on_disk_not_copied(mini: Path, private_cache: P
                           ox.NamedNode("http://example.org/c")))
 
 
-_PROBE = """
-import sys
-from kg.cli import main
-sys.argv = ["exokg", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-print("rdflib imported:", "rdflib" in sys.modules, file=sys.stderr)
+_PROBE = CLI_PROBE + """print("rdflib imported:", "rdflib" in sys.modules, file=sys.stderr)
 """
 
 
