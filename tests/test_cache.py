@@ -162,3 +162,16 @@ def test_every_file_export_is_kept(fmt: str, name: str, mini: Path, private_cach
     monkeypatch.setattr(kg.graph.rdf, "build_rdf", refuse)
     monkeypatch.setattr(kg.io.graphml, "graphml_bytes", refuse)
     assert run(mini, "export", "-f", fmt, "-o", "-") == fresh
+
+
+def test_an_unreadable_entry_is_rebuilt_and_freezes_nothing(tmp_path: Path) -> None:
+    """Only a curation actually loaded is moved out of the collector's generations."""
+    import gc
+
+    from kg.io import cache
+
+    entry = tmp_path / "curation.pickle"
+    entry.write_bytes(b"not a pickle")
+    before = gc.get_freeze_count()
+    assert cache._read_curation(entry) is None
+    assert gc.get_freeze_count() == before and gc.isenabled()

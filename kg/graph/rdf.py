@@ -34,6 +34,7 @@ from kg.data.model import (
     Trial,
     is_trial_node,
 )
+from kg.data.runtime import no_cyclic_gc
 from kg.errors import KGError
 from kg.graph.edges import edges, trial_nodes
 from kg.graph.terms import edge_key
@@ -411,8 +412,6 @@ def ntriples(cur: Curation) -> bytes:
     >>> nt.count(b"\n") == len(build_store(load()))
     True
     """
-    import gc
-
     import pyoxigraph as ox
 
     from kg.graph.lines import sorted_lines
@@ -430,9 +429,7 @@ def ntriples(cur: Curation) -> bytes:
             raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}") from exc
 
     _emit_text(cur, take)
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():
         for path in cur.extra_rdf:
             fmt = ox.RdfFormat.from_extension(Path(path).suffix[1:])
             try:
@@ -441,24 +438,14 @@ def ntriples(cur: Curation) -> bytes:
             except SyntaxError as exc:
                 raise KGError(f"{path}: not valid RDF: {exc}") from exc
         return sorted_lines(lines)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _emit_text(cur: Curation, flush: Callable[[bytes], Any]) -> None:
     """Emit the RDF view of ``cur`` as N-Triples text, handed to ``flush`` a chunk at a time."""
-    import gc
-
     sink = _NTriples(flush)
-    enabled = gc.isenabled()
-    gc.disable()  # millions of short-lived strings: the cyclic collector only slows this
-    try:
+    with no_cyclic_gc():  # millions of short-lived strings: the collector only slows this
         _emit(sink, cur)
         sink.flush()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _emit(g: Sink, cur: Curation) -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.data.model import Curation
+from kg.data.runtime import no_cyclic_gc
 from kg.errors import KGError
 
 #: Bump when the layout of cache entries changes.
@@ -185,22 +186,18 @@ def _read_curation(entry: Path) -> Curation | None:
     """The curation pickled in ``entry`` with its kept derived values, or None."""
     import gc
 
-    enabled = gc.isenabled()
-    gc.disable()  # unpickling makes many objects and no cycles worth collecting
-    try:
-        with entry.open("rb") as handle:
-            cur, kept = pickle.load(handle)
+    with no_cyclic_gc():  # unpickling makes many objects and no cycles worth collecting
+        try:
+            with entry.open("rb") as handle:
+                cur, kept = pickle.load(handle)
+        except Exception:  # any unreadable entry is rebuilt, never an error
+            return None
         if not isinstance(cur, Curation) or not isinstance(kept, dict):
             return None
-    except Exception:  # any unreadable entry is rebuilt, never an error
-        return None
-    finally:
         # the records live as long as the process and hold no cycles: moved out of the
         # collector's generations, the first collection after this does not walk the
         # half million objects just made (0.5 s at 1M triples)
         gc.freeze()
-        if enabled:
-            gc.enable()
     # keyed by the records' identities, which are new after unpickling
     stamp = cur.fingerprint()
     cur._derived = {name: (stamp, value) for name, value in kept.items()}

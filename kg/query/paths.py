@@ -25,11 +25,9 @@ seen (at most twice that many between two trims), counts the rest, and stops at
 
 from __future__ import annotations
 
-import gc
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -37,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, multiply
+from kg.data.runtime import no_cyclic_gc
 from kg.errors import QueryError
 from kg.graph.edges import Edge, edges
 from kg.query.evidence import (
@@ -505,22 +504,6 @@ def _walk(search: _Search, keep: Callable[[tuple[str, ...]], GraphPath | None],
     return capped, timed_out
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the duration of a search.
-
-    The search makes many short-lived tuples and no reference cycles: the collector would
-    only rescan the (large) loaded graph again and again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def paths(
     cur: Curation,
     source: str,
@@ -619,7 +602,7 @@ def paths(
 
     best = _Best(keep, lambda p: rank_key(p, sort))
     stop = time.monotonic() + timeout
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         capped, timed_out = _walk(search, judge, best, max_paths,
                                   stop if deadline is None else min(stop, deadline))
     return PathResult(source, target, best.ranked(), best.seen, capped, timed_out, max_hops,
