@@ -623,7 +623,7 @@ def test_subgraph_keeps_claims_whole_and_conforms(cur: Curation) -> None:
     assert 0 < len(sub.claims) < len(cur.claims) and not sub.cache_key
     keys = {e.key for e in edges(sub)}
     for claim in sub.claims.values():
-        assert {e[:3] for e in claim_edges(claim)} <= keys
+        assert {e[:3] for e in claim_edges(claim, sub)} <= keys
         assert {cur.citations[r] for r in claim.refs if r in cur.citations} <= set(
             sub.references)
     assert all(set(e.parents) <= set(sub.entities) for e in sub.entities.values())

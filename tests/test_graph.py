@@ -19,6 +19,9 @@ from kg.io.formats import serialize
 
 from .conftest import same_rdf
 
+#: The shipped schema rows alone (no claims): enough for the edges of a hand-made claim.
+SCHEMA = read_schema()
+
 
 def _rdf_entity_edges(g: Graph) -> dict[tuple[str, str, str], set[str]]:
     """(s, p, o) -> supporting claim/report ids, read back from the RDF."""
@@ -127,7 +130,7 @@ def test_sign_derivation_on_toy_claim() -> None:
     claim = Claim(id="t-t1-01", agent="exosome", source="S", cargo="c",
                   mechanism=(Step("-|", ("A",)), Step("-|", ("B",))),
                   processes=(Effect("promotes", "P"),), diseases=(Effect("alleviates", "D"),))
-    assert claim_edges(claim) == [
+    assert claim_edges(claim, SCHEMA) == [
         ("S", "has_cargo", "c", 1, False),
         ("c", "inhibits", "A", -1, False),
         ("A", "inhibits", "B", -1, False),
@@ -139,7 +142,7 @@ def test_sign_derivation_on_toy_claim() -> None:
 def test_unknown_step_makes_derived_signs_unknown() -> None:
     claim = Claim(id="t-t1-02", agent="exosome", source="S",
                   mechanism=(Step("-?", ("A", "B")),), diseases=(Effect("alleviates", "D"),))
-    assert claim_edges(claim) == [
+    assert claim_edges(claim, SCHEMA) == [
         ("S", "regulates", "A", None, False),
         ("S", "regulates", "B", None, False),
         ("A", "affects", "D", None, True),

@@ -18,7 +18,8 @@ from tests.test_paths import toy
 
 def test_effects_side_by_side_never_become_a_hop_between_each_other(cur: Curation) -> None:
     # li2025-cskin-01: the cells raised collagen I and VEGF, and promoted autophagy: parallel
-    got = {(s, o): derived for s, _, o, _, derived in claim_edges(cur.claims["li2025-cskin-01"])}
+    skin = cur.claims["li2025-cskin-01"]
+    got = {(s, o): derived for s, _, o, _, derived in claim_edges(skin, cur)}
     assert ("COL1A1", "autophagy") not in got and ("VEGFA", "oxidative-stress") not in got
     assert got[("UC-MSC", "COL1A1")] is False  # the mechanism step is stated
     assert got[("UC-MSC", "autophagy")] is True  # the agent's reported effect, derived
@@ -27,11 +28,11 @@ def test_effects_side_by_side_never_become_a_hop_between_each_other(cur: Curatio
     assert ("COL1A1", "autophagy") not in keys
 
 
-def test_a_cargo_mechanism_still_leads_on_to_its_effects() -> None:
+def test_a_cargo_mechanism_still_leads_on_to_its_effects(cur: Curation) -> None:
     c = Claim("x-1", "exosome", "S", cargo="m", mechanism=(Step("-|", ("T",)),),
               processes=(Effect("reduces", "X"), Effect("promotes", "Y")),
               diseases=(Effect("alleviates", "D"),))
-    got = {(s, o): (sign, derived) for s, _, o, sign, derived in claim_edges(c)}
+    got = {(s, o): (sign, derived) for s, _, o, sign, derived in claim_edges(c, cur)}
     assert got == {("S", "m"): (1, False), ("m", "T"): (-1, False), ("T", "X"): (1, True),
                    ("T", "Y"): (-1, True), ("X", "D"): (1, True), ("Y", "D"): (-1, True)}
     assert ("X", "Y") not in got and ("Y", "X") not in got

@@ -391,23 +391,18 @@ def kgx_predicate(cur: Curation, subject: str, predicate: str, obj: str) -> KgxP
 
 
 # -- the schema of a curation -------------------------------------------------------------
-def schema_of(cur: Curation | None) -> Curation:
+def schema_of(cur: Curation) -> Curation:
     """The curation whose schema rows apply: ``cur`` itself, which must have them.
 
     A curation without predicate rows (one built by hand without ``read_schema``) is an
     error, never quietly given the shipped schema: its edges would carry predicate ids its
-    own data folder may not have. ``None`` still reads the default folder's schema, for the
-    examples of :mod:`kg.graph.edges` alone.
+    own data folder may not have.
 
     Raises
     ------
     KGError
         When ``cur`` has no predicate rows.
     """
-    if cur is None:
-        from kg.data.curation import read_schema
-
-        return read_schema()
     if not cur.predicates:
         raise KGError(f"the curation of '{cur.root}' has no schema rows (schema/*.tsv); "
                       "load it with kg.data.curation.load, or copy read_schema()'s rows in")

@@ -58,21 +58,22 @@ class Edge(NamedTuple):
         return self.kind != "hierarchy"
 
 
-def claim_edges(claim: Claim, cur: Curation | None = None
-                ) -> list[tuple[str, str, str, Sign, bool]]:
+def claim_edges(claim: Claim, cur: Curation) -> list[tuple[str, str, str, Sign, bool]]:
     """The edges one claim asserts, in chain order, as (s, p, o, sign, derived).
 
-    The predicates are the rows of ``schema/predicates.tsv`` with role ``cargo``, ``step``
-    and ``effect`` (chosen by sign) of ``cur``'s schema, the shipped schema when None.
+    The predicates are the rows of ``cur``'s ``schema/predicates.tsv`` with role ``cargo``,
+    ``step`` and ``effect`` (chosen by sign): a data folder that renames one gets its own.
 
     Examples
     --------
+    >>> from kg.data.curation import read_schema
     >>> from kg.data.model import Claim, Step, Effect
+    >>> cur = read_schema()
     >>> c = Claim(id="x-t1-01", agent="exosome", source="BM-MSC", cargo="miR-1",
     ...           mechanism=(Step("-|", ("PTEN",)),),
     ...           processes=(Effect("promotes", "angiogenesis"),),
     ...           diseases=(Effect("alleviates", "wound"),))
-    >>> for e in claim_edges(c): print(e)
+    >>> for e in claim_edges(c, cur): print(e)
     ('BM-MSC', 'has_cargo', 'miR-1', 1, False)
     ('miR-1', 'inhibits', 'PTEN', -1, False)
     ('PTEN', 'reduces', 'angiogenesis', -1, True)
@@ -106,7 +107,7 @@ def parallel_mechanism(claim: Claim) -> bool:
     return not claim.cargo and len(claim.mechanism) == 1 and bool(claim.processes)
 
 
-def _claim_edges(claim: Claim, cur: Curation | None, names: dict[tuple[str, Sign], str]
+def _claim_edges(claim: Claim, cur: Curation, names: dict[tuple[str, Sign], str]
                  ) -> list[tuple[str, str, str, Sign, bool]]:
     """:func:`claim_edges` with the predicate names looked up once by the caller.
 
@@ -204,12 +205,12 @@ def _claim_predicates(cur: Curation) -> dict[tuple[str, Sign], str]:
         for sign in ((1, -1, None) if schema.ROLES[role][1] else (0,))})
 
 
-def _sign_of(cur: Curation | None, predicate: str) -> Sign:
+def _sign_of(cur: Curation, predicate: str) -> Sign:
     """The sign the schema gives every edge of a predicate."""
     return schema.schema_of(cur).predicates[predicate].edge_sign
 
 
-def hierarchy_predicate(child_type: str, parent_type: str, cur: Curation | None = None) -> str:
+def hierarchy_predicate(child_type: str, parent_type: str, cur: Curation) -> str:
     """The meaning of a ``parents`` link, from the two entity types (``schema/parents.tsv``).
 
     Raises
@@ -219,11 +220,13 @@ def hierarchy_predicate(child_type: str, parent_type: str, cur: Curation | None 
 
     Examples
     --------
-    >>> hierarchy_predicate("protein", "pathway")
+    >>> from kg.data.curation import read_schema
+    >>> cur = read_schema()
+    >>> hierarchy_predicate("protein", "pathway", cur)
     'member_of'
-    >>> hierarchy_predicate("process", "hallmark")
+    >>> hierarchy_predicate("process", "hallmark", cur)
     'part_of'
-    >>> hierarchy_predicate("disease", "disease")
+    >>> hierarchy_predicate("disease", "disease", cur)
     'is_a'
     """
     rule = schema.parent_rule(schema.schema_of(cur), child_type, parent_type)
