@@ -17,7 +17,7 @@ from tests.test_paths import toy
 
 
 def test_effects_side_by_side_never_become_a_hop_between_each_other(cur: Curation) -> None:
-    # li2025-cskin-01: the cells raised collagen I and VEGF, and promoted autophagy: parallel
+    # li2025-cskin-01: the cells raised collagen I and VEGF, and acted on autophagy: parallel
     skin = cur.claims["li2025-cskin-01"]
     got = {(s, o): derived for s, _, o, _, derived in claim_edges(skin, cur)}
     assert ("COL1A1", "autophagy") not in got and ("VEGFA", "oxidative-stress") not in got
