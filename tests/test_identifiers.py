@@ -83,7 +83,10 @@ def test_the_loader_rejects_a_bad_identifier_and_a_bad_check(tmp_path: Path) -> 
     folder = tmp_path / "triples"
     shutil.copytree(TRIPLES, folder)
     ids = folder / "identifiers.tsv"
-    ids.write_text(ids.read_text(encoding="utf-8")
+    # the bad rows replace any real row of the same studies (a duplicate key would mask them)
+    kept = [line for line in ids.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith(("lopezotin2023\t", "dominici2006\t"))]
+    ids.write_text("".join(kept)
                    + "lopezotin2023\tdoi:10.1/x\t\thttps://example.org/a\t\n"
                    + "dominici2006\t\t12ab\t\t\n", encoding="utf-8")
     checks = folder / "checks.tsv"
