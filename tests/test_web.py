@@ -713,3 +713,94 @@ def test_browser_static_site_search_tolerates_misspellings(browser: Any, mini: P
         expected = [[h.id, h.how, h.score] for h in search(cur, query, limit=None)]
         assert found == expected, query
     assert outside == []
+
+
+# ------------------------------------------- the site's shortcuts change no byte of it
+class _Forgetful(dict[Any, Any]):
+    """A memo that keeps nothing."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def _plain_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Write pages the plain way from now on: every path built, the form and hops rendered."""
+    from markupsafe import Markup
+
+    from kg.query import paths as query_paths
+    from kg.web import data as page_data
+    from kg.web import render as page_render
+    from kg.web import site as page_site
+
+    def every_path(cur: Any, source: str, target: str, **options: Any) -> Any:
+        return query_paths.paths(cur, source, target, **options)
+
+    def no_form(self: Any, depth: int, source: str = "", disease: str = "") -> Markup:
+        return Markup("")  # the template includes pathform.html itself
+
+    monkeypatch.setattr(query_paths, "top_paths", every_path)
+    monkeypatch.setattr(page_site._PathForm, "__call__", no_form)
+    monkeypatch.setattr(page_data, "_PAGE_HOPS_MAX", -1)  # hop records made for each page
+    monkeypatch.setattr(page_render, "_HOPS_SEEN", _Forgetful())
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file()}
+
+
+def _pages_of(cur: Any, root: Path, items: list[tuple[str, ...]]) -> dict[str, bytes]:
+    from kg.web import data as page_data
+    from kg.web.site import _PathForm, _write_item
+
+    for folder in ("entity", "claim", "paths"):
+        (root / folder).mkdir(parents=True)
+    picks = page_data.choices(cur)
+    for item in items:
+        _write_item(cur, root, item, picks, _PathForm(picks))
+    return _files(root)
+
+
+def _selection(cur: Any) -> list[tuple[str, ...]]:
+    from kg.web import data as page_data
+
+    picks = page_data.choices(cur)
+    pairs = [(s["id"], d["id"]) for s in picks["sources"] for d in picks["diseases"]]
+    return [("entity", sorted(cur.entities)[0]), ("claim", sorted(cur.claims)[0]),
+            *(("paths", s, d) for s, d in pairs[::25])]
+
+
+def test_site_pages_are_those_written_the_plain_way(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers built from the best paths only, the form rendered once: the same bytes."""
+    cur = load(TRIPLES)
+    items = _selection(cur)
+    new = _pages_of(cur, tmp_path / "new", items)
+    _plain_way(monkeypatch)
+    plain = _pages_of(cur, tmp_path / "plain", items)
+    assert new == plain
+    counts = [json.loads(plain[n])["found"] for n in plain if n.startswith("paths/")
+              and n.endswith(".json")]
+    assert len(counts) > 50 and sum(c > 20 for c in counts) > 10 and 0 in counts
+    answers = [page for n, page in new.items() if n.startswith("paths/") and n.endswith("html")]
+    assert len(answers) == len(counts)
+    assert all(page.count(b" selected>") == 2 for page in answers)  # its source and disease
+
+
+def test_mini_site_is_the_site_written_the_plain_way(mini: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(load(mini), tmp_path / "new")
+    new = _files(tmp_path / "new")
+    _plain_way(monkeypatch)
+    write_site(load(mini), tmp_path / "plain")
+    assert new == _files(tmp_path / "plain")
+
+
+@pytest.mark.slow  # writes the whole static site twice
+def test_site_is_the_site_written_the_plain_way(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(load(TRIPLES), tmp_path / "new", jobs=1)
+    new = _files(tmp_path / "new")
+    _plain_way(monkeypatch)
+    write_site(load(TRIPLES), tmp_path / "plain", jobs=1)
+    assert new == _files(tmp_path / "plain")

@@ -34,10 +34,7 @@ def descendants(cur: Curation, entity_id: str) -> set[str]:
     >>> "WJ-MSC" in descendants(load(), "UC-MSC")
     True
     """
-    children: dict[str, set[str]] = {}
-    for ent in cur.entities.values():
-        for parent in ent.parents:
-            children.setdefault(parent, set()).add(ent.id)
+    children = cur.derived("children", lambda: _children(cur))
     found: set[str] = set()
     todo = [entity_id]
     while todo:
@@ -47,3 +44,12 @@ def descendants(cur: Curation, entity_id: str) -> set[str]:
                 todo.append(child)
     found.discard(entity_id)
     return found
+
+
+def _children(cur: Curation) -> dict[str, set[str]]:
+    """The entities right below each entity (computed once per curation)."""
+    children: dict[str, set[str]] = {}
+    for ent in cur.entities.values():
+        for parent in ent.parents:
+            children.setdefault(parent, set()).add(ent.id)
+    return children

@@ -627,6 +627,140 @@ def _check_ranking(sort: str, min_studies: int, min_evidence: str | None,
     return strength_rank(wanted)
 
 
+class _Top(_Best):
+    """The best ``limit`` paths in the score order, kept ranked as they come.
+
+    Every path the search judges is counted (:meth:`count`); one needs building only when
+    it may still rank among the best: :meth:`beaten` compares what ranks first in the score
+    order (asserted or not, then the score) with the worst path kept.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit, rank_key)
+        self.limit = limit
+        self.keys: list[tuple[Any, ...]] = []
+
+    def count(self, asserted: bool) -> None:
+        """One more path found (built or not)."""
+        self.seen += 1
+        self.asserted += asserted
+
+    def beaten(self, asserted: bool, best_score: float) -> bool:
+        """True when ``limit`` paths kept all rank before any path with these first terms."""
+        if len(self.keys) < self.limit:
+            return False
+        worst = self.keys[-1]
+        return (not asserted, -best_score) > (worst[0], worst[1])
+
+    def add(self, path: GraphPath) -> None:
+        from bisect import bisect
+
+        key = rank_key(path)
+        at = bisect(self.keys, key)
+        if at < self.limit:
+            self.keys.insert(at, key)
+            self.paths.insert(at, path)
+            del self.keys[self.limit:], self.paths[self.limit:]
+
+    def ranked(self) -> list[GraphPath]:
+        return self.paths
+
+
+def top_paths(
+    cur: Curation,
+    source: str,
+    target: str,
+    *,
+    keep: int | None,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    via: Iterable[str] = (),
+    avoid: Iterable[str] = (),
+    asserted_only: bool = False,
+    evidence: str | None = None,
+    agent: str | None = None,
+    max_paths: int = DEFAULT_MAX_PATHS,
+    timeout: float = DEFAULT_TIMEOUT,
+    include_subtypes: bool = True,
+    min_studies: int = 0,
+    min_evidence: str | None = None,
+    sort: str = DEFAULT_SORT,
+    deadline: float | None = None,
+) -> PathResult:
+    """:func:`paths` with ``keep``, building only the paths that can rank among the best.
+
+    The same result as :func:`paths` given the same arguments: the same best ``keep``
+    paths in the same order, the same counts (``found``, ``asserted``), the same cap. In
+    the score order with no ``min_studies`` or ``min_evidence``, every path is still walked
+    and counted, but one is made into a :class:`GraphPath` (its hops' edges, studies,
+    evidence and context joins) only when what ranks first (asserted or not, then its
+    score before any join penalty, which only lowers a score) does not already put it
+    behind the ``keep`` best so far. Otherwise, or with ``keep`` None, this is
+    :func:`paths` itself.
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> cur = load()
+    >>> full = paths(cur, "BM-MSC", "osteoarthritis", keep=5)
+    >>> top = top_paths(cur, "BM-MSC", "osteoarthritis", keep=5)
+    >>> (top.paths, top.found, top.asserted) == (full.paths, full.found, full.asserted)
+    True
+    """
+    if keep is None or sort != "score" or min_studies or min_evidence is not None:
+        return paths(cur, source, target, keep=keep, max_hops=max_hops, via=via, avoid=avoid,
+                     asserted_only=asserted_only, evidence=evidence, agent=agent,
+                     max_paths=max_paths, timeout=timeout, include_subtypes=include_subtypes,
+                     min_studies=min_studies, min_evidence=min_evidence, sort=sort,
+                     deadline=deadline)
+    source, target, via_set, avoid_set = _endpoint_ids(cur, source, target, via, avoid,
+                                                       max_hops)
+    _check_ranking(sort, min_studies, min_evidence, keep)
+    adj, reverse = _search_graph(cur, evidence, agent)
+    degrees = _full_degrees(cur)
+    starts, ends = _ends(cur, source, target, avoid_set, include_subtypes)
+    search = _Search(adj, _distances_to(reverse, ends), starts, ends, avoid_set, max_hops)
+    # without claim filters the hops are those of every query: their index is kept
+    index = (_HopIndex(adj, cur) if evidence or agent
+             else cur.derived("hop_index", lambda: _HopIndex(adj, cur)))
+    best = _Top(keep)
+    # per pair of nodes: its hop's claims and its factor of the path score, computed as
+    # Hop.claims and path_score compute them (the same floats, multiplied in the same order)
+    pairs: dict[tuple[str, str], tuple[frozenset[str], float]] = {}
+    # every path found, by what ranks first: (not asserted, minus its score's upper bound)
+    found: list[tuple[bool, float, tuple[str, ...]]] = []
+
+    def judge(nodes: tuple[str, ...]) -> GraphPath | None:
+        if via_set and not via_set <= set(nodes):
+            return None
+        common: set[str] | None = None
+        score = 1.0
+        for pair in pairwise(nodes):
+            hit = pairs.get(pair)
+            if hit is None:
+                u, v = pair
+                hit = pairs[pair] = (frozenset(c for e in adj[u][v] for c in e.claims),
+                                     (degrees.get(u, 1) * degrees.get(v, 1)) ** -DAMPING)
+            common = set(hit[0]) if common is None else common & hit[0]
+            score *= hit[1]
+        if asserted_only and not common:
+            return None
+        best.count(bool(common))
+        found.append((not common, -round(score, 12), nodes))
+        return None
+
+    stop = time.monotonic() + timeout
+    with no_cyclic_gc():
+        capped, timed_out = _walk(search, judge, best, max_paths,
+                                  stop if deadline is None else min(stop, deadline))
+        found.sort(key=lambda f: (f[0], f[1]))
+        for inferred, bound, nodes in found:
+            if best.beaten(not inferred, -bound):
+                break  # this path and every later one rank after the best kept
+            best.add(_make_path(nodes, index, degrees))
+    return PathResult(source, target, best.ranked(), best.seen, capped, timed_out, max_hops,
+                      best.asserted)
+
+
 @dataclass(frozen=True)
 class Neighbor:
     """A neighbour of an entity and the edges that connect them."""

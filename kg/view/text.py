@@ -8,7 +8,7 @@ import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kg.data.model import Curation, sign_symbol
@@ -137,9 +137,15 @@ def _studies_text(n: int) -> str:
     return f"{n} stud{'y' if n == 1 else 'ies'}"
 
 
-def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
-    """A path as plain data (the JSON output), with its evidence and each hop's."""
+def path_dict(cur: Curation, rank: int, path: GraphPath,
+              hop: Callable[[Hop], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A path as plain data (the JSON output), with its evidence and each hop's.
+
+    ``hop`` makes each hop's record (:func:`hop_dict` unless given: a page that shows many
+    paths passes one that remembers the hops it has made).
+    """
     target = cur.entities.get(path.nodes[-1])
+    make = hop or (lambda h: hop_dict(cur, h))
     return {
         "rank": rank,
         "kind": path.kind,
@@ -154,20 +160,25 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
         "nodes": [{"id": n, "label": cur.label(n),
                    "type": cur.entities[n].type if n in cur.entities else "trial"}
                   for n in path.nodes],
-        "hops": [{
-            "from": h.source, "to": h.target, "how": h.how,
-            "derivations": hop_derivations(cur, h) if h.how == "derived" else {},
-            "signs": _sign_counts(h), "conflicting": h.conflicting,
-            "context": hop_context(cur, h),
-            **_hop_evidence(cur, h.claims),
-            "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
-                       "claims": list(e.claims), "sources": list(e.sources)}
-                      for e in h.edges],
-            "citations": sorted({citation_text(cur, r) for c in h.claims
-                                 for r in cur.claims[c].refs}),
-            "flags": flags(cur, h.claims),
-        } for h in path.hops],
+        "hops": [make(h) for h in path.hops],
         "flags": flags(cur, [c for h in path.hops for c in h.claims]),
+    }
+
+
+def hop_dict(cur: Curation, h: Hop) -> dict[str, Any]:
+    """A hop of a path as plain data: its edges, how it is known, contexts and evidence."""
+    return {
+        "from": h.source, "to": h.target, "how": h.how,
+        "derivations": hop_derivations(cur, h) if h.how == "derived" else {},
+        "signs": _sign_counts(h), "conflicting": h.conflicting,
+        "context": hop_context(cur, h),
+        **_hop_evidence(cur, h.claims),
+        "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
+                   "claims": list(e.claims), "sources": list(e.sources)}
+                  for e in h.edges],
+        "citations": sorted({citation_text(cur, r) for c in h.claims
+                             for r in cur.claims[c].refs}),
+        "flags": flags(cur, h.claims),
     }
 
 

@@ -108,7 +108,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(extra_nav=EXTRA_NAV, q="", json_url="", error="", sel_source="",
-                       sel_disease="", form=DEFAULT_FORM, drawing=None)
+                       sel_disease="", form=DEFAULT_FORM, drawing=None, pathform_html="")
     env.filters["num"] = lambda x, d=4: "" if x is None else f"{x:.{d}g}" \
         if isinstance(x, float) else str(x)
     env.globals["hop"] = _hop
@@ -119,6 +119,10 @@ def environment() -> Environment:
 _HOPS: dict[tuple[bool, str, str], Markup] = {}
 #: At most this many kept; the memo starts again when full.
 _HOPS_MAX = 20_000
+#: The same, by the hop record itself: path answers share the record of a hop they all show
+#: (:func:`kg.web.data.paths_page`), which is never changed once made, so its HTML is
+#: found again without writing the record out (kept with it, so its id is not reused).
+_HOPS_SEEN: dict[tuple[bool, str, int], tuple[dict[str, Any], Markup]] = {}
 
 
 @pass_context
@@ -131,6 +135,9 @@ def _hop(context: Context, hop: dict[str, Any]) -> Markup:
     took ``exokg site`` from 33 s to 22-25 s (shipped data, the same machine and run).
     """
     link = context["link"]
+    same = _HOPS_SEEN.get((link.site, link.root, id(hop)))
+    if same is not None and same[0] is hop:
+        return same[1]
     key = (link.site, link.root, repr(hop))
     html = _HOPS.get(key)
     if html is None:
@@ -138,6 +145,9 @@ def _hop(context: Context, hop: dict[str, Any]) -> Markup:
         if len(_HOPS) >= _HOPS_MAX:
             _HOPS.clear()
         _HOPS[key] = html
+    if len(_HOPS_SEEN) >= _HOPS_MAX:
+        _HOPS_SEEN.clear()
+    _HOPS_SEEN[(link.site, link.root, id(hop))] = (hop, html)
     return html
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from kg.data.model import Curation
 from kg.errors import ExportError
 from kg.io.files import (
@@ -65,6 +67,45 @@ def _page(cur: Curation, root: Path, rel: str, template: str, data: dict[str, An
     _write(root, rel, render(template, data, links, json_url=json_name, **extra))
     _write(root, rel.removesuffix(".html") + ".json",
            json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str))
+
+
+class _PathForm:
+    """The site's path form, rendered once for each folder depth of the pages that show it.
+
+    The form lists every source and every disease; an answer page's copy is that one
+    rendering with its own pair marked ``selected``, as ``pathform.html`` marks it (the
+    option whose value is the selected id).
+    """
+
+    def __init__(self, choices: dict[str, list[dict[str, str]]]) -> None:
+        self.choices = choices
+        self.rendered: dict[int, str] = {}
+
+    def __call__(self, depth: int, source: str = "", disease: str = "") -> Markup:
+        html = self.rendered.get(depth)
+        if html is None:
+            html = self.rendered[depth] = render(
+                "pathform.html", {}, Links(site=True, depth=depth), choices=self.choices)
+        return Markup(_selected(_selected(html, "source", source), "disease", disease))
+
+
+def _selected(html: str, name: str, value: str) -> str:
+    """``html`` with the option ``value`` of its ``<select name="name">`` marked selected.
+
+    Examples
+    --------
+    >>> _selected('<select name="a"><option value="x">x</option></select>', "a", "x")
+    '<select name="a"><option value="x" selected>x</option></select>'
+    """
+    if not value:
+        return html
+    start = html.index(f'<select name="{name}"')
+    option = f'<option value="{escape(value)}">'
+    at = html.find(option, start, html.index("</select>", start))
+    if at < 0:
+        return html
+    at += len(option) - 1
+    return html[:at] + " selected" + html[at:]
 
 
 def write_site(cur: Curation, out: str | os.PathLike[str], *, force: bool = False,
@@ -160,8 +201,10 @@ def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
         (root / folder).mkdir()
     prepare(cur)
     choices = pages.choices(cur)
-    _page(cur, root, "index.html", "index.html", pages.home_page(cur), choices=choices)
-    _page(cur, root, "paths.html", "paths.html", {}, choices=choices)
+    form = _PathForm(choices)
+    _page(cur, root, "index.html", "index.html", pages.home_page(cur), choices=choices,
+          pathform_html=form(0))
+    _page(cur, root, "paths.html", "paths.html", {}, choices=choices, pathform_html=form(0))
     _page(cur, root, "search.html", "search.html", {"q": "", "rules": pages.search_rules()})
     index = pages.search_index(cur)
     _write(root, "search-index.json", json.dumps(index, ensure_ascii=False))
@@ -183,23 +226,33 @@ def _write_pages(cur: Curation, root: Path, say: Callable[[str], None],
           for dis in choices["diseases"])]
 
     def write(item: tuple[str, ...]) -> None:
-        kind, name = item[0], item[1]
-        if kind == "entity":
-            _page(cur, root, f"entity/{file_name(name)}.html", "entity.html",
-                  pages.entity_page(cur, name))
-        elif kind == "claim":
-            _page(cur, root, f"claim/{file_name(name)}.html", "claim.html",
-                  pages.claim_page(cur, name))
-        else:
-            dis = item[2]
-            d = pages.paths_page(cur, pages.PathQuery(name, dis))
-            _page(cur, root, f"paths/{file_name(name)}--{file_name(dis)}.html",
-                  "paths.html", d, choices=choices, sel_source=name, sel_disease=dis)
+        _write_item(cur, root, item, choices, form)
 
     say(f"{len(items)} entity, claim and answer pages")
     _split(items, write, jobs)
     return {kind: sum(1 for item in items if item[0] == kind)
             for kind in ("entity", "claim", "paths")}
+
+
+def _write_item(cur: Curation, root: Path, item: tuple[str, ...],
+                choices: dict[str, list[dict[str, str]]], form: _PathForm) -> None:
+    """Write one page and its twin.
+
+    ``item`` is ``("entity", id)``, ``("claim", id)`` or ``("paths", source, disease)``.
+    """
+    kind, name = item[0], item[1]
+    if kind == "entity":
+        _page(cur, root, f"entity/{file_name(name)}.html", "entity.html",
+              pages.entity_page(cur, name))
+    elif kind == "claim":
+        _page(cur, root, f"claim/{file_name(name)}.html", "claim.html",
+              pages.claim_page(cur, name))
+    else:
+        dis = item[2]
+        d = pages.paths_page(cur, pages.PathQuery(name, dis))
+        _page(cur, root, f"paths/{file_name(name)}--{file_name(dis)}.html",
+              "paths.html", d, choices=choices, sel_source=name, sel_disease=dis,
+              pathform_html=form(1, name, dis))
 
 
 def default_jobs(most: int = 8) -> int:
