@@ -724,7 +724,7 @@ class _Forgetful(dict[Any, Any]):
 
 
 def _plain_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Write pages the plain way from now on: every path built, the form and hops rendered."""
+    """From now on write pages the plain way: build every path, reuse nothing."""
     from markupsafe import Markup
 
     from kg.query import paths as query_paths
@@ -742,6 +742,7 @@ def _plain_way(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(page_site._PathForm, "__call__", no_form)
     monkeypatch.setattr(page_data, "_PAGE_HOPS_MAX", -1)  # hop records made for each page
     monkeypatch.setattr(page_render, "_HOPS_SEEN", _Forgetful())
+    monkeypatch.setattr(page_site, "_twin", page_site._json)  # every twin encoded whole
 
 
 def _files(root: Path) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,40 @@ def _page(cur: Curation, root: Path, rel: str, template: str, data: dict[str, An
     extra.update(decorate(cur, template, data, links))
     json_name = Path(rel).name.removesuffix(".html") + ".json"
     _write(root, rel, render(template, data, links, json_url=json_name, **extra))
-    _write(root, rel.removesuffix(".html") + ".json",
-           json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str))
+    _write(root, rel.removesuffix(".html") + ".json", _twin(data))
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+#: The JSON of hop records, by the record itself (kept with it, so its id is not reused):
+#: an answer shares the record of each hop with every other answer showing that hop
+#: (:func:`kg.web.data.paths_page`), and a record is never changed once made.
+_HOP_JSON: dict[int, tuple[Any, str]] = {}
+#: Where a hop's JSON goes in its answer's JSON (a string no record holds).
+_HOP_MARK = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
+def _twin(data: dict[str, Any]) -> str:
+    """A page's JSON twin; an answer's hops are written out once each for the whole site."""
+    listed = data.get("paths")
+    if not listed or not isinstance(listed, list) or not isinstance(listed[0], dict) \
+            or "hops" not in listed[0]:
+        return _json(data)
+    texts: list[str] = []
+
+    def mark(hop: Any) -> str:
+        seen = _HOP_JSON.get(id(hop))
+        if seen is None or seen[0] is not hop:
+            if len(_HOP_JSON) >= 20_000:
+                _HOP_JSON.clear()
+            seen = _HOP_JSON[id(hop)] = (hop, _json(hop))
+        texts.append(seen[1])
+        return f"\x00{len(texts) - 1}\x00"
+
+    marked = {**data, "paths": [{**p, "hops": [mark(h) for h in p["hops"]]} for p in listed]}
+    return _HOP_MARK.sub(lambda m: texts[int(m[1])], _json(marked))
 
 
 class _PathForm:
