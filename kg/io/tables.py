@@ -63,7 +63,7 @@ BIOLINK_PREFIX: dict[str, str] = {
     "hgnc": "HGNC", "ncbigene": "NCBIGene", "uniprot": "UniProtKB", "mirbase": "mirbase",
     "rnacentral": "RNACENTRAL", "chebi": "CHEBI", "go": "GO", "reactome": "REACT",
     "wikipathways": "WIKIPATHWAYS", "kegg.pathway": "KEGG.PATHWAY", "mondo": "MONDO",
-    "doid": "DOID", "hp": "HP", "efo": "EFO", "cl": "CL", "uberon": "UBERON",
+    "doid": "DOID", "hp": "HP", "efo": "EFO", "cl": "CL", "uberon": "UBERON", "maxo": "MAXO",
     "pubmed": "PMID", "doi": "doi",
     # Biolink's context has one miRBase prefix; mature accessions (MIMAT…) are miRBase's too
     "mirbase.mature": "mirbase",
