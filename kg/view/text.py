@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kg.data.model import Curation, sign_symbol
-from kg.graph.edges import derivation
+from kg.graph.edges import derivation, knowledge_level
 from kg.query.evidence import context, edge_evidence
 from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
@@ -161,6 +161,8 @@ def path_dict(cur: Curation, rank: int, path: GraphPath) -> dict[str, Any]:
             "context": hop_context(cur, h),
             **_hop_evidence(cur, h.claims),
             "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
+                       **dict(zip(("knowledge_level", "agent_type"), knowledge_level(e),
+                                  strict=True)),
                        "claims": list(e.claims), "sources": list(e.sources)}
                       for e in h.edges],
             "citations": sorted({citation_text(cur, r) for c in h.claims
