@@ -10,7 +10,14 @@ from kg.data.model import Claim, Curation, Effect, Step
 from kg.graph.edges import claim_edges, derivation, edges
 from kg.graph.terms import edge_key
 from kg.io.tables import kgx_tables
-from kg.query.evidence import context, edge_evidence, path_evidence
+from kg.query.evidence import (
+    claim_diseases,
+    context,
+    disease_ancestors,
+    edge_evidence,
+    joins,
+    path_evidence,
+)
 from kg.query.holdout import _asserting, _hidden, auroc, evaluate, report, without
 from kg.query.paths import paths
 from kg.view.text import path_dict, paths_table
@@ -275,3 +282,31 @@ def test_path_json_says_how_each_hop_is_known_as_the_exports_do(cur: Curation) -
             assert h["how"] == ("derived" if levels == {"logical_entailment"} else "stated")
             kinds.add(h["how"])
     assert kinds == {"stated", "derived"}
+
+
+def test_contexts_are_compared_through_the_disease_hierarchy(cur: Curation) -> None:
+    above = disease_ancestors(cur)
+    assert "osteoarthritis" in above["post-traumatic-osteoarthritis"]
+    assert "osteoarthritis" in above["knee-osteoarthritis"]
+    res = paths(cur, "bone marrow MSC", "osteoarthritis")
+    (p,) = [p for p in res.paths
+            if p.nodes == ("BM-MSC", "cartilage-matrix-synthesis", "post-traumatic-osteoarthritis")]
+    assert not p.asserted
+    diseases = claim_diseases(cur)
+    parts = [(h.claims, frozenset(d for c in h.claims for d in diseases[c])) for h in p.hops]
+    assert [sorted(d) for _, d in parts] == [["osteoarthritis"], ["post-traumatic-osteoarthritis"]]
+    assert joins(parts) == 1  # by disease id alone they would be two contexts
+    assert p.joins == 0  # post-traumatic osteoarthritis is an osteoarthritis: one context
+    d = path_dict(cur, 1, p)
+    assert d["context_joins"] == 0
+    head = next(line for line in paths_table(cur, res, [p]).splitlines() if line.startswith("#1"))
+    assert "CONTEXTS JOINED" not in head
+    f = frozenset
+    # siblings under osteoarthritis are not one context, nor are unrelated diseases
+    assert joins([(f({"a"}), f({"knee-osteoarthritis"})),
+                  (f({"b"}), f({"post-traumatic-osteoarthritis"}))], above) == 1
+    assert joins([(f({"a"}), f({"Parkinsons-disease"})), (f({"b"}), f({"skin-ageing"}))],
+                 above) == 1
+    # a disease and one further up (Parkinson's within neurodegenerative disease) share one
+    assert joins([(f({"a"}), f({"neurodegenerative-disease"})),
+                  (f({"b"}), f({"Parkinsons-disease"}))], above) == 0
