@@ -8,8 +8,16 @@ import pytest
 
 from kg.data.model import Claim, Curation, Effect, Step
 from kg.graph.edges import claim_edges, derivation, edges
+from kg.graph.terms import edge_key
 from kg.io.tables import kgx_tables
-from kg.query.evidence import context, edge_evidence, path_evidence
+from kg.query.evidence import (
+    claim_diseases,
+    context,
+    disease_ancestors,
+    edge_evidence,
+    joins,
+    path_evidence,
+)
 from kg.query.holdout import _asserting, _hidden, auroc, evaluate, report, without
 from kg.query.paths import paths
 from kg.view.text import path_dict, paths_table
@@ -182,3 +190,123 @@ def test_web_path_page_counts_dashes_and_contexts(cur: Curation) -> None:
     assert "CONTEXTS JOINED" in page
     # the drawing dashes derived hops as exokg view does
     assert 'stroke-dasharray="7 4"' in page and "derived (read off a claim" in page
+
+
+def _kgx_levels(cur: Curation) -> dict[str, tuple[str, str]]:
+    """KGX edge id -> (knowledge_level, agent_type)."""
+    _, edges_tsv = kgx_tables(cur)
+    lines = edges_tsv.decode().splitlines()
+    head = lines[0].split("\t")
+    rows = [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
+    return {r["id"]: (r["knowledge_level"], r["agent_type"]) for r in rows}
+
+
+def test_rdf_says_how_each_edge_is_known_as_kgx_does(cur: Curation) -> None:
+    from rdflib import RDF, URIRef
+
+    from kg.graph.namespace import BIOLINK, EDGE, EXO
+    from kg.graph.rdf import build_rdf
+
+    g = build_rdf(cur)
+    kgx = _kgx_levels(cur)
+    seen = set()
+    for e in edges(cur):
+        key = edge_key(*e.key)
+        node = URIRef(str(EDGE) + key)
+        assert (node, RDF.type, EXO.Edge) in g
+        got = (str(g.value(node, BIOLINK.knowledge_level)), str(g.value(node, BIOLINK.agent_type)))
+        assert len(list(g.objects(node, BIOLINK.knowledge_level))) == 1
+        assert len(list(g.objects(node, BIOLINK.agent_type))) == 1
+        want = ("logical_entailment", "automated_agent") if e.derived else (
+            "knowledge_assertion", "manual_agent")
+        assert got == want == kgx[f"exokg.edge:{key}"], (e, got)
+        assert g.value(node, EXO.derived).toPython() is e.derived  # kept beside them
+        seen.add(got)
+    assert len(seen) == 2  # both kinds occur in the shipped data
+
+
+def test_shapes_reject_an_edge_whose_three_words_for_how_disagree(cur: Curation) -> None:
+    import pyshacl
+    from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+    from kg.graph.namespace import BIOLINK, EDGE, EXO
+    from kg.graph.rdf import build_rdf
+    from kg.io.shacl import shapes_path
+
+    full = build_rdf(cur)
+    small = Graph()
+    picked = {}
+    for e in edges(cur):
+        if e.kind == "causal" and e.derived not in picked:
+            picked[e.derived] = URIRef(str(EDGE) + edge_key(*e.key))
+    for node in picked.values():
+        for p, o in full.predicate_objects(node):
+            small.add((node, p, o))
+        for end in (RDF.subject, RDF.object):
+            ent = full.value(node, end)
+            for p, o in full.predicate_objects(ent):
+                if p in (RDF.type, RDFS.label):
+                    small.add((ent, p, o))
+    shapes = Graph().parse(shapes_path(cur), format="turtle")
+
+    def conforms(data: Graph) -> bool:
+        ok, _, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+        return bool(ok)
+
+    assert conforms(small)
+    derived = picked[True]
+    small.set((derived, BIOLINK.knowledge_level, Literal("knowledge_assertion")))
+    assert not conforms(small)  # derived, yet a curator's assertion: the shapes say no
+    small.set((derived, BIOLINK.knowledge_level, Literal("logical_entailment")))
+    small.remove((derived, BIOLINK.agent_type, None))
+    assert not conforms(small)
+    small.add((derived, BIOLINK.agent_type, Literal("automated_agent")))
+    small.set((derived, EXO.derived, Literal(False)))
+    assert not conforms(small)
+
+
+def test_path_json_says_how_each_hop_is_known_as_the_exports_do(cur: Curation) -> None:
+    res = paths(cur, "umbilical cord MSC", "Parkinson's disease")
+    kgx = _kgx_levels(cur)
+    kinds = set()
+    for p in res.paths[:40]:
+        d = json.loads(json.dumps(path_dict(cur, 1, p)))
+        for hop, h in zip(p.hops, d["hops"], strict=True):
+            levels = set()
+            for e, je in zip(hop.edges, h["edges"], strict=True):
+                level = (je["knowledge_level"], je["agent_type"])
+                assert level == kgx[f"exokg.edge:{edge_key(*e.key)}"]
+                assert je["derived_sign"] is (level[0] == "logical_entailment")
+                levels.add(level[0])
+            # a hop is derived when every edge of it is read off reported effects
+            assert h["how"] == ("derived" if levels == {"logical_entailment"} else "stated")
+            kinds.add(h["how"])
+    assert kinds == {"stated", "derived"}
+
+
+def test_contexts_are_compared_through_the_disease_hierarchy(cur: Curation) -> None:
+    above = disease_ancestors(cur)
+    assert "osteoarthritis" in above["post-traumatic-osteoarthritis"]
+    assert "osteoarthritis" in above["knee-osteoarthritis"]
+    res = paths(cur, "bone marrow MSC", "osteoarthritis")
+    (p,) = [p for p in res.paths
+            if p.nodes == ("BM-MSC", "cartilage-matrix-synthesis", "post-traumatic-osteoarthritis")]
+    assert not p.asserted
+    diseases = claim_diseases(cur)
+    parts = [(h.claims, frozenset(d for c in h.claims for d in diseases[c])) for h in p.hops]
+    assert [sorted(d) for _, d in parts] == [["osteoarthritis"], ["post-traumatic-osteoarthritis"]]
+    assert joins(parts) == 1  # by disease id alone they would be two contexts
+    assert p.joins == 0  # post-traumatic osteoarthritis is an osteoarthritis: one context
+    d = path_dict(cur, 1, p)
+    assert d["context_joins"] == 0
+    head = next(line for line in paths_table(cur, res, [p]).splitlines() if line.startswith("#1"))
+    assert "CONTEXTS JOINED" not in head
+    f = frozenset
+    # siblings under osteoarthritis are not one context, nor are unrelated diseases
+    assert joins([(f({"a"}), f({"knee-osteoarthritis"})),
+                  (f({"b"}), f({"post-traumatic-osteoarthritis"}))], above) == 1
+    assert joins([(f({"a"}), f({"Parkinsons-disease"})), (f({"b"}), f({"skin-ageing"}))],
+                 above) == 1
+    # a disease and one further up (Parkinson's within neurodegenerative disease) share one
+    assert joins([(f({"a"}), f({"neurodegenerative-disease"})),
+                  (f({"b"}), f({"Parkinsons-disease"}))], above) == 0

@@ -58,6 +58,30 @@ class Edge(NamedTuple):
         return self.kind != "hierarchy"
 
 
+#: Biolink ``knowledge_level`` and ``agent_type`` of a stated and of a derived edge.
+STATED_LEVEL = ("knowledge_assertion", "manual_agent")
+DERIVED_LEVEL = ("logical_entailment", "automated_agent")
+
+
+def knowledge_level(e: Edge) -> tuple[str, str]:
+    """Biolink ``knowledge_level`` and ``agent_type`` of an edge, for every export.
+
+    A stated edge (a claim's mechanism writes it, or a curated link) is a curator's
+    ``knowledge_assertion`` (``manual_agent``); a derived edge, read off a claim's reported
+    effects by exokg's rule, is a ``logical_entailment`` of an ``automated_agent``. The KGX
+    columns and the RDF statements (``biolink:knowledge_level``, ``biolink:agent_type``)
+    both come from here.
+
+    Examples
+    --------
+    >>> knowledge_level(Edge("a", "reduces", "b", -1, "causal", ("x",), True))
+    ('logical_entailment', 'automated_agent')
+    >>> knowledge_level(Edge("a", "inhibits", "b", -1, "causal", ("x",)))
+    ('knowledge_assertion', 'manual_agent')
+    """
+    return DERIVED_LEVEL if e.derived else STATED_LEVEL
+
+
 def claim_edges(claim: Claim, cur: Curation) -> list[tuple[str, str, str, Sign, bool]]:
     """The edges one claim asserts, in chain order, as (s, p, o, sign, derived).
 

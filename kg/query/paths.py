@@ -11,7 +11,8 @@ sign makes the path's net effect ``uncertain``.
 
 Each path carries its evidence by the rule of :mod:`kg.query.evidence`: its distinct
 studies and its strength (the weakest hop's strongest evidence), and how many times it
-joins hops read in no common disease (:attr:`GraphPath.joins`). Paths are ranked asserted
+joins hops read in no common disease, a disease and the ones below it in the hierarchy
+counting as one (:attr:`GraphPath.joins`). Paths are ranked asserted
 first, then (``sort="score"``, the default) by a degree-damped path score (Hetionet's DWPC
 idea) that halves at every such join, then by studies and strength; ``"studies"`` and
 ``"evidence"`` put those first. Ties end on the entity ids, so a query always prints the
@@ -42,6 +43,7 @@ from kg.query.evidence import (
     NOT_STATED,
     claim_diseases,
     claim_study_keys,
+    disease_ancestors,
     joins,
     path_support,
     strength_rank,
@@ -127,7 +129,8 @@ class GraphPath:
     score: float
     strength: str = NOT_STATED
     #: How many times the path passes from a hop to the next without a disease their claims
-    #: share (:func:`kg.query.evidence.shared_diseases`): 0 for a chain read in one context.
+    #: share, one of them the other or above it in the hierarchy
+    #: (:func:`kg.query.evidence.joins`): 0 for a chain read in one context.
     joins: int = 0
 
     @property
@@ -281,6 +284,7 @@ class _HopIndex:
         self.adj = adj
         self.cur = cur
         self.diseases = claim_diseases(cur)
+        self.above = disease_ancestors(cur)
         self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], tuple[int, str],
                                                frozenset[str]]] = {}
 
@@ -313,7 +317,7 @@ def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]
             for h in hops)
     studies, strength = path_support(
         (s for _, _, s, _ in parts), support(index.cur, common) if common else None)
-    crossed = 0 if common else joins((c, d) for _, c, _, d in parts)
+    crossed = 0 if common else joins(((c, d) for _, c, _, d in parts), index.above)
     return GraphPath(nodes, hops, tuple(sorted(common)), studies,
                      round(path_score(nodes, degrees) * JOIN_PENALTY ** crossed, 12), strength,
                      crossed)
@@ -329,6 +333,7 @@ def prepare(cur: Curation) -> None:
     cur.derived("degrees", lambda: _degrees(adj))
     claim_study_keys(cur)
     claim_diseases(cur)
+    disease_ancestors(cur)
 
 
 def rank_key(path: GraphPath, sort: str = DEFAULT_SORT) -> tuple[Any, ...]:
