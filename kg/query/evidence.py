@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Protocol
 
+from kg.data.index import Derived
 from kg.data.model import Claim, Curation
 
 #: Evidence strengths, strongest first.
@@ -153,8 +154,12 @@ class EdgeEvidence:
 
 def claim_study_keys(cur: Curation) -> dict[str, frozenset[str]]:
     """Study keys of every claim, computed once per curation (shared with the path search)."""
-    return cur.derived("claim_studies", lambda: {
-        c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
+    return _CLAIM_STUDIES(cur)
+
+
+#: Study keys of every claim (from its citations).
+_CLAIM_STUDIES: Derived[dict[str, frozenset[str]]] = Derived("claim_studies", lambda cur: {
+    c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
 
 
 def support(cur: Curation, claim_ids: Iterable[str]) -> tuple[int, str]:
@@ -294,8 +299,12 @@ def context(cur: Curation, claim_ids: Iterable[str]) -> Context:
 
 def claim_diseases(cur: Curation) -> dict[str, frozenset[str]]:
     """Disease ids of every claim, computed once per curation (the path search's context)."""
-    return cur.derived("claim_diseases", lambda: {
-        c.id: frozenset(d.entity for d in c.diseases) for c in cur.claims.values()})
+    return _CLAIM_DISEASES(cur)
+
+
+#: Disease ids of every claim.
+_CLAIM_DISEASES: Derived[dict[str, frozenset[str]]] = Derived("claim_diseases", lambda cur: {
+    c.id: frozenset(d.entity for d in c.diseases) for c in cur.claims.values()})
 
 
 def joins(hops: Iterable[tuple[frozenset[str], frozenset[str]]]) -> int:

@@ -139,7 +139,7 @@ def _hidden(cur: Curation, asserting: Iterable[str]) -> set[str]:
 def without(cur: Curation, hidden: set[str]) -> Curation:
     """A copy of ``cur`` without the ``hidden`` claims (fresh caches, no extra edges)."""
     kept = {k: c for k, c in cur.claims.items() if k not in hidden}
-    return replace(cur, claims=kept, extra_edges={}, extra_rdf=[], cache_key="", _derived={})
+    return replace(cur, claims=kept, extra_edges={}, extra_rdf=[], cache_key="")
 
 
 def _sign_of(cur: Curation, claim_ids: Iterable[str], disease: str) -> Sign:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
+from kg.data.index import Derived
 from kg.data.model import Curation, Sign, multiply
 from kg.data.runtime import no_cyclic_gc
 from kg.errors import QueryError
@@ -255,6 +256,14 @@ def _degrees(adj: dict[str, dict[str, list[Edge]]]) -> dict[str, int]:
     return {n: len(s) for n, s in nbrs.items()}
 
 
+#: The causal adjacency of the whole curation (:func:`causal_adjacency` without a filter).
+_ADJACENCY: Derived[dict[str, dict[str, list[Edge]]]] = Derived("adjacency", causal_adjacency)
+#: Its reverse (the predecessors of every node) and the degree of every node.
+_REVERSE: Derived[dict[str, set[str]]] = Derived(
+    "reverse", lambda cur: _reverse(_ADJACENCY(cur)))
+_DEGREES: Derived[dict[str, int]] = Derived("degrees", lambda cur: _degrees(_ADJACENCY(cur)))
+
+
 def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPING) -> float:
     """Degree-damped score of a path: the product over hops of (deg(u) * deg(v)) ** -w.
 
@@ -324,9 +333,8 @@ def prepare(cur: Curation) -> None:
 
     Part of loading a large graph, so that the first query is as fast as the next ones.
     """
-    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
-    cur.derived("reverse", lambda: _reverse(adj))
-    cur.derived("degrees", lambda: _degrees(adj))
+    _REVERSE(cur)
+    _DEGREES(cur)
     claim_study_keys(cur)
     claim_diseases(cur)
 
@@ -421,14 +429,12 @@ def _search_graph(cur: Curation, evidence: str | None, agent: str | None
     if evidence or agent:
         adj = causal_adjacency(cur, select_claims(cur, evidence=evidence, agent=agent))
         return adj, _reverse(adj)
-    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
-    return adj, cur.derived("reverse", lambda: _reverse(adj))
+    return _ADJACENCY(cur), _REVERSE(cur)
 
 
 def _full_degrees(cur: Curation) -> dict[str, int]:
     """Degrees in the whole causal graph (path scores ignore the query's filters)."""
-    return cur.derived("degrees", lambda: _degrees(
-        cur.derived("adjacency", lambda: causal_adjacency(cur))))
+    return _DEGREES(cur)
 
 
 def _ends(cur: Curation, source: str, target: str, avoid: frozenset[str],

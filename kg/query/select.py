@@ -160,7 +160,6 @@ def restrict(cur: Curation, sel: Selection) -> Curation:
         extra_rdf=[],
         warnings=[],
         cache_key="",
-        _derived={},
     )
 
 
