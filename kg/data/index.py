@@ -42,11 +42,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Derived", "DerivedFor", "Index", "Shelf"]
 
-T = TypeVar("T")
-A = TypeVar("A", bound=Hashable)
+_T = TypeVar("_T")
+_A = TypeVar("_A", bound=Hashable)
 
 
-class Derived(Generic[T]):
+class Derived(Generic[_T]):
     """The key of one value computed from a curation by ``make(cur)``.
 
     ``name`` identifies the value in a disk cache and in messages; ``on_disk`` asks a
@@ -64,13 +64,13 @@ class Derived(Generic[T]):
 
     __slots__ = ("make", "name", "on_disk")
 
-    def __init__(self, name: str, make: Callable[[Curation], T], *,
+    def __init__(self, name: str, make: Callable[[Curation], _T], *,
                  on_disk: bool = False) -> None:
         self.name = name
         self.make = make
         self.on_disk = on_disk
 
-    def __call__(self, cur: Curation) -> T:
+    def __call__(self, cur: Curation) -> _T:
         """The value for ``cur``: from its index, else computed now."""
         return cur.index.value(cur, self)
 
@@ -78,7 +78,7 @@ class Derived(Generic[T]):
         return f"Derived({self.name!r})"
 
 
-class DerivedFor(Generic[A, T]):
+class DerivedFor(Generic[_A, _T]):
     """The key of values computed from a curation and arguments by ``make(cur, args)``.
 
     ``args`` is hashable, in practice a frozen dataclass; each distinct one has a slot of
@@ -89,17 +89,17 @@ class DerivedFor(Generic[A, T]):
 
     __slots__ = ("make", "name", "on_disk")
 
-    def __init__(self, name: str, make: Callable[[Curation, A], T], *,
+    def __init__(self, name: str, make: Callable[[Curation, _A], _T], *,
                  on_disk: bool = False) -> None:
         self.name = name
         self.make = make
         self.on_disk = on_disk
 
-    def __call__(self, cur: Curation, args: A) -> T:
+    def __call__(self, cur: Curation, args: _A) -> _T:
         """The value for ``cur`` and ``args``: from its index, else computed now."""
         return cur.index.value_for(cur, self, args)
 
-    def file_name(self, args: A) -> str:
+    def file_name(self, args: _A) -> str:
         """How a disk cache names the value of ``args``."""
         return f"{self.name}:{args!r}"
 
@@ -166,31 +166,31 @@ class Index:
         shelf = self.shelf
         return shelf if shelf is not None and shelf.stamp == self._stamp else None
 
-    def value(self, cur: Curation, key: Derived[T]) -> T:
+    def value(self, cur: Curation, key: Derived[_T]) -> _T:
         """The value of ``key`` for ``cur`` (which this index belongs to)."""
         slots = self._current(cur)
         if key in slots:
-            return cast(T, slots[key])
+            return cast(_T, slots[key])
         shelf = self._shelf() if key.on_disk else None
         if shelf is not None and key.name in shelf.kept:
-            value = cast(T, shelf.kept[key.name])
+            value = cast(_T, shelf.kept[key.name])
         else:
             value = key.make(cur)
         slots[key] = value
         return value
 
-    def value_for(self, cur: Curation, key: DerivedFor[A, T], args: A) -> T:
+    def value_for(self, cur: Curation, key: DerivedFor[_A, _T], args: _A) -> _T:
         """The value of ``key`` with ``args`` for ``cur`` (which this index belongs to)."""
         slots = self._current(cur)
         slot = (key, args)
         if slot in slots:
-            return cast(T, slots[slot])
+            return cast(_T, slots[slot])
         shelf = self._shelf() if key.on_disk else None
         name = key.file_name(args)
         try:
             if shelf is None:
                 raise KeyError(name)
-            value = cast(T, shelf.read(name))
+            value = cast(_T, shelf.read(name))
         except KeyError:
             value = key.make(cur, args)
             if shelf is not None and self._shelf() is shelf:  # records unchanged meanwhile

@@ -19,13 +19,21 @@ from typing import Any, NamedTuple, TypeVar
 from kg.data.index import Index
 from kg.errors import Problem
 
-V = TypeVar("V")
+__all__ = [
+    "AGENTS", "CAUSAL_KIND", "DISEASE_VERBS", "EVIDENCE", "LINK_KEY", "NCT_PREFIX", "OPERATORS",
+    "PROCESS_VERBS", "SIGN_NAMES", "SIGN_SYMBOLS", "TRIAL_NODE_PREFIX", "Attribute", "Check",
+    "Claim", "Curation", "Effect", "Entity", "EntityType", "Location", "ParentRule", "Predicate",
+    "Records", "Reference", "Review", "Sign", "Step", "Trial", "XrefRecord", "is_trial_node",
+    "multiply", "parse_sign", "sign_key", "sign_name", "sign_symbol",
+]
+
+_V = TypeVar("_V")
 
 #: Source of :attr:`Records.version` numbers (unique across every Records of the process).
 _CHANGES = itertools.count(1)
 
 
-class Records(dict[str, V]):
+class Records(dict[str, _V]):
     """A dict of records that notes each change, so derived data knows when to recompute.
 
     :meth:`Curation.fingerprint` compares versions instead of looking at every record, which
@@ -47,7 +55,7 @@ class Records(dict[str, V]):
     def _changed(self) -> None:
         self.version = next(_CHANGES)
 
-    def __setitem__(self, key: str, value: V) -> None:
+    def __setitem__(self, key: str, value: _V) -> None:
         super().__setitem__(key, value)
         self._changed()
 
@@ -55,7 +63,7 @@ class Records(dict[str, V]):
         super().__delitem__(key)
         self._changed()
 
-    def __ior__(self, other: Any) -> Records[V]:  # type: ignore[misc,override]
+    def __ior__(self, other: Any) -> Records[_V]:  # type: ignore[misc,override]
         super().update(other)
         self._changed()
         return self
@@ -66,7 +74,7 @@ class Records(dict[str, V]):
         self._changed()
         return value
 
-    def popitem(self) -> tuple[str, V]:
+    def popitem(self) -> tuple[str, _V]:
         """Remove the last item (a change)."""
         item = super().popitem()
         self._changed()

@@ -13,6 +13,11 @@ from kg.data.index import Derived
 from kg.data.model import Claim, Curation, Sign, multiply
 from kg.errors import KGError
 
+__all__ = [
+    "Edge", "claim_edges", "derivation", "edges", "hierarchy_predicate", "parallel_mechanism",
+    "trial_nodes",
+]
+
 
 class Edge(NamedTuple):
     """A directed edge between two entities, with the records that support it.

@@ -34,6 +34,11 @@ from kg.data.model import Curation
 from kg.data.runtime import no_cyclic_gc
 from kg.errors import KGError
 
+__all__ = [
+    "FORMAT", "LIBRARIES", "WRITING", "bytes_cached", "cache_dir", "content_hash", "load_cached",
+    "program_fingerprint", "store_cached", "store_for", "write_after_exit", "write_pending_now",
+]
+
 #: Bump when the layout of cache entries changes.
 FORMAT = "5"
 

@@ -36,6 +36,13 @@ from typing import Any, Protocol
 from kg.data.index import Derived
 from kg.data.model import Claim, Curation
 
+__all__ = [
+    "NOT_STATED", "SPECIES_WORDS", "STRENGTHS", "ClaimEvidence", "Context", "EdgeEvidence",
+    "PathEvidence", "claim_diseases", "claim_evidence", "claim_study_keys", "context",
+    "edge_evidence", "joins", "path_evidence", "path_support", "species_of", "strength_rank",
+    "strongest", "support", "weakest",
+]
+
 #: Evidence strengths, strongest first.
 STRENGTHS = ("clinical", "in vivo", "in vitro", "not stated")
 NOT_STATED = "not stated"

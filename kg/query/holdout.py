@@ -25,6 +25,8 @@ from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, sign_symbol
 from kg.query.paths import DEFAULT_MAX_PATHS, DEFAULT_SORT, GraphPath, paths
 
+__all__ = ["SCORES", "Evaluation", "Pair", "auroc", "evaluate", "pairs_of", "report", "without"]
+
 #: Ways of scoring a pair from its inferred paths (the first is the path count).
 SCORES: dict[str, Callable[[Sequence[GraphPath]], float]] = {
     "count": lambda ps: float(len(ps)),

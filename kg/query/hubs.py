@@ -17,6 +17,8 @@ from kg.errors import QueryError
 from kg.query.claims import claim_filter
 from kg.query.rank import DEFAULT_PERMUTATIONS, RankArgs, RankResult, rank
 
+__all__ = ["HUB_RANKINGS", "HubArgs", "claims_reaching", "describe", "hubs"]
+
 
 def claims_reaching(cur: Curation, disease: str | None = None, *, agent: str | None = None,
                     evidence: str | None = None, exact: bool = False) -> Curation:

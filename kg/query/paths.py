@@ -49,6 +49,13 @@ from kg.query.evidence import (
     support,
 )
 
+__all__ = [
+    "DAMPING", "DEFAULT_MAX_HOPS", "DEFAULT_MAX_PATHS", "DEFAULT_SORT", "DEFAULT_TIMEOUT",
+    "JOIN_PENALTY", "PATH_KINDS", "SORTS", "GraphPath", "Hop", "Neighbor", "PathResult", "Upstream",
+    "causal_adjacency", "neighbors", "path_score", "paths", "prepare", "rank_key", "select_claims",
+    "upstream",
+]
+
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
 DEFAULT_MAX_HOPS = 6

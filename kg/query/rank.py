@@ -49,6 +49,11 @@ from kg.query.paths import PATH_KINDS
 if TYPE_CHECKING:
     import networkx as nx
 
+__all__ = [
+    "DECIMALS", "DEFAULT_PERMUTATIONS", "EXACT_LIMIT", "RANKINGS", "RankArgs", "RankResult",
+    "RankRow", "family_of", "flow_edges", "flow_graph", "rank", "separable", "z_score",
+]
+
 #: Above this many nodes, betweenness is estimated from a seeded sample of sources.
 EXACT_LIMIT = 5000
 DEFAULT_PERMUTATIONS = 20

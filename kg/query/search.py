@@ -30,6 +30,8 @@ from kg.data.model import Curation, Entity
 from kg.data.names import fold, loose
 from kg.errors import QueryError
 
+__all__ = ["FUZZY_CUTOFF", "SearchHit", "search"]
+
 #: Lowest difflib ratio a fuzzy match needs.
 FUZZY_CUTOFF = 0.7
 
