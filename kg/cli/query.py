@@ -23,6 +23,8 @@ from kg.cli.base import (
 )
 from kg.query.rank import DEFAULT_PERMUTATIONS
 
+__all__ = ["neighbors", "paths", "queries", "rank", "sparql", "upstream"]
+
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str, limit: int, empty: str) -> None:
     """Print records (the first ``limit``; 0: all), or ``empty`` and exit 3 when none."""

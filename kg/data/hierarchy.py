@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kg.data.model import Curation
 
+__all__ = ["ancestors", "descendants"]
+
 
 def ancestors(cur: Curation, entity_id: str) -> set[str]:
     """Every entity above ``entity_id`` in the hierarchy.

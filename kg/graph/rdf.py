@@ -44,6 +44,11 @@ from kg.graph.terms import edge_key
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
+__all__ = [
+    "PREFIXES", "Sink", "build_rdf", "build_store", "entity_iri", "fill_store", "ntriples",
+    "predicate_iri",
+]
+
 
 def entity_iri(entity_id: str) -> URIRef:
     """IRI of an entity (or trial) id.

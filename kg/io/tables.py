@@ -51,6 +51,12 @@ from kg.graph.terms import edge_key
 from kg.io.files import check_target, write_output
 from kg.query.summary import citation_text
 
+__all__ = [
+    "BIOLINK_PREFIX", "INFORES", "KGX_EDGE_COLUMNS", "KGX_NODE_COLUMNS", "MAPPING_PREDICATES",
+    "TABLE_FILES", "biolink_curie", "check_table_folder", "kgx_nodes", "kgx_predicate",
+    "kgx_tables", "knowledge_level", "mapping_rows", "neo4j_tables", "write_tables",
+]
+
 INFORES = "infores:exokg"
 KGX_NODE_COLUMNS = ["id", "category", "name", "synonym", "xref", "provided_by"]
 KGX_EDGE_COLUMNS = ["id", "subject", "predicate", "object", "qualified_predicate",

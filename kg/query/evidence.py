@@ -34,7 +34,16 @@ from itertools import pairwise
 from typing import Any, Protocol
 
 from kg.data.hierarchy import ancestors
+from kg.data.index import Derived
 from kg.data.model import Claim, Curation
+
+__all__ = [
+    "NOT_STATED", "SPECIES_WORDS", "STRENGTHS", "ClaimEvidence", "Context", "EdgeEvidence",
+    "PathEvidence", "claim_diseases", "claim_evidence", "claim_study_keys", "context",
+    "disease_ancestors",
+    "edge_evidence", "joins", "path_evidence", "path_support", "species_of", "strength_rank",
+    "strongest", "support", "weakest",
+]
 
 #: Evidence strengths, strongest first.
 STRENGTHS = ("clinical", "in vivo", "in vitro", "not stated")
@@ -154,8 +163,12 @@ class EdgeEvidence:
 
 def claim_study_keys(cur: Curation) -> dict[str, frozenset[str]]:
     """Study keys of every claim, computed once per curation (shared with the path search)."""
-    return cur.derived("claim_studies", lambda: {
-        c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
+    return _CLAIM_STUDIES(cur)
+
+
+#: Study keys of every claim (from its citations).
+_CLAIM_STUDIES: Derived[dict[str, frozenset[str]]] = Derived("claim_studies", lambda cur: {
+    c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
 
 
 def support(cur: Curation, claim_ids: Iterable[str]) -> tuple[int, str]:
@@ -295,8 +308,12 @@ def context(cur: Curation, claim_ids: Iterable[str]) -> Context:
 
 def claim_diseases(cur: Curation) -> dict[str, frozenset[str]]:
     """Disease ids of every claim, computed once per curation (the path search's context)."""
-    return cur.derived("claim_diseases", lambda: {
-        c.id: frozenset(d.entity for d in c.diseases) for c in cur.claims.values()})
+    return _CLAIM_DISEASES(cur)
+
+
+#: Disease ids of every claim.
+_CLAIM_DISEASES: Derived[dict[str, frozenset[str]]] = Derived("claim_diseases", lambda cur: {
+    c.id: frozenset(d.entity for d in c.diseases) for c in cur.claims.values()})
 
 
 def disease_ancestors(cur: Curation) -> dict[str, frozenset[str]]:
@@ -311,11 +328,17 @@ def disease_ancestors(cur: Curation) -> dict[str, frozenset[str]]:
     >>> disease_ancestors(load())["knee-osteoarthritis"] >= {"osteoarthritis"}
     True
     """
-    def build() -> dict[str, frozenset[str]]:
-        named = {d for ds in claim_diseases(cur).values() for d in ds}
-        return {d: frozenset(ancestors(cur, d)) for d in sorted(named)}
+    return _DISEASE_ANCESTORS(cur)
 
-    return cur.derived("disease_ancestors", build)
+
+def _disease_ancestors(cur: Curation) -> dict[str, frozenset[str]]:
+    named = {d for ds in claim_diseases(cur).values() for d in ds}
+    return {d: frozenset(ancestors(cur, d)) for d in sorted(named)}
+
+
+#: Every disease a claim names -> its ancestors in the curated hierarchy.
+_DISEASE_ANCESTORS: Derived[dict[str, frozenset[str]]] = Derived(
+    "disease_ancestors", _disease_ancestors)
 
 
 def joins(hops: Iterable[tuple[frozenset[str], frozenset[str]]],

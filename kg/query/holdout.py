@@ -25,6 +25,8 @@ from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, sign_symbol
 from kg.query.paths import DEFAULT_MAX_PATHS, DEFAULT_SORT, GraphPath, paths
 
+__all__ = ["SCORES", "Evaluation", "Pair", "auroc", "evaluate", "pairs_of", "report", "without"]
+
 #: Ways of scoring a pair from its inferred paths (the first is the path count).
 SCORES: dict[str, Callable[[Sequence[GraphPath]], float]] = {
     "count": lambda ps: float(len(ps)),
@@ -139,7 +141,7 @@ def _hidden(cur: Curation, asserting: Iterable[str]) -> set[str]:
 def without(cur: Curation, hidden: set[str]) -> Curation:
     """A copy of ``cur`` without the ``hidden`` claims (fresh caches, no extra edges)."""
     kept = {k: c for k, c in cur.claims.items() if k not in hidden}
-    return replace(cur, claims=kept, extra_edges={}, extra_rdf=[], cache_key="", _derived={})
+    return replace(cur, claims=kept, extra_edges={}, extra_rdf=[], cache_key="")
 
 
 def _sign_of(cur: Curation, claim_ids: Iterable[str], disease: str) -> Sign:

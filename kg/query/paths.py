@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
+from kg.data.index import Derived
 from kg.data.model import Curation, Sign, multiply
 from kg.data.runtime import no_cyclic_gc
 from kg.errors import QueryError
@@ -49,6 +50,13 @@ from kg.query.evidence import (
     strength_rank,
     support,
 )
+
+__all__ = [
+    "DAMPING", "DEFAULT_MAX_HOPS", "DEFAULT_MAX_PATHS", "DEFAULT_SORT", "DEFAULT_TIMEOUT",
+    "JOIN_PENALTY", "PATH_KINDS", "SORTS", "GraphPath", "Hop", "Neighbor", "PathResult", "Upstream",
+    "causal_adjacency", "neighbors", "path_score", "paths", "prepare", "rank_key", "select_claims",
+    "upstream",
+]
 
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
@@ -258,6 +266,14 @@ def _degrees(adj: dict[str, dict[str, list[Edge]]]) -> dict[str, int]:
     return {n: len(s) for n, s in nbrs.items()}
 
 
+#: The causal adjacency of the whole curation (:func:`causal_adjacency` without a filter).
+_ADJACENCY: Derived[dict[str, dict[str, list[Edge]]]] = Derived("adjacency", causal_adjacency)
+#: Its reverse (the predecessors of every node) and the degree of every node.
+_REVERSE: Derived[dict[str, set[str]]] = Derived(
+    "reverse", lambda cur: _reverse(_ADJACENCY(cur)))
+_DEGREES: Derived[dict[str, int]] = Derived("degrees", lambda cur: _degrees(_ADJACENCY(cur)))
+
+
 def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPING) -> float:
     """Degree-damped score of a path: the product over hops of (deg(u) * deg(v)) ** -w.
 
@@ -328,9 +344,8 @@ def prepare(cur: Curation) -> None:
 
     Part of loading a large graph, so that the first query is as fast as the next ones.
     """
-    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
-    cur.derived("reverse", lambda: _reverse(adj))
-    cur.derived("degrees", lambda: _degrees(adj))
+    _REVERSE(cur)
+    _DEGREES(cur)
     claim_study_keys(cur)
     claim_diseases(cur)
     disease_ancestors(cur)
@@ -426,14 +441,12 @@ def _search_graph(cur: Curation, evidence: str | None, agent: str | None
     if evidence or agent:
         adj = causal_adjacency(cur, select_claims(cur, evidence=evidence, agent=agent))
         return adj, _reverse(adj)
-    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
-    return adj, cur.derived("reverse", lambda: _reverse(adj))
+    return _ADJACENCY(cur), _REVERSE(cur)
 
 
 def _full_degrees(cur: Curation) -> dict[str, int]:
     """Degrees in the whole causal graph (path scores ignore the query's filters)."""
-    return cur.derived("degrees", lambda: _degrees(
-        cur.derived("adjacency", lambda: causal_adjacency(cur))))
+    return _DEGREES(cur)
 
 
 def _ends(cur: Curation, source: str, target: str, avoid: frozenset[str],

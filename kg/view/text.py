@@ -17,6 +17,15 @@ from kg.query.evidence import context, edge_evidence
 from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
 
+__all__ = [
+    "DEFAULT_WIDTH", "HANG", "MIN_COLUMN", "MIN_WIDTH", "card_rows", "card_text", "check_summary",
+    "claim_card_text", "claim_tags", "column_widths", "coverage_rows", "coverage_text", "flags",
+    "hop_context", "hop_derivations", "neighbor_rows", "net_effect_word", "path_dict", "paths_json",
+    "paths_notes", "paths_out", "paths_table", "paths_tsv", "rank_header", "rank_legend",
+    "rank_rows", "rows_out", "sign_word", "stats_rows", "stats_text", "table_width",
+    "upstream_rows", "wrap_cell", "wrap_text",
+]
+
 
 def sign_word(sign: int | None, *, disease: bool) -> str:
     """Words for a path's net sign.

@@ -16,6 +16,13 @@ from kg.data.model import Curation
 from kg.errors import KGError
 from kg.query.paths import DEFAULT_SORT
 
+__all__ = [
+    "DOI", "PUBMED", "REGISTRY", "NotFoundError", "PageError", "PathQuery", "choices", "citation",
+    "claim_page", "claims_page", "entity_page", "hallmarks_page", "home_page", "matrix_page",
+    "paths_page", "rank_page", "search_index", "search_page", "search_rules", "trials_page",
+    "xref_link",
+]
+
 #: Where a compact identifier (``HGNC:3819``) is looked up: bioregistry resolves any prefix.
 REGISTRY = "https://bioregistry.io/"
 DOI = "https://doi.org/"
