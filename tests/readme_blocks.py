@@ -70,6 +70,8 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "CHECK": _command("show", "wei2024-t1-07"),
     "PATHS": _command("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "4"),
     "INFERRED": _command("paths", "umbilical cord MSC", "Parkinson's disease", "--limit", "2"),
+    "RELATIVES": _command("paths", "AD-MSC", "knee osteoarthritis", "--via-hierarchy",
+                          "--limit", "1"),
     "EVALUATION": _evaluation,
     "RANK": _command("rank", "--level", "family", "--limit", "8"),
     "QUERY": _command("sparql", "hub-pathways"),

@@ -83,6 +83,8 @@ class Pair:
     #: the scores of the never-asserted pairs of the same source in this pair's held-out
     #: graph (``in_fold``; empty otherwise)
     fold: tuple[dict[str, float], ...] = ()
+    #: net sign of the top-ranked path to a relative, when the scoring backed off to one
+    relative_sign: Sign = None
 
 
 @dataclass(frozen=True)
@@ -212,12 +214,15 @@ def pairs_of(cur: Curation) -> tuple[list[str], list[str]]:
 
 def _score(cur: Curation, search: Curation, source: str, disease: str, *, sort: str,
            max_hops: int, max_paths: int, hierarchy: float | None, baseline: float
-           ) -> tuple[dict[str, float], GraphPath | None, int, int | None]:
-    """A pair's scores in ``search``: (scores, top inferred path, inferred paths, level).
+           ) -> tuple[dict[str, float], GraphPath | None, int, int | None, Sign]:
+    """A pair's scores in ``search``, with what the report needs besides.
 
-    ``baseline`` is the :data:`BASELINE` score: the claims on the source left in ``search``.
+    Returns the scores, the top inferred path, how many inferred paths, the hierarchy level
+    scored and the net sign of the top path to a relative. ``baseline`` is the
+    :data:`BASELINE` score: the claims on the source left in ``search``.
     """
     hit = paths_via_hierarchy(search, source, disease, discount=hierarchy or 0.0,
+                              max_level=None if hierarchy is not None else 0,
                               max_hops=max_hops, max_paths=max_paths, sort=sort,
                               timeout=60.0)
     # at the disease itself, only inferred paths count (in the test none is asserted)
@@ -228,7 +233,9 @@ def _score(cur: Curation, search: Curation, source: str, disease: str, *, sort: 
             scores[via_hierarchy(name)] = hit.weight * SCORES[name](hit.paths)
     scores[BASELINE] = baseline
     level = hit.level if hierarchy is not None else None
-    return scores, (inferred[0] if inferred else None), len(inferred), level
+    top = hit.paths[0] if level and hit.paths else None
+    return (scores, (inferred[0] if inferred else None), len(inferred), level,
+            top.net_sign if top and not top.conflicting else None)
 
 
 def evaluate(cur: Curation, *, sort: str = DEFAULT_SORT, max_hops: int = 4,
@@ -256,7 +263,7 @@ def evaluate(cur: Curation, *, sort: str = DEFAULT_SORT, max_hops: int = 4,
             hidden = _hidden(cur, asserting) if asserting else set()
             search = without(cur, hidden) if hidden else cur
             kw["baseline"] = float(len(claims - hidden))
-            scores, top, found, level = _score(cur, search, source, disease, **kw)
+            scores, top, found, level, relative = _score(cur, search, source, disease, **kw)
             fold = tuple(_score(cur, search, source, d, **kw)[0] for d in never) \
                 if in_fold and asserting else ()
             ends = {disease} | descendants(cur, disease)
@@ -267,7 +274,7 @@ def evaluate(cur: Curation, *, sort: str = DEFAULT_SORT, max_hops: int = 4,
                             found,
                             any(d.entity in ends for c in search.claims.values()
                                 for d in c.diseases),
-                            level, fold))
+                            level, fold, relative))
     return Evaluation(tuple(out), sort, max_hops, hierarchy, in_fold)
 
 
@@ -316,4 +323,10 @@ def report(ev: Evaluation) -> str:
     lines.append(f"top inferred path has the held-out sign: {right}/{total} ({share}); "
                  f"the opposite sign: {opposite}; unknown or uncertain: "
                  f"{total - right - opposite} (held-out signs: {signs or 'none'})")
+    far = [p for p in ev.positives if p.level and p.sign is not None]
+    if far:
+        same = sum(1 for p in far if p.relative_sign == p.sign)
+        other = sum(1 for p in far if p.relative_sign is not None and p.relative_sign != p.sign)
+        lines.append(f"top path to a relative has the held-out sign: {same}/{len(far)}; the "
+                     f"opposite sign: {other}; unknown or uncertain: {len(far) - same - other}")
     return "\n".join(lines) + "\n"

@@ -129,8 +129,8 @@ class HierarchyResult:
 
 
 def paths_via_hierarchy(cur: Curation, source: str, disease: str, *,
-                        discount: float = HIERARCHY_DISCOUNT, **kwargs: Any
-                        ) -> HierarchyResult:
+                        discount: float = HIERARCHY_DISCOUNT, max_level: int | None = None,
+                        **kwargs: Any) -> HierarchyResult:
     """Paths from ``source`` to ``disease``, or else to its nearest relatives that any reach.
 
     ``kwargs`` go to :func:`kg.query.paths.paths` for every level (``include_subtypes`` stays
@@ -138,7 +138,8 @@ def paths_via_hierarchy(cur: Curation, source: str, disease: str, *,
     :func:`~kg.query.paths.paths`; above it, the paths of one search per class of the level,
     kept when they end at a relative of that level, each once, ranked as ``sort`` says.
     A level is reached by any path, asserted or not: a claim on a sibling disease is, for
-    the disease asked for, an inference too.
+    the disease asked for, an inference too. ``max_level`` stops the climb there (0: only the
+    disease itself, as a path query).
 
     Examples
     --------
@@ -157,6 +158,8 @@ def paths_via_hierarchy(cur: Curation, source: str, disease: str, *,
     if first.paths:
         return HierarchyResult(source, disease, 0, (), first, discount)
     for level in hierarchy_levels(cur, disease)[1:]:
+        if max_level is not None and level.level > max_level:
+            break
         found: dict[tuple[str, ...], GraphPath] = {}
         under: dict[str, str] = {}
         merged = PathResult(source, level.classes[0], max_hops=first.max_hops)
