@@ -187,6 +187,9 @@ def test_hierarchy_levels_climb_the_vocabulary_one_step_at_a_time(cur: Curation)
         seen |= level.ends
     # parent links come from the entity tables, never from a claim
     assert all(not e.claims for e in edges(cur) if e.kind == "hierarchy")
+    # a protein's pathway is no relative of it: only parents of the same type are climbed
+    assert cur.entities["AKT1"].parents == ("PI3K-Akt",)
+    assert [lv.level for lv in hierarchy_levels(cur, "AKT1")] == [0]
 
 
 def test_paths_via_hierarchy_back_off_to_relatives_and_say_so(cur: Curation) -> None:

@@ -45,7 +45,7 @@ def _print_rows(rows: list[dict[str, Any]], fmt: str, limit: int, empty: str) ->
 @click.option("--explain", is_flag=True, help="Print every edge's claims in full.")
 @click.option("--via-hierarchy", is_flag=True,
               help="When no path reaches the disease, show the paths to its nearest relatives "
-                   "in the disease hierarchy (labelled as such).")
+                   "in the disease hierarchy (labelled as such; not with --exact).")
 @pass_state
 @handle_errors
 def paths(state: State, /, source: str, target: str, limit: int, fmt: str, explain: bool,
@@ -62,7 +62,8 @@ def paths(state: State, /, source: str, target: str, limit: int, fmt: str, expla
 
     cur = state.curation()
     result = find_paths(state, source, target, keep=limit or None, **filters)
-    if via_hierarchy and not result.paths and not filters["exact"]:
+    if via_hierarchy and not result.paths and not filters["exact"] \
+            and cur.entities[result.target].type == "disease":
         hit = _related(state, result.source, result.target, filters)
         if hit.level:
             from kg.view.text import hierarchy_out
@@ -89,9 +90,12 @@ def _related(state: State, source: str, disease: str, filters: dict[str, Any]) -
     from kg.query.related import paths_via_hierarchy
 
     kw = {k: v for k, v in filters.items() if k not in ("via", "avoid", "exact")}
+    # --timeout bounds the whole command, as for the first search
+    deadline = state.started + filters["timeout"] * 0.95
     return paths_via_hierarchy(state.curation(), source, disease,
                                via=resolve_names(state, filters["via"]),
-                               avoid=resolve_names(state, filters["avoid"]), **kw)
+                               avoid=resolve_names(state, filters["avoid"]),
+                               deadline=deadline, **kw)
 
 
 @cli.command()

@@ -50,7 +50,8 @@ def hierarchy_levels(cur: Curation, disease: str) -> list[Level]:
     """The disease's relatives level by level: itself and its subtypes first, then up.
 
     An ancestor belongs to the level of its shortest way up (a disease with two parents
-    climbs both at once).
+    climbs both at once). Only parents of the entity's own type are climbed (a disease's
+    broader diseases; a protein's pathway is not its relative).
 
     Examples
     --------
@@ -62,13 +63,15 @@ def hierarchy_levels(cur: Curation, disease: str) -> list[Level]:
     (True, False)
     """
     disease = entity_id(cur, disease)
+    kind = cur.entities[disease].type
     seen = {disease} | descendants(cur, disease)
     out = [Level(0, (), frozenset(seen))]
     frontier = [disease]
     climbed = {disease}
     while frontier:
         up = sorted({p for x in frontier for p in cur.entities[x].parents
-                     if p in cur.entities and p not in climbed})
+                     if p in cur.entities and cur.entities[p].type == kind
+                     and p not in climbed})
         if not up:
             break
         climbed.update(up)
