@@ -18,8 +18,18 @@ from kg.query.evidence import (
     joins,
     path_evidence,
 )
-from kg.query.holdout import _asserting, _hidden, auroc, evaluate, report, without
+from kg.query.holdout import (
+    BASELINE,
+    _asserting,
+    _hidden,
+    auroc,
+    evaluate,
+    report,
+    via_hierarchy,
+    without,
+)
 from kg.query.paths import paths
+from kg.query.related import hierarchy_levels, paths_via_hierarchy
 from kg.view.text import path_dict, paths_table
 from tests.test_paths import toy
 
@@ -167,9 +177,102 @@ def test_holdout_quick_run(cur: Curation) -> None:
         assert p.hidden and p.sign in (-1, 1, None)
     assert all(not p.hidden for p in ev.negatives)
     text = report(ev)
-    assert "AUROC count" in text and "held-out sign" in text
+    assert "\nAUROC " in text and "\ncount " in text and "held-out sign" in text
     assert 0.0 <= ev.auroc("count") <= 1.0
     json.dumps([p.scores for p in ev.pairs])
+
+
+def test_hierarchy_levels_climb_the_vocabulary_one_step_at_a_time(cur: Curation) -> None:
+    levels = hierarchy_levels(cur, "Parkinsons-disease")
+    assert levels[0].classes == () and "Parkinsons-disease" in levels[0].ends
+    assert levels[1].classes == ("neurodegenerative-disease",)
+    assert {"Alzheimers-disease", "multiple-sclerosis", "neurodegenerative-disease"} <= \
+        levels[1].ends
+    assert levels[2].classes == ("neurological-disease",)
+    seen: set[str] = set()
+    for level in levels:  # each relative at its nearest level only
+        assert not seen & level.ends
+        seen |= level.ends
+    # parent links come from the entity tables, never from a claim
+    assert all(not e.claims for e in edges(cur) if e.kind == "hierarchy")
+    # a protein's pathway is no relative of it: only parents of the same type are climbed
+    assert cur.entities["AKT1"].parents == ("PI3K-Akt",)
+    assert [lv.level for lv in hierarchy_levels(cur, "AKT1")] == [0]
+
+
+def test_paths_via_hierarchy_back_off_to_relatives_and_say_so(cur: Curation) -> None:
+    assert not paths(cur, "AD-MSC", "knee-osteoarthritis").paths
+    hit = paths_via_hierarchy(cur, "AD-MSC", "knee osteoarthritis")
+    assert (hit.level, hit.classes, hit.weight) == (1, ("osteoarthritis",), 0.25)
+    assert hit.paths and {p.nodes[-1] for p in hit.paths} <= {
+        "osteoarthritis", "post-traumatic-osteoarthritis"}
+    assert hit.relation(cur, "osteoarthritis") == (
+        "osteoarthritis: a broader class of knee osteoarthritis (1 step up)")
+    assert hit.relation(cur, "post-traumatic-osteoarthritis") == (
+        "post-traumatic osteoarthritis: a relative of knee osteoarthritis (both under "
+        "osteoarthritis, 1 step up)")
+    # a disease some path reaches is answered as a path query answers it
+    hit = paths_via_hierarchy(cur, "BM-MSC", "osteoarthritis", max_hops=3)
+    assert hit.level == 0 and hit.weight == 1.0
+    assert [p.nodes for p in hit.paths] == [
+        p.nodes for p in paths(cur, "BM-MSC", "osteoarthritis", max_hops=3).paths]
+
+
+def test_cli_via_hierarchy_labels_every_path_as_ending_at_a_relative() -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    args = ["paths", "AD-MSC", "knee osteoarthritis", "--limit", "2"]
+    assert CliRunner().invoke(cli, args).exit_code == 3
+    res = CliRunner().invoke(cli, [*args, "--via-hierarchy"])
+    assert res.exit_code == 0
+    assert res.stdout.startswith("no path reaches knee osteoarthritis within 6 hops; through "
+                                 "the disease hierarchy")
+    assert "not at knee osteoarthritis" in res.stdout
+    assert "#1 inferred, to a relative (osteoarthritis)" in res.stdout
+    assert "osteoarthritis: a broader class of knee osteoarthritis (1 step up)" in res.stdout
+    data = json.loads(CliRunner().invoke(cli, [*args, "--via-hierarchy", "--format",
+                                               "json"]).stdout)
+    assert data["target"] == "knee-osteoarthritis" and data["via_hierarchy"]["level"] == 1
+    assert all(p["kind"].endswith("to a relative") and p["ends_at_relative"]
+               for p in data["paths"])
+
+
+def test_hierarchy_back_off_sees_none_of_the_hidden_claims(cur: Curation) -> None:
+    # UC-MSC in COPD: only the hidden studies name COPD, so only its relatives are left
+    hidden = _hidden(cur, _asserting(cur, "UC-MSC", "COPD"))
+    left = without(cur, hidden)
+    assert not any(d.entity == "COPD" for c in left.claims.values() for d in c.diseases)
+    assert hierarchy_levels(left, "COPD") == hierarchy_levels(cur, "COPD")
+    hit = paths_via_hierarchy(left, "UC-MSC", "COPD")
+    assert hit.level == 1 and hit.classes == ("lung-disease",) and hit.paths
+    ends = hierarchy_levels(cur, "COPD")[1].ends
+    for p in hit.paths:
+        assert p.nodes[-1] in ends and p.nodes[-1] != "COPD"
+        assert not any(h.claims & hidden for h in p.hops)
+
+
+def test_holdout_quick_run_via_hierarchy_and_in_fold(cur: Curation) -> None:
+    ev = evaluate(cur, sources=["UC-MSC", "AD-MSC"],
+                  diseases=["COPD", "Alzheimers-disease", "Parkinsons-disease", "obesity",
+                            "skin-ageing", "type-1-diabetes"],
+                  max_hops=4, hierarchy=0.25, in_fold=True)
+    name = via_hierarchy("summed score")
+    assert {name, via_hierarchy("count"), BASELINE} <= set(ev.scores)
+    copd = next(p for p in ev.positives if (p.source, p.disease) == ("UC-MSC", "COPD"))
+    assert not copd.answerable and copd.scores["summed score"] == 0
+    assert copd.level == 1 and copd.scores[name] > 0
+    for p in ev.pairs:  # at the disease itself the back-off score is the path score
+        if p.level == 0:
+            assert p.scores[name] == p.scores["summed score"]
+    assert all(len(p.fold) == sum(1 for n in ev.negatives if n.source == p.source)
+               for p in ev.positives)
+    assert all(not n.fold for n in ev.negatives)
+    assert ev.auroc_in_fold(BASELINE) == 0.5  # one source in one graph: no popularity
+    assert 0.0 <= ev.auroc_in_fold(name) <= 1.0
+    text = report(ev)
+    assert "in fold" in text and "nearest relatives" in text and name in text
 
 
 def test_web_path_page_counts_dashes_and_contexts(cur: Curation) -> None:

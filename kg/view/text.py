@@ -9,7 +9,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.data.model import Curation, sign_symbol
 from kg.graph.edges import derivation, knowledge_level
@@ -17,13 +17,16 @@ from kg.query.evidence import context, edge_evidence
 from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
 
+if TYPE_CHECKING:
+    from kg.query.related import HierarchyResult
+
 __all__ = [
     "DEFAULT_WIDTH", "HANG", "MIN_COLUMN", "MIN_WIDTH", "card_rows", "card_text", "check_summary",
     "claim_card_text", "claim_tags", "column_widths", "coverage_rows", "coverage_text", "flags",
-    "hop_context", "hop_derivations", "neighbor_rows", "net_effect_word", "path_dict", "paths_json",
-    "paths_notes", "paths_out", "paths_table", "paths_tsv", "rank_header", "rank_legend",
-    "rank_rows", "rows_out", "sign_word", "stats_rows", "stats_text", "table_width",
-    "upstream_rows", "wrap_cell", "wrap_text",
+    "hierarchy_out", "hop_context", "hop_derivations", "neighbor_rows", "net_effect_word",
+    "path_dict", "paths_json", "paths_notes", "paths_out", "paths_table", "paths_tsv",
+    "rank_header", "rank_legend", "rank_rows", "rows_out", "sign_word", "stats_rows", "stats_text",
+    "table_width", "upstream_rows", "wrap_cell", "wrap_text",
 ]
 
 
@@ -784,3 +787,47 @@ def paths_out(cur: Curation, result: PathResult, shown: Sequence[GraphPath], fmt
     if fmt == "tsv":
         return paths_tsv(cur, shown)
     return paths_table(cur, result, shown, explain=explain)
+
+
+def hierarchy_out(cur: Curation, hit: HierarchyResult, shown: Sequence[GraphPath], fmt: str,
+                  *, explain: bool = False) -> str:
+    """The answer of ``paths --via-hierarchy`` when it backed off to a disease's relatives.
+
+    Every form says that the paths end at a relative of the disease asked for (and which,
+    under what class, how many steps up), never at the disease itself.
+    """
+    rel = {n: hit.relation(cur, n) for n in {p.nodes[-1] for p in shown}}
+    note = {"disease": hit.disease, "level": hit.level, "classes": list(hit.classes),
+            "discount": hit.discount, "weight": hit.weight}
+    if fmt == "json":
+        data = json.loads(paths_json(cur, hit.result, shown))
+        data["target"] = hit.disease
+        data["via_hierarchy"] = note
+        for d, p in zip(data["paths"], shown, strict=True):
+            d["kind"] = f"{p.kind}, to a relative"
+            d["ends_at_relative"] = rel[p.nodes[-1]]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "tsv":
+        lines = paths_tsv(cur, shown).splitlines()
+        return "\n".join([lines[0] + "\tends_at_relative",
+                          *(f"{line}\t{rel[p.nodes[-1]]}"
+                            for line, p in zip(lines[1:], shown, strict=True))]) + "\n"
+    res = hit.result
+    steps = f"{hit.level} step{'s' if hit.level != 1 else ''} up"
+    head = [f"no path reaches {cur.label(hit.disease)} within {res.max_hops} hops; through "
+            f"the disease hierarchy, paths reach its nearest relatives {steps} (under "
+            f"{', '.join(cur.label(c) for c in hit.classes)}). They end at a related disease, "
+            f"not at {cur.label(hit.disease)}: hypotheses about a relative (weight "
+            f"x{hit.weight:g}).",
+            f"{res.found} path(s) from {cur.label(res.source)} to relatives of "
+            f"{cur.label(hit.disease)} within {res.max_hops} hops: {res.asserted} asserted, "
+            f"{res.found - res.asserted} inferred"]
+    body = paths_table(cur, res, shown, explain=explain).splitlines()[1:]
+    marks = {f"#{i} {p.kind}  ": f"#{i} {p.kind}, to a relative ({cur.label(p.nodes[-1])})  "
+             for i, p in enumerate(shown, start=1)}
+    for n, line in enumerate(body):
+        mark = next((m for m in marks if line.startswith(m)), None)
+        if mark is not None:
+            body[n] = marks[mark] + line[len(mark):]
+    ends = ["where they end:", *(f"   {rel[n]}" for n in sorted(rel))]
+    return "\n".join([*head, *body, *ends]) + "\n"
