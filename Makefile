@@ -67,7 +67,7 @@ docs: $(STAMP)
 BENCH_SIZES  ?= 10k,100k,1M
 BENCH_REPEAT ?= 3
 bench: $(STAMP)
-	$(BIN)/python bench/evaluate_paths.py
+	$(BIN)/python bench/evaluate_paths.py --via-hierarchy --in-fold
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 	$(BIN)/python bench/release.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 

@@ -7,6 +7,8 @@ import signal
 import sys
 from types import FrameType
 
+__all__ = ["run"]
+
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
     del signum, frame

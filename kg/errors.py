@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+__all__ = [
+    "AmbiguousNameError", "CurationError", "DataFolderError", "ExportError", "KGError",
+    "MissingExtraError", "Problem", "QueryError", "UnknownEntityError",
+]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -15,6 +15,7 @@ import kg
 import kg.io.cache
 from kg.cli import cli
 from kg.data.curation import load
+from kg.data.model import Curation
 from kg.io.cache import content_hash, load_cached, program_fingerprint
 
 # every test here starts from an empty cache of its own, not the session's shared one
@@ -51,6 +52,39 @@ def test_edited_folder_is_not_served_from_cache(mini: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # drop a claim
     assert "claims: 1" in run(mini, "stats")
+
+
+def test_index_values_follow_an_edited_predicate_or_citation_row(mini: Path) -> None:
+    """The edges follow a row of ``schema/predicates.tsv``, the study keys a citation row.
+
+    Each is a value of the cached curation's index (the edges even kept in the entry): an
+    edited table is a new entry whose values are computed again, never the old ones.
+    """
+    from kg.graph.edges import edges
+    from kg.query.evidence import claim_study_keys
+
+    def cargo_kinds(cur: Curation) -> set[str]:
+        return {e.kind for e in edges(cur) if e.predicate == "has_cargo"}
+
+    load_cached(mini, load)  # writes the entry
+    warm = load_cached(mini, load)
+    assert cargo_kinds(warm) == {"cargo"}
+    assert claim_study_keys(warm)["toy2024-t1-01"] == {"smith2020"}
+
+    predicates = mini / "schema" / "predicates.tsv"
+    text = predicates.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("has_cargo\t"))
+    predicates.write_text(text.replace(row, row.replace("\tcargo\t", "\tcausal\t", 1)),
+                          encoding="utf-8")
+    assert cargo_kinds(load_cached(mini, load)) == {"causal"}
+
+    references = mini / "references" / "toy2024.tsv"  # citation toy2024:1 -> a new key
+    references.write_text(references.read_text(encoding="utf-8").replace(
+        "1\tsmith2020\t", "1\tsmith2020b\t"), encoding="utf-8")
+    changed = load_cached(mini, load)
+    assert changed.citations["toy2024:1"] == "smith2020b"
+    assert claim_study_keys(changed)["toy2024-t1-01"] == {"smith2020b"}
+    assert cargo_kinds(changed) == {"causal"}
 
 
 def test_broken_cache_entry_falls_back(mini: Path, private_cache: Path) -> None:

@@ -501,7 +501,9 @@ def test_claim_lines_carry_agent_evidence_and_flag(cur: Curation) -> None:
     claim_lines = [ln for ln in out.splitlines() if re.match(r"  \S+-\S+ \[", ln)]
     tag_lines = [ln for ln in out.splitlines() if re.match(r"      \[(exosome|cells); ", ln)]
     assert claim_lines and len(tag_lines) == len(claim_lines)
-    code, out = run("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "3")
+    # wide enough that no claim line wraps (wrapping is tested on its own)
+    code, out = run("paths", "BMSC", "osteoarthritis", "--asserted-only", "--limit", "3",
+                    env={"COLUMNS": "1000"})
     for line in (ln for ln in out.splitlines() if ln.startswith("   claim ")):
         claim_id = line.split()[1]
         claim = cur.claims[claim_id]
@@ -643,3 +645,61 @@ def test_export_checks_the_target_before_building(tmp_path: Path,
     (tmp_path / "notes.txt").write_text("keep me\n", encoding="utf-8")
     code, out = run("export", "-f", "nt", "-o", str(tmp_path / "notes.txt"))
     assert code == 1 and "use --force" in out
+
+
+#: Free-text outputs (not tables): paths with their hops, an entity's card, a claim, coverage.
+FREE_TEXT = [("paths", "BMSC", "osteoarthritis", "--limit", "8"),
+             ("paths", "umbilical cord MSC", "Parkinson's disease", "--limit", "3", "--explain"),
+             ("show", "osteoarthritis"), ("show", "wei2024-s4.1-01"), ("coverage",)]
+
+
+@pytest.mark.parametrize("columns", ["60", "120"])
+@pytest.mark.parametrize("args", FREE_TEXT, ids=lambda a: " ".join(a[:2]))
+def test_free_text_wraps_to_the_terminal_with_every_word(columns: str,
+                                                         args: tuple[str, ...]) -> None:
+    from collections import Counter
+
+    code, out = run(*args, env={"COLUMNS": columns})
+    assert code == 0
+    for line in out.splitlines():
+        # a longer line is one word that cannot be broken (an id, a DOI, a URL)
+        assert len(line) <= int(columns) or len(line.split()) == 1, line
+    _, wide = run(*args, env={"COLUMNS": "1000"})
+    assert max(map(len, wide.splitlines())) > int(columns)  # there was something to wrap
+    if args[0] == "coverage":  # its small tables may become blocks: words repeat, none lost
+        assert not Counter(wide.split()) - Counter(out.split())
+    else:
+        assert out.split() == wide.split()  # every word, in order, none broken
+    if int(columns) < 120:
+        assert len(out.splitlines()) > len(wide.splitlines())
+
+
+def test_wrapped_lines_continue_under_their_item() -> None:
+    from itertools import pairwise
+
+    code, out = run("paths", "umbilical cord MSC", "Parkinson's disease", "--limit", "3",
+                    env={"COLUMNS": "60"})
+    assert code == 0
+    lines = out.splitlines()
+
+    def continues(line: str, nxt: str, depth: int) -> bool:
+        """``nxt`` goes on ``line`` (at ``depth``), two characters deeper."""
+        return (line[:depth].isspace() and line[depth] != " "
+                and nxt.startswith(" " * (depth + 2)) and nxt[depth + 2] != " ")
+
+    # a hop line (3) goes on at 5, above its context lines (6); those go on at 8
+    assert any(continues(a, b, 3) and b[5:].split()[0] != "context:" for a, b in pairwise(lines))
+    assert any(a.startswith("      derived from") and continues(a, b, 6)
+               for a, b in pairwise(lines))
+    assert all(len(line) <= 60 for line in lines)
+
+
+@pytest.mark.parametrize("args", [("paths", "BMSC", "osteoarthritis", "--limit", "8"),
+                                  ("show", "osteoarthritis"), ("coverage",)])
+@pytest.mark.parametrize("fmt", ["json", "tsv"])
+def test_free_text_commands_keep_json_and_tsv_whole(args: tuple[str, ...], fmt: str) -> None:
+    _, narrow = run(*args, "--format", fmt, env={"COLUMNS": "60"})
+    _, wide = run(*args, "--format", fmt, env={"COLUMNS": "120"})
+    assert narrow == wide
+    if fmt == "tsv" and args[0] != "coverage":
+        assert max(map(len, narrow.splitlines())) > 120

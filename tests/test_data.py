@@ -88,17 +88,19 @@ def test_no_cord_blood_confusion(cur: Curation) -> None:
 def test_derived_data_follows_every_kind_of_change() -> None:
     import pickle
 
+    from kg.data.index import Derived
     from kg.data.model import Curation, Entity, Records
 
     cur = Curation(root="toy")
     assert isinstance(cur.entities, Records)
     calls: list[int] = []
 
-    def count() -> int:
+    def count(cur: Curation) -> int:
         calls.append(1)
         return len(cur.entities)
 
-    assert cur.derived("n", count) == 0 and cur.derived("n", count) == 0 and len(calls) == 1
+    size = Derived("size", count)
+    assert size(cur) == 0 and size(cur) == 0 and len(calls) == 1
     changes = [
         lambda: cur.entities.__setitem__("a", Entity("a", "source", "a")),
         lambda: cur.entities.update(b=Entity("b", "source", "b")),
@@ -112,7 +114,7 @@ def test_derived_data_follows_every_kind_of_change() -> None:
     ]
     for change in changes:
         change()
-        assert cur.derived("n", count) == len(cur.entities)
+        assert size(cur) == len(cur.entities)
     assert len(calls) == 1 + len(changes)
     assert isinstance(cur.entities, Records)  # a plain dict assigned became Records
     again = pickle.loads(pickle.dumps(cur))
@@ -135,3 +137,14 @@ def test_derived_data_follows_the_schema_rows_and_citations(mini_cur: Curation) 
     cur.citations[claim.refs[0]] = "another-study"
     assert claim_study_keys(cur)[claim.id] != before
     assert "another-study" in claim_study_keys(cur)[claim.id]
+
+
+def test_the_name_index_follows_the_ambiguous_names(mini_cur: Curation) -> None:
+    """A name declared ambiguous after the name index was built no longer resolves."""
+    from kg.data.curation import resolve
+    from kg.errors import AmbiguousNameError
+
+    assert resolve(mini_cur, "PTEN") == "PTEN"
+    mini_cur.ambiguous["PTEN"] = ("PTEN", "PI3K-Akt")
+    with pytest.raises(AmbiguousNameError):
+        resolve(mini_cur, "pten")

@@ -80,7 +80,7 @@ def test_bad_value_is_reported_with_file_and_row(tmp_path: Path) -> None:
 
 def test_unknown_entity_type_is_reported(tmp_path: Path) -> None:
     folder = copy_of_triples(tmp_path)
-    set_cell(folder / "entities" / "cells.tsv", 1, "type", "organelle")
+    set_cell(folder / "entities" / "cells.tsv", 1, "type", "virus")
     assert errors(folder / DESCRIPTOR) == [("entities/cells.tsv", 2, "type",
                                             "constraint-error")]
 

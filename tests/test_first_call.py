@@ -42,7 +42,18 @@ def test_the_fixed_terms_are_the_namespaces_terms() -> None:
     from rdflib import RDF, RDFS
     from rdflib.namespace import DCTERMS, SKOS, XSD
 
-    from kg.graph.namespace import ATTR, CLAIM, EDGE, ID, PROV, REF, REPORT, TRIAL, exo_term
+    from kg.graph.namespace import (
+        ATTR,
+        BIOLINK,
+        CLAIM,
+        EDGE,
+        ID,
+        PROV,
+        REF,
+        REPORT,
+        TRIAL,
+        exo_term,
+    )
     from kg.graph.rdf import _EXO_USED, _fixed_terms
 
     t = _fixed_terms()
@@ -56,6 +67,8 @@ def test_the_fixed_terms_are_the_namespaces_terms() -> None:
                        "broad": s(SKOS.broadMatch), "narrow": s(SKOS.narrowMatch)}
     assert (t.dct_source, t.derived_from, t.boolean, t.title) == (
         s(DCTERMS.source), s(PROV.wasDerivedFrom), s(XSD.boolean), s(DCTERMS.title))
+    assert (t.knowledge_level, t.agent_type) == (s(BIOLINK.knowledge_level),
+                                                 s(BIOLINK.agent_type))
     assert (t.id, t.trial, t.claim, t.ref, t.report, t.edge, t.attr) == tuple(
         s(ns) for ns in (ID, TRIAL, CLAIM, REF, REPORT, EDGE, ATTR))
     # each exo: term the emitter writes is one the namespace declares (a typo raises there)

@@ -79,13 +79,13 @@ def test_edges_look_up_the_claim_predicates_once(mini_cur: Curation,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Looking them up per claim hashed every record per claim: quadratic at scale."""
     calls = []
-    real = kg.graph.edges._claim_predicates
+    real = kg.graph.edges._CLAIM_PREDICATES
 
     def counting(cur: Curation) -> Any:
         calls.append(1)
         return real(cur)
 
-    monkeypatch.setattr(kg.graph.edges, "_claim_predicates", counting)
+    monkeypatch.setattr(kg.graph.edges, "_CLAIM_PREDICATES", counting)
     assert len(mini_cur.claims) > 1
     assert kg.graph.edges._edges(mini_cur)
     assert len(calls) == 1
@@ -100,7 +100,7 @@ def test_a_cached_curation_keeps_its_edges(mini: Path, private_cache: Path,
     def recompute(cur: Curation) -> Any:
         raise AssertionError("edges recomputed on a warm call")
 
-    monkeypatch.setattr(kg.graph.edges, "_edges", recompute)
+    monkeypatch.setattr(kg.graph.edges._EDGES, "make", recompute)
     assert edges(warm) == fresh
     warm.claims.pop(sorted(warm.claims)[0])  # records changed: the kept edges are stale
     with pytest.raises(AssertionError, match="recomputed"):

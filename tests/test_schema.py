@@ -225,7 +225,7 @@ def test_undeclared_type_cannot_reach_the_rdf(mini_cur: Curation) -> None:
 
     ent = next(iter(mini_cur.entities.values()))
     broken = replace(mini_cur, entities={**mini_cur.entities,
-                                         ent.id: ent._replace(type="lipid")}, _derived={})
+                                         ent.id: ent._replace(type="lipid")})
     with pytest.raises(KGError, match="type 'lipid' has no RDF class"):
         build_rdf(broken)
 
@@ -275,7 +275,7 @@ def test_a_curation_without_schema_rows_gets_no_shipped_schema(mini_cur: Curatio
     """Edges of a hand-built curation are an error, not the default folder's predicates."""
     from dataclasses import replace
 
-    bare = replace(mini_cur, predicates={}, parent_rules={}, _derived={})
+    bare = replace(mini_cur, predicates={}, parent_rules={})
     with pytest.raises(KGError, match="has no schema rows"):
         edges(bare)
 

@@ -15,7 +15,14 @@ import click
 from kg import __version__
 from kg.errors import CurationError, KGError
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = [
+    "COUNT", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_NO_RESULT", "EXIT_OK", "EXIT_USAGE", "HOPS",
+    "MAX_SHOWN", "POSITIVE", "RECORD_FORMATS", "SECONDS", "SEED", "Group", "RegistryChoice",
+    "State", "cli", "find_paths", "format_option", "handle_errors", "limit_option", "pass_state",
+    "path_options", "resolve_names",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 MAX_SHOWN = 30
 
 
@@ -29,7 +36,7 @@ def _report_problems(exc: CurationError) -> None:
                "fix them (exokg check lists them all)", err=True)
 
 
-def handle_errors(fn: F) -> F:
+def handle_errors(fn: _F) -> _F:
     """Turn library errors into one-line messages and deliberate exit codes."""
 
     @functools.wraps(fn)
@@ -46,7 +53,7 @@ def handle_errors(fn: F) -> F:
             sys.stdout.flush()
             os._exit(EXIT_INTERRUPTED)  # a query thread may still run: leave at once
 
-    return cast(F, wrapper)
+    return cast(_F, wrapper)
 
 
 #: Typed option values: a bad value is a usage error (exit 2) that says what is allowed.
@@ -164,20 +171,20 @@ EXIT_INTERRUPTED = 130
 RECORD_FORMATS = ("table", "json", "tsv")
 
 
-def format_option(fn: F) -> F:
+def format_option(fn: _F) -> _F:
     """``--format table|json|tsv`` (as ``fmt``)."""
     return click.option("--format", "fmt", type=click.Choice(RECORD_FORMATS), default="table",
                         show_default=True,
                         help="table for people; json or tsv for programs.")(fn)
 
 
-def limit_option(default: int, what: str, verb: str = "print") -> Callable[[F], F]:
+def limit_option(default: int, what: str, verb: str = "print") -> Callable[[_F], _F]:
     """``--limit N``: how many records to print (0: all)."""
     return click.option("--limit", default=default, show_default=True, type=COUNT,
                         help=f"{what} to {verb} (0: all).")
 
 
-def path_options(fn: F) -> F:
+def path_options(fn: _F) -> _F:
     """The filters of a path query, shared by ``paths`` and ``view --paths``.
 
     Defaults are the library's (:mod:`kg.query.paths`), never copied here.

@@ -17,6 +17,8 @@ from kg.cli.base import (
     resolve_names,
 )
 
+__all__ = ["check", "coverage", "lint", "show", "stats"]
+
 
 @cli.command()
 @click.option("--shacl", is_flag=True,

@@ -24,6 +24,8 @@ from kg.cli.base import (
 )
 from kg.query.select import DEFAULT_HOPS
 
+__all__ = ["DEFAULT_GRAPH", "export", "push", "view"]
+
 #: The named graph ``push`` writes by default (:data:`kg.io.remote.DEFAULT_GRAPH`, kept as a
 #: literal so that the CLI does not import the HTTP client to draw its help).
 DEFAULT_GRAPH = "https://w3id.org/exokg/graph"

@@ -23,6 +23,8 @@ from kg.cli.base import (
 )
 from kg.query.rank import DEFAULT_PERMUTATIONS
 
+__all__ = ["neighbors", "paths", "queries", "rank", "sparql", "upstream"]
+
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str, limit: int, empty: str) -> None:
     """Print records (the first ``limit``; 0: all), or ``empty`` and exit 3 when none."""
@@ -43,20 +45,37 @@ def _print_rows(rows: list[dict[str, Any]], fmt: str, limit: int, empty: str) ->
 @limit_option(20, "Paths")
 @format_option
 @click.option("--explain", is_flag=True, help="Print every edge's claims in full.")
+@click.option("--via-hierarchy", is_flag=True,
+              help="When no path reaches the disease, show the paths to its nearest relatives "
+                   "in the disease hierarchy (labelled as such; not with --exact).")
 @pass_state
 @handle_errors
 def paths(state: State, /, source: str, target: str, limit: int, fmt: str, explain: bool,
-          **filters: Any) -> None:
+          via_hierarchy: bool, **filters: Any) -> None:
     """Find cited paths from a SOURCE to a TARGET.
 
     For example from BMSC to osteoarthritis. Asserted paths (one claim says the whole chain)
-    come before inferred ones (stitched from several claims: hypotheses). Exit code 3 when
-    there is no path.
+    come before inferred ones (stitched from several claims: hypotheses). With
+    --via-hierarchy, a disease no path reaches is answered with the paths to its nearest
+    relatives (its parent classes, its siblings and their subtypes, then one step further
+    up), each marked as ending at a relative. Exit code 3 when there is no path.
     """
     from kg.view.text import paths_notes, paths_out
 
     cur = state.curation()
     result = find_paths(state, source, target, keep=limit or None, **filters)
+    if via_hierarchy and not result.paths and not filters["exact"] \
+            and cur.entities[result.target].type == "disease":
+        hit = _related(state, result.source, result.target, filters)
+        if hit.level:
+            from kg.view.text import hierarchy_out
+
+            shown = hit.paths if limit == 0 else hit.paths[:limit]
+            click.echo(hierarchy_out(cur, hit, shown, fmt, explain=explain), nl=False)
+            if len(shown) < hit.result.found:
+                click.echo(f"note: showing {len(shown)} of {hit.result.found} paths (--limit)",
+                           err=True)
+            return
     shown = result.paths if limit == 0 else result.paths[:limit]
     click.echo(paths_out(cur, result, shown, fmt, explain=explain), nl=False)
     filtered = any(filters[k] for k in ("via", "avoid", "evidence", "agent", "asserted_only",
@@ -66,6 +85,19 @@ def paths(state: State, /, source: str, target: str, limit: int, fmt: str, expla
         click.echo(note, err=True)
     if not result.paths:
         sys.exit(EXIT_NO_RESULT)
+
+
+def _related(state: State, source: str, disease: str, filters: dict[str, Any]) -> Any:
+    """:func:`kg.query.related.paths_via_hierarchy` with a path query's filters (ids)."""
+    from kg.query.related import paths_via_hierarchy
+
+    kw = {k: v for k, v in filters.items() if k not in ("via", "avoid", "exact")}
+    # --timeout bounds the whole command, as for the first search
+    deadline = state.started + filters["timeout"] * 0.95
+    return paths_via_hierarchy(state.curation(), source, disease,
+                               via=resolve_names(state, filters["via"]),
+                               avoid=resolve_names(state, filters["avoid"]),
+                               deadline=deadline, **kw)
 
 
 @cli.command()

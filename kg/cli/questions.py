@@ -21,6 +21,8 @@ from kg.cli.base import (
     pass_state,
 )
 
+__all__ = ["AGENT", "CHECKED", "EVIDENCE", "claims", "hallmarks", "matrix", "search", "trials"]
+
 AGENT = click.Choice(["exosome", "cells"])
 EVIDENCE = click.Choice(["clinical", "in-vivo", "in-vitro", "not-stated"])
 #: Values of ``claims --checked`` (:data:`kg.query.claims.CHECKED`, spelled out to keep the

@@ -8,6 +8,8 @@ import click
 
 from kg.cli.base import State, cli, format_option, handle_errors, pass_state
 
+__all__ = ["datapackage", "diff", "release"]
+
 
 @cli.command()
 @click.option("--check", "check_only", is_flag=True,

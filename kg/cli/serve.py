@@ -9,6 +9,10 @@ import click
 
 from kg.cli.base import SECONDS, State, cli, handle_errors, pass_state
 
+__all__ = [
+    "DEFAULT_JOBS_MAX", "LOOPBACK", "WEB_MODULES", "WILDCARDS", "allowed_hosts", "serve", "site",
+]
+
 #: ``exokg site --jobs 0`` uses one process per processor, at most this many: each forked
 #: writer slowly copies the parent's memory as it touches it, and 2,500 pages gain little
 #: from more.

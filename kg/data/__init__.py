@@ -4,3 +4,5 @@
 resolver, ``curation`` the loader and validator, ``hierarchy`` the parent links. Nothing here
 imports the layers above.
 """
+
+__all__: list[str] = []

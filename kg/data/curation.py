@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.data.extra import ExtraStages
+from kg.data.index import Derived
 from kg.data.loading import RDF_SUFFIXES, display_path
 from kg.data.model import Curation
 from kg.data.names import NameIndex
@@ -130,7 +131,7 @@ def name_index(cur: Curation) -> NameIndex:
 
     Built once per curation, and again only after its entities change.
     """
-    return cur.derived("name_index", lambda: _build_name_index(cur))
+    return _NAME_INDEX(cur)
 
 
 def _build_name_index(cur: Curation) -> NameIndex:
@@ -143,6 +144,10 @@ def _build_name_index(cur: Curation) -> NameIndex:
     for term, meanings in cur.ambiguous.items():
         index.mark_ambiguous(term, meanings)
     return index
+
+
+#: Every id, label and synonym of a curation, and its ambiguous names.
+_NAME_INDEX: Derived[NameIndex] = Derived("name_index", _build_name_index)
 
 
 def resolve(cur: Curation, name: str) -> str:

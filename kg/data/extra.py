@@ -7,6 +7,8 @@ from pathlib import Path
 from kg.data.loading import COLUMNS, EXTRA_KINDS, RDF_SUFFIXES, LoaderBase, display_path
 from kg.data.tsv import Row, RowReader
 
+__all__ = ["ExtraStages"]
+
 
 class ExtraStages(LoaderBase):
     """Reads ``extra/``."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from kg.data.index import Derived
 from kg.data.model import Curation
+
+__all__ = ["ancestors", "descendants"]
 
 
 def ancestors(cur: Curation, entity_id: str) -> set[str]:
@@ -34,7 +37,7 @@ def descendants(cur: Curation, entity_id: str) -> set[str]:
     >>> "WJ-MSC" in descendants(load(), "UC-MSC")
     True
     """
-    children = cur.derived("children", lambda: _children(cur))
+    children = _CHILDREN(cur)
     found: set[str] = set()
     todo = [entity_id]
     while todo:
@@ -47,9 +50,13 @@ def descendants(cur: Curation, entity_id: str) -> set[str]:
 
 
 def _children(cur: Curation) -> dict[str, set[str]]:
-    """The entities right below each entity (computed once per curation)."""
+    """The entities right below each entity."""
     children: dict[str, set[str]] = {}
     for ent in cur.entities.values():
         for parent in ent.parents:
             children.setdefault(parent, set()).add(ent.id)
     return children
+
+
+#: The entities right below each entity, computed once per curation (not to be changed).
+_CHILDREN: Derived[dict[str, set[str]]] = Derived("children", _children)

@@ -20,6 +20,11 @@ from kg.data.names import NameIndex
 from kg.data.tsv import Row, Table, read_table, split_list
 from kg.errors import AmbiguousNameError, Problem, UnknownEntityError
 
+__all__ = [
+    "ATTRIBUTE_NAMES", "BASES", "COLUMNS", "EXTRA_KINDS", "FLAG_KINDS", "FLAG_SUBJECTS",
+    "RDF_SUFFIXES", "VERDICTS", "XREF_MATCHES", "LoaderBase", "display_path",
+]
+
 #: Columns of each kind of file: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "types": (("id", "label", "definition", "biolink", "class"),

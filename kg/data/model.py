@@ -13,24 +13,32 @@ Entity names in these records are already resolved to entity ids.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
+from kg.data.index import Index
 from kg.errors import Problem
 
-T = TypeVar("T")
-V = TypeVar("V")
+__all__ = [
+    "AGENTS", "CAUSAL_KIND", "DISEASE_VERBS", "EVIDENCE", "LINK_KEY", "NCT_PREFIX", "OPERATORS",
+    "PROCESS_VERBS", "SIGN_NAMES", "SIGN_SYMBOLS", "TRIAL_NODE_PREFIX", "Attribute", "Check",
+    "Claim", "Curation", "Effect", "Entity", "EntityType", "Location", "ParentRule", "Predicate",
+    "Records", "Reference", "Review", "Sign", "Step", "Trial", "XrefRecord", "is_trial_node",
+    "multiply", "parse_sign", "sign_key", "sign_name", "sign_symbol",
+]
+
+_V = TypeVar("_V")
 
 #: Source of :attr:`Records.version` numbers (unique across every Records of the process).
 _CHANGES = itertools.count(1)
 
 
-class Records(dict[str, V]):
+class Records(dict[str, _V]):
     """A dict of records that notes each change, so derived data knows when to recompute.
 
-    :meth:`Curation.derived` compares versions instead of looking at every record, which
-    kept each lookup proportional to the size of the graph.
+    :meth:`Curation.fingerprint` compares versions instead of looking at every record, which
+    would make each lookup of a derived value (:mod:`kg.data.index`) proportional to the
+    size of the graph.
 
     Examples
     --------
@@ -47,7 +55,7 @@ class Records(dict[str, V]):
     def _changed(self) -> None:
         self.version = next(_CHANGES)
 
-    def __setitem__(self, key: str, value: V) -> None:
+    def __setitem__(self, key: str, value: _V) -> None:
         super().__setitem__(key, value)
         self._changed()
 
@@ -55,7 +63,7 @@ class Records(dict[str, V]):
         super().__delitem__(key)
         self._changed()
 
-    def __ior__(self, other: Any) -> Records[V]:  # type: ignore[misc,override]
+    def __ior__(self, other: Any) -> Records[_V]:  # type: ignore[misc,override]
         super().update(other)
         self._changed()
         return self
@@ -66,7 +74,7 @@ class Records(dict[str, V]):
         self._changed()
         return value
 
-    def popitem(self) -> tuple[str, V]:
+    def popitem(self) -> tuple[str, _V]:
         """Remove the last item (a change)."""
         item = super().popitem()
         self._changed()
@@ -534,9 +542,10 @@ class Attribute:
 
 
 #: The records of a :class:`Curation` that :meth:`Curation.fingerprint` watches: every dict
-#: that derived data (edges, adjacency, study keys, the name index) is computed from.
+#: that a value of its index (:mod:`kg.data.index`: edges, adjacency, study keys, the name
+#: index, rankings) is computed from.
 _TRACKED = ("claims", "trials", "entities", "types", "predicates", "parent_rules",
-            "references", "citations", "extra_edges")
+            "references", "reviews", "citations", "ambiguous", "extra_edges")
 
 
 @dataclass
@@ -573,9 +582,9 @@ class Curation:
     extra_rdf: list[str] = field(default_factory=list)
     #: content hash of the folder when it came through :mod:`kg.io.cache`
     cache_key: str = field(default="", repr=False, compare=False)
-    #: derived data (edges, adjacency) keyed by name, valid for one :meth:`fingerprint`
-    _derived: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False,
-                                                 compare=False)
+    #: the values derived from the records (edges, adjacency...), each valid for one
+    #: :meth:`fingerprint`; a copy of the curation starts with an empty one
+    index: Index = field(default_factory=Index, init=False, repr=False, compare=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Keep the tracked dicts (:data:`_TRACKED`) as :class:`Records`, whatever is assigned.
@@ -589,22 +598,20 @@ class Curation:
     def fingerprint(self) -> int:
         """Changes whenever a record of a tracked dict is added, removed or replaced.
 
-        The tracked dicts (:data:`_TRACKED`) are the records and the schema rows (types,
-        predicates, parent rules) and citations everything derived is computed from.
+        The tracked dicts (:data:`_TRACKED`) are the records, the schema rows (types,
+        predicates, parent rules), the citations and the ambiguous names that every value of
+        :attr:`index` is computed from.
         Constant time: it reads the change counters of their :class:`Records`.
         """
         return hash(tuple((id(d), getattr(d, "version", None) or hash(tuple(map(id, d.values()))))
                           for d in (getattr(self, name) for name in _TRACKED)))
 
-    def derived(self, name: str, make: Callable[[], T]) -> T:
-        """A value computed from the records once, and again only after they change."""
-        key = self.fingerprint()
-        hit = self._derived.get(name)
-        if hit is not None and hit[0] == key:
-            return cast(T, hit[1])
-        value = make()
-        self._derived[name] = (key, value)
-        return value
+    def __copy__(self) -> Curation:
+        """A shallow copy (records shared) with an index of its own (:mod:`kg.data.index`)."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        object.__setattr__(new, "index", Index())
+        return new
 
     def reference(self, citation: str) -> Reference:
         """The reference a ``REVIEW:NUMBER`` citation (or a key) points to."""

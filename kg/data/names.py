@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 from kg.errors import AmbiguousNameError, UnknownEntityError
 
+__all__ = ["NameIndex", "fold", "fold_rules", "loose"]
+
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
     "η": "eta", "θ": "theta", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",

@@ -12,6 +12,8 @@ from kg.data.loading import _DOI, _PAGE, _PMID, VERDICTS, LoaderBase
 from kg.data.model import Check
 from kg.data.tsv import split_list
 
+__all__ = ["PrimaryStages"]
+
 
 class PrimaryStages(LoaderBase):
     """Reads ``identifiers.tsv`` (after the references) and ``checks.tsv`` (after the claims)."""

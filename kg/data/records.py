@@ -35,6 +35,8 @@ from kg.data.model import (
 from kg.data.names import fold
 from kg.data.tsv import Row, split_list
 
+__all__ = ["ClaimStages", "RecordStages", "ReferenceStages", "TrialStages"]
+
 
 class ReferenceStages(LoaderBase):
     """Reads ``reviews.tsv`` and ``references/``."""

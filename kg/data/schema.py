@@ -49,6 +49,14 @@ from kg.data.terms import TERMS
 from kg.data.tsv import Row, Table, split_list
 from kg.errors import KGError
 
+__all__ = [
+    "CLAIM_COLUMNS", "DEFAULT_STYLE", "KINDS", "MIDDLE_COLUMN", "ROLES", "SCHEMA_FILES",
+    "STYLES_FILE", "TRIAL_CATEGORY", "TRIAL_CLASS", "TRIAL_TYPE", "TYPE_ROLES", "Context",
+    "KgxPredicate", "article", "category", "describe_types", "kgx_predicate", "load_schema",
+    "node_styles", "node_type", "node_types", "parent_rule", "predicate_for", "predicate_property",
+    "schema_of", "type_class", "type_column", "types_for", "types_with_role",
+]
+
 #: Node type of trials (not a row of ``types.tsv``).
 TRIAL_TYPE = "trial"
 #: RDF class of trial nodes.

@@ -8,6 +8,8 @@ both into IRIs.
 
 from __future__ import annotations
 
+__all__ = ["TERMS"]
+
 #: Label and comment of the terms not described by the schema files.
 TERMS: dict[str, tuple[str, str]] = {
     "Entity": ("entity", "Anything named in the curated vocabulary."),

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from kg.errors import Problem
 
+__all__ = ["Row", "RowReader", "Table", "check_header", "format_table", "read_table", "split_list"]
+
 
 @dataclass(frozen=True)
 class Row:

@@ -12,6 +12,8 @@ from kg.data.model import (
 from kg.data.names import fold
 from kg.data.tsv import Row, split_list
 
+__all__ = ["VocabularyStages"]
+
 
 class VocabularyStages(LoaderBase):
     """Reads the schema and the vocabulary files.

@@ -3,3 +3,5 @@
 ``edges`` derives the edges; ``network`` builds the networkx view, ``rdf`` the RDF view over
 the vocabulary of ``namespace`` and ``terms``; ``curie`` expands identifiers.
 """
+
+__all__: list[str] = []

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from kg.data.model import Curation, is_trial_node
 from kg.errors import KGError
 
+__all__ = ["PrefixMap", "converter", "entity_curie", "expand"]
+
 
 class PrefixMap:
     """CURIE prefix -> URI prefix, and the expansion of a CURIE by it.

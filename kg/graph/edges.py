@@ -9,8 +9,15 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from kg.data import schema
+from kg.data.index import Derived
 from kg.data.model import Claim, Curation, Sign, multiply
 from kg.errors import KGError
+
+__all__ = [
+    "DERIVED_LEVEL", "STATED_LEVEL", "Edge", "claim_edges", "derivation", "edges",
+    "hierarchy_predicate", "knowledge_level", "parallel_mechanism",
+    "trial_nodes",
+]
 
 
 class Edge(NamedTuple):
@@ -58,6 +65,30 @@ class Edge(NamedTuple):
         return self.kind != "hierarchy"
 
 
+#: Biolink ``knowledge_level`` and ``agent_type`` of a stated and of a derived edge.
+STATED_LEVEL = ("knowledge_assertion", "manual_agent")
+DERIVED_LEVEL = ("logical_entailment", "automated_agent")
+
+
+def knowledge_level(e: Edge) -> tuple[str, str]:
+    """Biolink ``knowledge_level`` and ``agent_type`` of an edge, for every export.
+
+    A stated edge (a claim's mechanism writes it, or a curated link) is a curator's
+    ``knowledge_assertion`` (``manual_agent``); a derived edge, read off a claim's reported
+    effects by exokg's rule, is a ``logical_entailment`` of an ``automated_agent``. The KGX
+    columns and the RDF statements (``biolink:knowledge_level``, ``biolink:agent_type``)
+    both come from here.
+
+    Examples
+    --------
+    >>> knowledge_level(Edge("a", "reduces", "b", -1, "causal", ("x",), True))
+    ('logical_entailment', 'automated_agent')
+    >>> knowledge_level(Edge("a", "inhibits", "b", -1, "causal", ("x",)))
+    ('knowledge_assertion', 'manual_agent')
+    """
+    return DERIVED_LEVEL if e.derived else STATED_LEVEL
+
+
 def claim_edges(claim: Claim, cur: Curation) -> list[tuple[str, str, str, Sign, bool]]:
     """The edges one claim asserts, in chain order, as (s, p, o, sign, derived).
 
@@ -79,7 +110,7 @@ def claim_edges(claim: Claim, cur: Curation) -> list[tuple[str, str, str, Sign, 
     ('PTEN', 'reduces', 'angiogenesis', -1, True)
     ('angiogenesis', 'reduces', 'wound', -1, True)
     """
-    return _claim_edges(claim, cur, _claim_predicates(schema.schema_of(cur)))
+    return _claim_edges(claim, cur, _CLAIM_PREDICATES(schema.schema_of(cur)))
 
 
 def parallel_mechanism(claim: Claim) -> bool:
@@ -111,8 +142,8 @@ def _claim_edges(claim: Claim, cur: Curation, names: dict[tuple[str, Sign], str]
                  ) -> list[tuple[str, str, str, Sign, bool]]:
     """:func:`claim_edges` with the predicate names looked up once by the caller.
 
-    :meth:`Curation.derived` hashes every record to check its key, so looking the names up
-    once per claim would make collecting the edges of a curation quadratic.
+    The caller asks the curation's index for them once (:data:`_CLAIM_PREDICATES`), not
+    once per claim.
     """
     out: list[tuple[str, str, str, Sign, bool]] = []
     if claim.cargo:
@@ -197,12 +228,16 @@ def derivation(cur: Curation, claim: Claim, subject: str, obj: str) -> str:
     return ""
 
 
-def _claim_predicates(cur: Curation) -> dict[tuple[str, Sign], str]:
+def _predicates_by_role(cur: Curation) -> dict[tuple[str, Sign], str]:
     """(role, sign) -> predicate id for the roles a claim makes edges of."""
-    return cur.derived("claim_predicates", lambda: {
-        (role, sign): schema.predicate_for(cur, role, sign).id
-        for role in ("cargo", "step", "effect")
-        for sign in ((1, -1, None) if schema.ROLES[role][1] else (0,))})
+    return {(role, sign): schema.predicate_for(cur, role, sign).id
+            for role in ("cargo", "step", "effect")
+            for sign in ((1, -1, None) if schema.ROLES[role][1] else (0,))}
+
+
+#: The predicate of each (role, sign) a claim makes edges of, from the schema rows.
+_CLAIM_PREDICATES: Derived[dict[tuple[str, Sign], str]] = Derived(
+    "claim_predicates", _predicates_by_role)
 
 
 def _sign_of(cur: Curation, predicate: str) -> Sign:
@@ -238,9 +273,10 @@ def hierarchy_predicate(child_type: str, parent_type: str, cur: Curation) -> str
 def edges(cur: Curation) -> list[Edge]:
     """Every edge of the graph, sorted, each with the ids of the records supporting it.
 
-    Computed once per curation (and again only after its records change).
+    Computed once per curation (and again only after its records change), and kept with
+    the curation by the disk cache (:mod:`kg.io.cache`).
     """
-    return cur.derived("edges", lambda: _edges(cur))
+    return _EDGES(cur)
 
 
 def _edges(cur: Curation) -> list[Edge]:
@@ -261,7 +297,7 @@ def _edges(cur: Curation) -> list[Edge]:
         old = meta.get(key)
         meta[key] = (sign, rows.predicates[key[1]].kind, derived and (old[2] if old else True))
 
-    names = _claim_predicates(rows)
+    names = _CLAIM_PREDICATES(rows)
     for claim in cur.claims.values():
         for s, p, o, sign, derived in _claim_edges(claim, cur, names):
             add((s, p, o), claim.id, sign, derived)
@@ -285,6 +321,10 @@ def _edges(cur: Curation) -> list[Edge]:
              meta[(s, p, o)][2], tuple(sorted(cur.extra_edges.get((s, p, o), ()))))
         for (s, p, o), ids in sorted(support.items())
     ]
+
+
+#: The edges of a curation, which every query and view starts from.
+_EDGES: Derived[list[Edge]] = Derived("edges", _edges, on_disk=True)
 
 
 def trial_nodes(cur: Curation) -> dict[str, list[str]]:

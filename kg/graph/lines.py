@@ -6,6 +6,8 @@ writers of :mod:`kg.io.files` put any other serialisation's lines in it.
 
 from __future__ import annotations
 
+__all__ = ["sorted_lines"]
+
 
 def sorted_lines(lines: list[bytes]) -> bytes:
     r"""Lines sorted, each once, none empty, each ending in a newline.

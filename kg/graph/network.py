@@ -10,6 +10,8 @@ from kg.graph.edges import edges, trial_nodes
 if TYPE_CHECKING:
     import networkx as nx
 
+__all__ = ["build_graph"]
+
 
 def build_graph(cur: Curation) -> nx.MultiDiGraph:
     """Build the networkx view of a curation.

@@ -5,8 +5,10 @@ the primary study and ``prov:wasDerivedFrom`` to the review it was read in. The 
 entity-to-entity edges are materialised (``id:miR-146a-5p exo:inhibits id:IRAK1``) so that
 property paths work in plain SPARQL 1.1, and each one, hierarchy links included, is described
 by an ``exo:Edge`` statement (``rdf:subject/predicate/object``) carrying its kind, its sign
-(none for a parent link) and the claims that support it; the statement's IRI ends in the
-same 16 hex digits as the edge's id in KGX and GraphML.
+(none for a parent link), the claims that support it and how it is known: ``exo:derived``
+and Biolink's ``knowledge_level`` and ``agent_type`` with the values of the KGX columns
+(:func:`kg.graph.edges.knowledge_level`); the statement's IRI ends in the same 16 hex digits
+as the edge's id in KGX and GraphML.
 
 One emitter (:func:`_emit`) writes every triple, with IRIs and literals as plain strings,
 into a :class:`Sink`: an rdflib ``Graph`` (:func:`build_rdf`) or N-Triples text bulk-loaded
@@ -36,11 +38,16 @@ from kg.data.model import (
 )
 from kg.data.runtime import no_cyclic_gc
 from kg.errors import KGError
-from kg.graph.edges import edges, trial_nodes
+from kg.graph.edges import edges, knowledge_level, trial_nodes
 from kg.graph.terms import edge_key
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
+
+__all__ = [
+    "PREFIXES", "Sink", "build_rdf", "build_store", "entity_iri", "fill_store", "ntriples",
+    "predicate_iri",
+]
 
 
 def entity_iri(entity_id: str) -> URIRef:
@@ -118,6 +125,8 @@ class _T:
     match: ClassVar[dict[str, str]]
     dct_source: ClassVar[str]
     derived_from: ClassVar[str]
+    knowledge_level: ClassVar[str]
+    agent_type: ClassVar[str]
     boolean: ClassVar[str]
     title: ClassVar[str]
     id: ClassVar[str]
@@ -165,6 +174,7 @@ def _fixed_terms() -> type[_T]:
     _T.match = {m: f"{_SKOS}{m}Match" for m in ("exact", "close", "broad", "narrow")}
     _T.dct_source, _T.derived_from = _DCTERMS + "source", _PROV + "wasDerivedFrom"
     _T.boolean, _T.title = _XSD + "boolean", _DCTERMS + "title"
+    _T.knowledge_level, _T.agent_type = _BIOLINK + "knowledge_level", _BIOLINK + "agent_type"
     _T.id, _T.trial, _T.claim, _T.ref = PREFIXES["id"], PREFIXES["trial"], \
         PREFIXES["claim"], PREFIXES["ref"]
     _T.report, _T.edge, _T.attr = PREFIXES["report"], PREFIXES["edge"], PREFIXES["attr"]
@@ -652,6 +662,9 @@ def _edges(g: Sink, cur: Curation, terms: _Terms) -> None:
         if e.predicate in signed:
             add(node, t.exo["sign"], t.signs[e.sign])
         g.typed(node, t.exo["derived"], "true" if e.derived else "false", t.boolean)
+        level, agent = knowledge_level(e)  # the values of the KGX columns
+        add_lit(node, t.knowledge_level, level)
+        add_lit(node, t.agent_type, agent)
         for rid in e.claims:
             add(node, t.exo["supportedBy"], (t.claim if rid in cur.claims else t.report) + rid)
         for source in e.sources:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+__all__ = ["edge_key"]
+
 
 def edge_key(subject: str, predicate: str, obj: str) -> str:
     """The stable local name of an edge: 16 hex digits of the SHA-1 of its triple.

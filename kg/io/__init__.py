@@ -4,3 +4,5 @@
 (KGX, Neo4j) are formats; ``remote`` talks to SPARQL servers; ``cache`` keeps built results;
 ``lint`` rewrites curated files into canonical form; ``shacl`` validates the RDF view.
 """
+
+__all__: list[str] = []

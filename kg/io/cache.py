@@ -34,8 +34,13 @@ from kg.data.model import Curation
 from kg.data.runtime import no_cyclic_gc
 from kg.errors import KGError
 
+__all__ = [
+    "FORMAT", "LIBRARIES", "WRITING", "bytes_cached", "cache_dir", "content_hash", "load_cached",
+    "program_fingerprint", "store_cached", "store_for", "write_after_exit", "write_pending_now",
+]
+
 #: Bump when the layout of cache entries changes.
-FORMAT = "4"
+FORMAT = "5"
 
 
 def cache_dir() -> Path | None:
@@ -99,60 +104,53 @@ def content_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-#: Derived values kept with the pickled curation (the rest is recomputed when asked for).
-KEPT_DERIVED = ("edges",)
-#: Derived values kept each in a file of its own beside the curation entry, written when a
-#: command first computes them (a ranking, ``rank:...``, named by all of its arguments): a
-#: warm ``exokg rank`` reads its answer instead of importing igraph and ranking again.
-PERSISTED_DERIVED = ("rank:",)
+class _EntryShelf:
+    """The values a cache entry keeps for the index of its curation (:class:`kg.data.index.Shelf`).
 
-
-class _DerivedEntries(dict[str, tuple[int, Any]]):
-    """The derived values of a cached curation (``Curation._derived``).
-
-    Those named in :data:`PERSISTED_DERIVED` are read from the entry's folder when first
-    asked for, and written there (atomically) when computed. Only values computed from the
-    records as loaded are written: a value stamped with another fingerprint (the records
-    were changed in this process) stays in memory.
+    ``kept`` are the values pickled with the curation (those whose :class:`Derived` key says
+    ``on_disk``: the edges). A value with arguments whose :class:`DerivedFor` key says
+    ``on_disk`` (a ranking, for its arguments) is kept in a file of its own beside the
+    entry, written (atomically) when a command first computes it: a warm ``exokg rank``
+    reads its answer instead of importing igraph and ranking again. The index asks the
+    shelf only while the records are those loaded (``stamp``), so a value computed from
+    records changed in this process stays in memory.
     """
 
-    def __init__(self, folder: Path, stamp: int, items: dict[str, tuple[int, Any]]) -> None:
-        super().__init__(items)
+    def __init__(self, folder: Path, stamp: int, kept: dict[str, Any]) -> None:
         self.folder = folder
         self.stamp = stamp
+        self.kept = kept
 
     def _file(self, name: str) -> Path:
         digest = hashlib.blake2b(name.encode("utf-8"), digest_size=12).hexdigest()
         return self.folder / f"derived-{digest}.pickle"
 
-    def get(self, name: str, default: Any = None) -> Any:
-        """The value of ``name``, read from the entry's folder when kept there."""
-        hit = super().get(name)
-        if hit is None and name.startswith(PERSISTED_DERIVED):
-            if not self._file(name).exists():
-                _wait_for_writer(self.folder)
-            try:
-                with self._file(name).open("rb") as handle:
-                    kept_name, value = pickle.load(handle)
-                if kept_name == name:
-                    hit = (self.stamp, value)
-                    super().__setitem__(name, hit)
-            except Exception:  # absent or unreadable: computed again (and written again)
-                pass
-        return default if hit is None else hit
+    def read(self, name: str) -> Any:
+        """The value kept under ``name``; KeyError when absent or unreadable."""
+        if not self._file(name).exists():
+            _wait_for_writer(self.folder)
+        try:
+            with self._file(name).open("rb") as handle:
+                kept_name, value = pickle.load(handle)
+        except Exception:  # absent or unreadable: computed again (and written again)
+            raise KeyError(name) from None
+        if kept_name != name:
+            raise KeyError(name)
+        return value
 
-    def __setitem__(self, name: str, item: tuple[int, Any]) -> None:
-        super().__setitem__(name, item)
-        if name.startswith(PERSISTED_DERIVED) and item[0] == self.stamp:
-            _write_atomically(self._file(name), lambda f: pickle.dump(
-                (name, item[1]), f, protocol=pickle.HIGHEST_PROTOCOL))
+    def write(self, name: str, value: Any) -> None:
+        """Keep ``value`` under ``name`` (atomically; skipped when the cache cannot be written)."""
+        _write_atomically(self._file(name), lambda f: pickle.dump(
+            (name, value), f, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_cached(root: Path, load: Any) -> Curation:
     """``load(root)``, or the pickled curation of an identical folder.
 
-    The entry also keeps the derived values named in :data:`KEPT_DERIVED` (the edges, which
-    every query and view starts from), computed once when the entry is written.
+    The entry also keeps the values of the curation's index whose key says ``on_disk`` (the
+    edges, which every query and view starts from), computed once when the entry is
+    written, and, in files of their own, the rankings computed since (see
+    :class:`_EntryShelf`).
     """
     base = cache_dir()
     if base is None:
@@ -160,13 +158,14 @@ def load_cached(root: Path, load: Any) -> Curation:
         return result
     key = content_hash(root)
     entry = base / key / "curation.pickle"
-    cur = _read_curation(entry)
-    if cur is None and _wait_for_writer(entry.parent):
-        cur = _read_curation(entry)
-    if cur is not None:
+    found = _read_curation(entry)
+    if found is None and _wait_for_writer(entry.parent):
+        found = _read_curation(entry)
+    if found is not None:
+        cur, kept = found
         cur.root = str(root)
         cur.cache_key = key
-        cur._derived = _DerivedEntries(entry.parent, cur.fingerprint(), cur._derived)
+        cur.index.shelf = _EntryShelf(entry.parent, cur.fingerprint(), kept)
         return cur
     fresh: Curation = load(root)
     stamp = fresh.fingerprint()
@@ -174,16 +173,16 @@ def load_cached(root: Path, load: Any) -> Curation:
     def write(f: Any) -> None:
         if fresh.fingerprint() != stamp:  # changed in this process since: not the folder's
             raise ValueError("records changed")
-        pickle.dump(_with_kept_derived(fresh), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(_with_kept(fresh), f, protocol=pickle.HIGHEST_PROTOCOL)
 
     _write_atomically(entry, write)
     fresh.cache_key = key
-    fresh._derived = _DerivedEntries(entry.parent, stamp, fresh._derived)
+    fresh.index.shelf = _EntryShelf(entry.parent, stamp, {})
     return fresh
 
 
-def _read_curation(entry: Path) -> Curation | None:
-    """The curation pickled in ``entry`` with its kept derived values, or None."""
+def _read_curation(entry: Path) -> tuple[Curation, dict[str, Any]] | None:
+    """The curation pickled in ``entry`` and its kept index values (by name), or None."""
     import gc
 
     with no_cyclic_gc():  # unpickling makes many objects and no cycles worth collecting
@@ -198,21 +197,15 @@ def _read_curation(entry: Path) -> Curation | None:
         # collector's generations, the first collection after this does not walk the
         # half million objects just made (0.5 s at 1M triples)
         gc.freeze()
-    # keyed by the records' identities, which are new after unpickling
-    stamp = cur.fingerprint()
-    cur._derived = {name: (stamp, value) for name, value in kept.items()}
-    return cur
+    return cur, kept
 
 
-def _with_kept_derived(cur: Curation) -> tuple[Curation, dict[str, Any]]:
-    """The curation without derived values, and the kept ones (computed now if missing)."""
-    from dataclasses import replace
-
+def _with_kept(cur: Curation) -> tuple[Curation, dict[str, Any]]:
+    """The curation (its index pickles empty) and its kept index values, the edges computed now."""
     from kg.graph.edges import edges
 
     edges(cur)  # computed now if not yet
-    kept = {name: cur._derived[name][1] for name in KEPT_DERIVED if name in cur._derived}
-    return replace(cur, _derived={}), kept
+    return cur, cur.index.kept(cur)
 
 
 def store_cached(cur: Curation, build: Any = None) -> Any:
@@ -237,7 +230,8 @@ def store_cached(cur: Curation, build: Any = None) -> Any:
     if disk is not None:
         return disk
     if _LATER is not None and build is None:
-        stamp = getattr(cur._derived, "stamp", None)
+        shelf = cur.index.shelf
+        stamp = shelf.stamp if shelf is not None else None
 
         def write() -> None:
             if stamp is not None and cur.fingerprint() == stamp:  # the records as loaded

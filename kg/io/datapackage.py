@@ -24,6 +24,11 @@ from kg.data import loading, schema
 from kg.data.model import AGENTS, EVIDENCE, SIGN_SYMBOLS, Curation, Review
 from kg.errors import ExportError
 
+__all__ = [
+    "DESCRIPTION", "DESCRIPTOR", "DIALECT", "LICENSE", "TITLE", "curated_files", "descriptor",
+    "descriptor_bytes", "resource_name", "review_citation", "stale_warning",
+]
+
 #: File name of the descriptor in the data folder.
 DESCRIPTOR = "datapackage.json"
 #: The licence of the curated data (an SPDX id), with its page and title.

@@ -21,6 +21,12 @@ from kg.graph.lines import sorted_lines
 if TYPE_CHECKING:
     from rdflib import Graph
 
+__all__ = [
+    "RDF_SYNTAXES", "RECORD", "atomic_write", "check_folder_target", "check_target", "digest",
+    "file_digest", "graph_bytes", "read_record", "remember", "serialize_store", "staged_folder",
+    "turtle_from_ntriples", "write_bytes", "write_output", "written_by_exokg",
+]
+
 #: The RDF syntaxes :func:`graph_bytes` writes (rdflib's names); the registry's RDF formats
 #: name one each (:attr:`kg.io.formats.Format.rdf_syntax`).
 RDF_SYNTAXES = ("turtle", "nt", "json-ld")

@@ -48,6 +48,12 @@ from kg.errors import ExportError
 if TYPE_CHECKING:
     from rdflib import Graph
 
+__all__ = [
+    "FileFormat", "FileWriter", "FolderFormat", "FolderWriter", "Format", "Reader", "Written",
+    "check_output", "export", "export_graph", "file_format", "format_for_path", "formats", "get",
+    "needs_folder", "register", "serialize", "unregister",
+]
+
 #: ``write(cur, cache)`` of a file format: the bytes and a count to report.
 FileWriter = Callable[[Curation, bool], tuple[bytes, int]]
 #: ``write(cur, folder, force)`` of a folder format: the paths written.

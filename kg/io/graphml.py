@@ -20,6 +20,8 @@ from kg.query.summary import citation_text
 if TYPE_CHECKING:
     import networkx as nx
 
+__all__ = ["SCHEMA_LOCATION", "graphml_bytes", "graphml_graph"]
+
 #: The GraphML 1.1 schema the output is written against.
 SCHEMA_LOCATION = ("http://graphml.graphdrawing.org/xmlns "
                    "http://graphml.graphdrawing.org/xmlns/1.1/graphml.xsd")

@@ -21,6 +21,8 @@ from kg.data.tsv import Row, Table, read_table
 from kg.errors import Problem
 from kg.io.files import atomic_write
 
+__all__ = ["LAYOUT", "LintResult", "canonical_text", "lint", "natural_key"]
+
 _DIGITS = re.compile(r"(\d+)")
 
 

@@ -37,6 +37,11 @@ from kg.errors import ExportError
 if TYPE_CHECKING:
     from kg.io.release import ReleaseInfo
 
+__all__ = [
+    "EXONP", "NP_BASE", "PREFIXES", "TEMP", "Quad", "file_name", "nanopub", "trig",
+    "write_nanopubs",
+]
+
 #: Where the nanopublications of a release live (a trusty artefact follows).
 NP_BASE = "https://w3id.org/exokg/np/"
 #: The namespace a nanopublication is built in before its trusty artefact is known.

@@ -47,6 +47,13 @@ from typing import Any
 from kg.data.model import Curation
 from kg.errors import ExportError
 
+__all__ = [
+    "DATASET_PREFIXES", "EXPORT_NAME", "MARKERS", "MEDIA_TYPES", "SUMS", "Creator", "ReleaseInfo",
+    "build_release", "check_release_target", "citation_cff", "counts", "data_folder",
+    "dataset_graph", "diff_folders", "files_of", "is_release", "previous_name", "release_date",
+    "release_of", "ro_crate", "sha256", "sums_text", "turtle", "write_release",
+]
+
 #: Files that mark a folder as an earlier release (it may be replaced without ``force``).
 MARKERS = ("SHA256SUMS", "ro-crate-metadata.json", "dataset.ttl")
 #: The checksum file.

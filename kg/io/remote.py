@@ -21,6 +21,8 @@ from typing import Any
 
 from kg.errors import KGError
 
+__all__ = ["DEFAULT_GRAPH", "TURTLE", "RemoteError", "Server", "push", "push_curation", "query"]
+
 DEFAULT_GRAPH = "https://w3id.org/exokg/graph"
 TURTLE = "text/turtle; charset=utf-8"
 

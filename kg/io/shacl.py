@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
     from kg.data.model import Curation
 
+__all__ = ["Violation", "shapes_graph", "shapes_path", "validate_shapes"]
+
 
 @dataclass(frozen=True)
 class Violation:

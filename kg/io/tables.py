@@ -46,10 +46,16 @@ from kg.data import schema
 from kg.data.model import NCT_PREFIX, Curation, sign_symbol
 from kg.errors import ExportError
 from kg.graph.curie import entity_curie
-from kg.graph.edges import Edge, edges, trial_nodes
+from kg.graph.edges import STATED_LEVEL, Edge, edges, knowledge_level, trial_nodes
 from kg.graph.terms import edge_key
 from kg.io.files import check_target, write_output
 from kg.query.summary import citation_text
+
+__all__ = [
+    "BIOLINK_PREFIX", "INFORES", "KGX_EDGE_COLUMNS", "KGX_NODE_COLUMNS", "MAPPING_PREDICATES",
+    "TABLE_FILES", "biolink_curie", "check_table_folder", "kgx_nodes", "kgx_predicate",
+    "kgx_tables", "knowledge_level", "mapping_rows", "neo4j_tables", "write_tables",
+]
 
 INFORES = "infores:exokg"
 KGX_NODE_COLUMNS = ["id", "category", "name", "synonym", "xref", "provided_by"]
@@ -63,7 +69,7 @@ BIOLINK_PREFIX: dict[str, str] = {
     "hgnc": "HGNC", "ncbigene": "NCBIGene", "uniprot": "UniProtKB", "mirbase": "mirbase",
     "rnacentral": "RNACENTRAL", "chebi": "CHEBI", "go": "GO", "reactome": "REACT",
     "wikipathways": "WIKIPATHWAYS", "kegg.pathway": "KEGG.PATHWAY", "mondo": "MONDO",
-    "doid": "DOID", "hp": "HP", "efo": "EFO", "cl": "CL", "uberon": "UBERON",
+    "doid": "DOID", "hp": "HP", "efo": "EFO", "cl": "CL", "uberon": "UBERON", "maxo": "MAXO",
     "pubmed": "PMID", "doi": "doi",
     # Biolink's context has one miRBase prefix; mature accessions (MIMAT…) are miRBase's too
     "mirbase.mature": "mirbase",
@@ -197,26 +203,9 @@ def mapping_rows(cur: Curation, ids: dict[str, tuple[str, str]]
             subject, obj = (term, kid) if flip else (kid, term)
             edges_out.append([
                 f"exokg.edge:{edge_key(ent.id, 'skos:' + match + 'Match', xref)}", subject,
-                predicate, obj, "", "", "", "knowledge_assertion", "manual_agent", INFORES,
+                predicate, obj, "", "", "", *STATED_LEVEL, INFORES,
                 "", ""])
     return list(terms.values()), edges_out
-
-
-def knowledge_level(e: Edge) -> tuple[str, str]:
-    """Biolink ``knowledge_level`` and ``agent_type`` of an edge.
-
-    A stated edge (a claim's mechanism writes it, or a curated link) is a curator's
-    ``knowledge_assertion`` (``manual_agent``); a derived edge, read off a claim's reported
-    effects by exokg's rule, is a ``logical_entailment`` of an ``automated_agent``.
-
-    Examples
-    --------
-    >>> knowledge_level(Edge("a", "reduces", "b", -1, "causal", ("x",), True))
-    ('logical_entailment', 'automated_agent')
-    """
-    if e.derived:
-        return "logical_entailment", "automated_agent"
-    return "knowledge_assertion", "manual_agent"
 
 
 def kgx_tables(cur: Curation) -> tuple[bytes, bytes]:

@@ -4,3 +4,5 @@
 ``rollup`` (hallmarks, matrices), ``coverage`` (curation progress), ``sparql`` (queries over
 the RDF view, with the shipped ``examples/``).
 """
+
+__all__: list[str] = []

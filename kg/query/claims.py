@@ -18,6 +18,10 @@ from kg.data.schema import types_for, types_with_role
 from kg.errors import QueryError
 from kg.query.evidence import NOT_STATED, claim_evidence
 
+__all__ = [
+    "CHECKED", "FILTER_COLUMNS", "ClaimRow", "claim_filter", "claim_row", "claims", "filter_types",
+]
+
 #: The claim column each filter reads, whose types (``claim_columns`` of ``types.tsv``) it
 #: accepts; ``pathway`` and ``disease`` accept the types of that ``role`` (a disease model
 #: fills the ``diseases`` column but is no disease), ``target`` any type.

@@ -8,6 +8,11 @@ from typing import Any
 
 from kg.data.model import Curation
 
+__all__ = [
+    "NO_CONDITION", "check_coverage", "claims_without_condition", "coverage", "identifier_coverage",
+    "place", "xref_coverage",
+]
+
 _PLACE = re.compile(r"^(Table \d+|Section [\w.]+)")
 
 

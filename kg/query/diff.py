@@ -31,6 +31,10 @@ from typing import Any
 from kg.data.model import Claim, Curation, Effect, Entity, Step, Trial
 from kg.data.names import fold
 
+__all__ = [
+    "ROW_COLUMNS", "cell", "changes_markdown", "counts", "diff", "diff_rows", "is_empty", "renames",
+]
+
 #: Fields never compared (where a record stands in its file is not its content).
 _SKIP = frozenset({"location", "id"})
 

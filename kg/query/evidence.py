@@ -22,18 +22,28 @@ Rules 2 and 3 are written once, in :func:`support` and :func:`path_support`: the
 :func:`claim_evidence` applies rule 1; :func:`strength_rank` orders strengths for sorting and
 filtering; :func:`context` gives the contexts of a hop's claims (diseases, sources, species,
 models, evidence) and :func:`joins` counts where a chain passes between hops read in no
-common context.
+common context (diseases compared through the curated hierarchy, :func:`disease_ancestors`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Protocol
 
+from kg.data.hierarchy import ancestors
+from kg.data.index import Derived
 from kg.data.model import Claim, Curation
+
+__all__ = [
+    "NOT_STATED", "SPECIES_WORDS", "STRENGTHS", "ClaimEvidence", "Context", "EdgeEvidence",
+    "PathEvidence", "claim_diseases", "claim_evidence", "claim_study_keys", "context",
+    "disease_ancestors",
+    "edge_evidence", "joins", "path_evidence", "path_support", "species_of", "strength_rank",
+    "strongest", "support", "weakest",
+]
 
 #: Evidence strengths, strongest first.
 STRENGTHS = ("clinical", "in vivo", "in vitro", "not stated")
@@ -153,8 +163,12 @@ class EdgeEvidence:
 
 def claim_study_keys(cur: Curation) -> dict[str, frozenset[str]]:
     """Study keys of every claim, computed once per curation (shared with the path search)."""
-    return cur.derived("claim_studies", lambda: {
-        c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
+    return _CLAIM_STUDIES(cur)
+
+
+#: Study keys of every claim (from its citations).
+_CLAIM_STUDIES: Derived[dict[str, frozenset[str]]] = Derived("claim_studies", lambda cur: {
+    c.id: frozenset(cur.study_keys(c)) for c in cur.claims.values()})
 
 
 def support(cur: Curation, claim_ids: Iterable[str]) -> tuple[int, str]:
@@ -294,16 +308,49 @@ def context(cur: Curation, claim_ids: Iterable[str]) -> Context:
 
 def claim_diseases(cur: Curation) -> dict[str, frozenset[str]]:
     """Disease ids of every claim, computed once per curation (the path search's context)."""
-    return cur.derived("claim_diseases", lambda: {
-        c.id: frozenset(d.entity for d in c.diseases) for c in cur.claims.values()})
+    return _CLAIM_DISEASES(cur)
 
 
-def joins(hops: Iterable[tuple[frozenset[str], frozenset[str]]]) -> int:
+#: Disease ids of every claim.
+_CLAIM_DISEASES: Derived[dict[str, frozenset[str]]] = Derived("claim_diseases", lambda cur: {
+    c.id: frozenset(d.entity for d in c.diseases) for c in cur.claims.values()})
+
+
+def disease_ancestors(cur: Curation) -> dict[str, frozenset[str]]:
+    """Every disease a claim names -> the entities above it in the curated hierarchy.
+
+    Computed once per curation from the vocabulary's ``parents`` (never from a claim, so
+    hiding claims, as the leave-one-study-out test does, cannot change it).
+
+    Examples
+    --------
+    >>> from kg.data.curation import load
+    >>> disease_ancestors(load())["knee-osteoarthritis"] >= {"osteoarthritis"}
+    True
+    """
+    return _DISEASE_ANCESTORS(cur)
+
+
+def _disease_ancestors(cur: Curation) -> dict[str, frozenset[str]]:
+    named = {d for ds in claim_diseases(cur).values() for d in ds}
+    return {d: frozenset(ancestors(cur, d)) for d in sorted(named)}
+
+
+#: Every disease a claim names -> its ancestors in the curated hierarchy.
+_DISEASE_ANCESTORS: Derived[dict[str, frozenset[str]]] = Derived(
+    "disease_ancestors", _disease_ancestors)
+
+
+def joins(hops: Iterable[tuple[frozenset[str], frozenset[str]]],
+          above: Mapping[str, frozenset[str]] | None = None) -> int:
     """How many times a chain passes between consecutive hops read in no common context.
 
     Each item is one hop's (claims, diseases of those claims). Two consecutive hops share a
-    context when a claim backs both or their claims name a disease in common. 0 means the
-    chain never leaves the context it was read in.
+    context when a claim backs both, or when a disease of one is a disease of the other or
+    above it in the hierarchy (``above``: disease -> its ancestors, :func:`disease_ancestors`):
+    a claim on knee osteoarthritis and one on osteoarthritis were read in one context, two
+    sibling diseases (knee and post-traumatic osteoarthritis) were not. Without ``above``
+    diseases compare by id. 0 means the chain never leaves the context it was read in.
 
     Examples
     --------
@@ -312,6 +359,16 @@ def joins(hops: Iterable[tuple[frozenset[str], frozenset[str]]]) -> int:
     1
     >>> joins([(f({"a"}), f()), (f({"a"}), f()), (f({"b"}), f())])
     1
+    >>> hops = [(f({"a"}), f({"knee OA"})), (f({"b"}), f({"OA"})), (f({"c"}), f({"PTOA"}))]
+    >>> joins(hops), joins(hops, {"knee OA": f({"OA"}), "PTOA": f({"OA"})})
+    (2, 0)
+    >>> joins([(f({"a"}), f({"knee OA"})), (f({"c"}), f({"PTOA"}))],
+    ...       {"knee OA": f({"OA"}), "PTOA": f({"OA"})})  # siblings: a join
+    1
     """
     items = list(hops)
-    return sum(1 for (ca, da), (cb, db) in pairwise(items) if not (ca & cb or da & db))
+    if above is None:
+        return sum(1 for (ca, da), (cb, db) in pairwise(items) if not (ca & cb or da & db))
+    wide = [d.union(*(above.get(x, ()) for x in d)) for _, d in items]
+    return sum(1 for ((ca, da), wa), ((cb, db), wb) in pairwise(zip(items, wide, strict=True))
+               if not (ca & cb or da & wb or wa & db))

@@ -8,20 +8,23 @@ neurodegeneration are not the global ones.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.data.curation import entity_id
+from kg.data.index import DerivedFor
 from kg.data.model import Curation
 from kg.errors import QueryError
 from kg.query.claims import claim_filter
-from kg.query.rank import DEFAULT_PERMUTATIONS, RankResult, rank
+from kg.query.rank import DEFAULT_PERMUTATIONS, RankArgs, RankResult, rank
+
+__all__ = ["HUB_RANKINGS", "HubArgs", "claims_reaching", "describe", "hubs"]
 
 
 def claims_reaching(cur: Curation, disease: str | None = None, *, agent: str | None = None,
                     evidence: str | None = None, exact: bool = False) -> Curation:
     """A copy of ``cur`` holding only the claims that reach ``disease`` and pass the filters.
 
-    The copy shares the records but not the derived caches (edges, adjacency), and leaves
+    The copy shares the records but has an index of its own (edges, adjacency), and leaves
     out the edge tables of ``extra/`` (they are not claims about the disease).
 
     Raises
@@ -34,7 +37,7 @@ def claims_reaching(cur: Curation, disease: str | None = None, *, agent: str | N
     if not kept:
         what = f" reaching {cur.label(entity_id(cur, disease))}" if disease else ""
         raise QueryError(f"no claim{what} with the filters given")
-    return replace(cur, claims=kept, extra_edges={}, extra_rdf=[], cache_key="", _derived={})
+    return replace(cur, claims=kept, extra_edges={}, extra_rdf=[], cache_key="")
 
 
 def hubs(
@@ -88,17 +91,35 @@ def hubs(
         return rank(cur, entity_type=entity_type, level=level, permutations=permutations,
                     seed=seed, limit=limit)
 
-    def compute() -> RankResult:
-        sub = claims_reaching(cur, disease, agent=agent, evidence=evidence, exact=exact)
-        return rank(sub, entity_type=entity_type, level=level, permutations=permutations,
-                    seed=seed, limit=limit)
-
-    # a derived value of the whole curation (its subgraph has none), kept by the cache
-    # like the unfiltered ranking
-    key = "rank:hubs:" + repr((disease, agent, evidence, exact, entity_type, level,
-                                permutations, seed, limit))
-    res = cur.derived(key, compute)
+    res = HUB_RANKINGS(cur, HubArgs(disease, agent, evidence, exact,
+                                     RankArgs(entity_type, level, permutations, seed, limit)))
     return replace(res, rows=list(res.rows))
+
+
+@dataclass(frozen=True)
+class HubArgs:
+    """The arguments of one filtered :func:`hubs`, which key its result in the index."""
+
+    disease: str | None
+    agent: str | None
+    evidence: str | None
+    exact: bool
+    rank: RankArgs
+
+
+def _hub_ranking(cur: Curation, args: HubArgs) -> RankResult:
+    sub = claims_reaching(cur, args.disease, agent=args.agent, evidence=args.evidence,
+                          exact=args.exact)
+    r = args.rank
+    return rank(sub, entity_type=r.entity_type, level=r.level, permutations=r.permutations,
+                seed=r.seed, limit=r.limit)
+
+
+#: The filtered rankings of a curation by their arguments: values of the whole curation
+#: (the subgraph each is ranked on has no index of its own that outlives the call), kept
+#: by the content-hash cache like the unfiltered ranking.
+HUB_RANKINGS: DerivedFor[HubArgs, RankResult] = DerivedFor(
+    "hubs", _hub_ranking, on_disk=True)
 
 
 def describe(cur: Curation, disease: str | None = None, *, agent: str | None = None,

@@ -20,6 +20,8 @@ from kg.errors import QueryError
 from kg.query.claims import claim_filter
 from kg.query.evidence import strongest
 
+__all__ = ["COLS", "ROWS", "Cell", "HallmarkSummary", "MatrixResult", "hallmarks", "matrix"]
+
 #: What rows and columns may be.
 ROWS = ("source", "cargo")
 COLS = ("disease", "hallmark")

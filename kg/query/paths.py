@@ -11,7 +11,8 @@ sign makes the path's net effect ``uncertain``.
 
 Each path carries its evidence by the rule of :mod:`kg.query.evidence`: its distinct
 studies and its strength (the weakest hop's strongest evidence), and how many times it
-joins hops read in no common disease (:attr:`GraphPath.joins`). Paths are ranked asserted
+joins hops read in no common disease, a disease and the ones below it in the hierarchy
+counting as one (:attr:`GraphPath.joins`). Paths are ranked asserted
 first, then (``sort="score"``, the default) by a degree-damped path score (Hetionet's DWPC
 idea) that halves at every such join, then by studies and strength; ``"studies"`` and
 ``"evidence"`` put those first. Ties end on the entity ids, so a query always prints the
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.data.curation import entity_id
 from kg.data.hierarchy import descendants
+from kg.data.index import Derived
 from kg.data.model import Curation, Sign, multiply
 from kg.data.runtime import no_cyclic_gc
 from kg.errors import QueryError
@@ -42,11 +44,19 @@ from kg.query.evidence import (
     NOT_STATED,
     claim_diseases,
     claim_study_keys,
+    disease_ancestors,
     joins,
     path_support,
     strength_rank,
     support,
 )
+
+__all__ = [
+    "DAMPING", "DEFAULT_MAX_HOPS", "DEFAULT_MAX_PATHS", "DEFAULT_SORT", "DEFAULT_TIMEOUT",
+    "JOIN_PENALTY", "PATH_KINDS", "SORTS", "GraphPath", "Hop", "Neighbor", "PathResult", "Upstream",
+    "causal_adjacency", "neighbors", "path_score", "paths", "prepare", "rank_key", "select_claims",
+    "top_paths", "upstream",
+]
 
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
@@ -127,7 +137,8 @@ class GraphPath:
     score: float
     strength: str = NOT_STATED
     #: How many times the path passes from a hop to the next without a disease their claims
-    #: share (:func:`kg.query.evidence.shared_diseases`): 0 for a chain read in one context.
+    #: share, one of them the other or above it in the hierarchy
+    #: (:func:`kg.query.evidence.joins`): 0 for a chain read in one context.
     joins: int = 0
 
     @property
@@ -255,6 +266,14 @@ def _degrees(adj: dict[str, dict[str, list[Edge]]]) -> dict[str, int]:
     return {n: len(s) for n, s in nbrs.items()}
 
 
+#: The causal adjacency of the whole curation (:func:`causal_adjacency` without a filter).
+_ADJACENCY: Derived[dict[str, dict[str, list[Edge]]]] = Derived("adjacency", causal_adjacency)
+#: Its reverse (the predecessors of every node) and the degree of every node.
+_REVERSE: Derived[dict[str, set[str]]] = Derived(
+    "reverse", lambda cur: _reverse(_ADJACENCY(cur)))
+_DEGREES: Derived[dict[str, int]] = Derived("degrees", lambda cur: _degrees(_ADJACENCY(cur)))
+
+
 def path_score(nodes: tuple[str, ...], degrees: dict[str, int], w: float = DAMPING) -> float:
     """Degree-damped score of a path: the product over hops of (deg(u) * deg(v)) ** -w.
 
@@ -281,6 +300,7 @@ class _HopIndex:
         self.adj = adj
         self.cur = cur
         self.diseases = claim_diseases(cur)
+        self.above = disease_ancestors(cur)
         self.hops: dict[tuple[str, str], tuple[Hop, frozenset[str], tuple[int, str],
                                                frozenset[str]]] = {}
 
@@ -313,7 +333,7 @@ def _make_path(nodes: tuple[str, ...], index: _HopIndex, degrees: dict[str, int]
             for h in hops)
     studies, strength = path_support(
         (s for _, _, s, _ in parts), support(index.cur, common) if common else None)
-    crossed = 0 if common else joins((c, d) for _, c, _, d in parts)
+    crossed = 0 if common else joins(((c, d) for _, c, _, d in parts), index.above)
     return GraphPath(nodes, hops, tuple(sorted(common)), studies,
                      round(path_score(nodes, degrees) * JOIN_PENALTY ** crossed, 12), strength,
                      crossed)
@@ -324,11 +344,11 @@ def prepare(cur: Curation) -> None:
 
     Part of loading a large graph, so that the first query is as fast as the next ones.
     """
-    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
-    cur.derived("reverse", lambda: _reverse(adj))
-    cur.derived("degrees", lambda: _degrees(adj))
+    _REVERSE(cur)
+    _DEGREES(cur)
     claim_study_keys(cur)
     claim_diseases(cur)
+    disease_ancestors(cur)
 
 
 def rank_key(path: GraphPath, sort: str = DEFAULT_SORT) -> tuple[Any, ...]:
@@ -421,14 +441,12 @@ def _search_graph(cur: Curation, evidence: str | None, agent: str | None
     if evidence or agent:
         adj = causal_adjacency(cur, select_claims(cur, evidence=evidence, agent=agent))
         return adj, _reverse(adj)
-    adj = cur.derived("adjacency", lambda: causal_adjacency(cur))
-    return adj, cur.derived("reverse", lambda: _reverse(adj))
+    return _ADJACENCY(cur), _REVERSE(cur)
 
 
 def _full_degrees(cur: Curation) -> dict[str, int]:
     """Degrees in the whole causal graph (path scores ignore the query's filters)."""
-    return cur.derived("degrees", lambda: _degrees(
-        cur.derived("adjacency", lambda: causal_adjacency(cur))))
+    return _DEGREES(cur)
 
 
 def _ends(cur: Curation, source: str, target: str, avoid: frozenset[str],
@@ -666,6 +684,10 @@ class _Top(_Best):
         return self.paths
 
 
+#: The hops of queries without claim filters, shared by all of them (:func:`top_paths`).
+_HOP_INDEX: Derived[_HopIndex] = Derived("hop_index", lambda cur: _HopIndex(_ADJACENCY(cur), cur))
+
+
 def top_paths(
     cur: Curation,
     source: str,
@@ -720,8 +742,7 @@ def top_paths(
     starts, ends = _ends(cur, source, target, avoid_set, include_subtypes)
     search = _Search(adj, _distances_to(reverse, ends), starts, ends, avoid_set, max_hops)
     # without claim filters the hops are those of every query: their index is kept
-    index = (_HopIndex(adj, cur) if evidence or agent
-             else cur.derived("hop_index", lambda: _HopIndex(adj, cur)))
+    index = _HopIndex(adj, cur) if evidence or agent else _HOP_INDEX(cur)
     best = _Top(keep)
     # per pair of nodes: its hop's claims and its factor of the path score, computed as
     # Hop.claims and path_score compute them (the same floats, multiplied in the same order)

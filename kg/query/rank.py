@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from kg.data.index import DerivedFor
 from kg.data.model import Claim, Curation
 from kg.data.schema import types_with_role
 from kg.errors import QueryError
@@ -47,6 +48,11 @@ from kg.query.paths import PATH_KINDS
 
 if TYPE_CHECKING:
     import networkx as nx
+
+__all__ = [
+    "DECIMALS", "DEFAULT_PERMUTATIONS", "EXACT_LIMIT", "RANKINGS", "RankArgs", "RankResult",
+    "RankRow", "family_of", "flow_edges", "flow_graph", "rank", "separable", "z_score",
+]
 
 #: Above this many nodes, betweenness is estimated from a seeded sample of sources.
 EXACT_LIMIT = 5000
@@ -339,17 +345,33 @@ def rank(
     True
     """
     _check_rank_options(cur, entity_type, permutations)
-
-    def compute() -> RankResult:
-        pairs, merge = flow_edges(cur, level)
-        with _hidden(*_OPTIONAL):
-            return _rank_flow(cur, pairs, merge, entity_type, level, permutations, seed, limit)
-
-    # deterministic for its arguments (the rewiring is seeded): a derived value, which the
-    # content-hash cache keeps on disk, so a warm call neither imports igraph nor ranks
-    key = "rank:" + repr((entity_type, level, permutations, seed, limit))
-    res = cur.derived(key, compute)
+    res = RANKINGS(cur, RankArgs(entity_type, level, permutations, seed, limit))
     return replace(res, rows=list(res.rows))  # the caller's own list of the (frozen) rows
+
+
+@dataclass(frozen=True)
+class RankArgs:
+    """The arguments of one :func:`rank`, which key its result in a curation's index."""
+
+    entity_type: str = "pathway"
+    level: str = "pathway"
+    permutations: int = DEFAULT_PERMUTATIONS
+    seed: int = 0
+    limit: int | None = None
+
+
+def _ranking(cur: Curation, args: RankArgs) -> RankResult:
+    """:func:`rank`'s result for ``args``, computed (the options already checked)."""
+    pairs, merge = flow_edges(cur, args.level)
+    with _hidden(*_OPTIONAL):
+        return _rank_flow(cur, pairs, merge, args.entity_type, args.level, args.permutations,
+                          args.seed, args.limit)
+
+
+#: The rankings of a curation by their arguments. Deterministic for its arguments (the
+#: rewiring is seeded), so the content-hash cache keeps each on disk: a warm call neither
+#: imports igraph nor ranks.
+RANKINGS: DerivedFor[RankArgs, RankResult] = DerivedFor("rank", _ranking, on_disk=True)
 
 
 def _rank_flow(cur: Curation, pairs: list[tuple[str, str]], merge: dict[str, str],

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from kg.data.hierarchy import ancestors
 from kg.data.model import Curation
 
+__all__ = ["HallmarkRow", "Matrix", "hallmark_rollup", "source_disease_matrix"]
+
 
 @dataclass(frozen=True)
 class HallmarkRow:

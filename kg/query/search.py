@@ -25,9 +25,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from kg.data.index import Derived
 from kg.data.model import Curation, Entity
 from kg.data.names import fold, loose
 from kg.errors import QueryError
+
+__all__ = ["FUZZY_CUTOFF", "SearchHit", "search"]
 
 #: Lowest difflib ratio a fuzzy match needs.
 FUZZY_CUTOFF = 0.7
@@ -102,7 +105,11 @@ def _score(query: str, name: str, original: str = "") -> tuple[str, float] | Non
 
 def _names(cur: Curation) -> list[tuple[Entity, tuple[tuple[str, str, str], ...]]]:
     """Every entity with its names (label, id, synonyms), folded and loose, computed once."""
-    return cur.derived("search_names", lambda: [
+    return _SEARCH_NAMES(cur)
+
+
+_SEARCH_NAMES: Derived[list[tuple[Entity, tuple[tuple[str, str, str], ...]]]] = Derived(
+    "search_names", lambda cur: [
         (e, tuple((n, fold(n), loose(n)) for n in dict.fromkeys((e.label, e.id, *e.synonyms))))
         for e in cur.entities.values()])
 

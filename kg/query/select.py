@@ -26,6 +26,10 @@ from kg.errors import QueryError
 from kg.graph.edges import Edge, edges, trial_nodes
 from kg.query.paths import PathResult
 
+__all__ = [
+    "DEFAULT_HOPS", "Selection", "around", "of_paths", "reaching", "restrict", "subgraph", "whole",
+]
+
 #: Default radius of a neighbourhood, in edges.
 DEFAULT_HOPS = 2
 
@@ -160,7 +164,6 @@ def restrict(cur: Curation, sel: Selection) -> Curation:
         extra_rdf=[],
         warnings=[],
         cache_key="",
-        _derived={},
     )
 
 

@@ -14,7 +14,14 @@ from kg.errors import KGError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-T = TypeVar("T")
+__all__ = [
+    "BASE_IRI", "MAX_QUERY_BYTES", "QUERIES", "QueryTooLongError", "ServiceRefusedError",
+    "SparqlError", "SparqlTimeoutError", "UpdateRefusedError", "check_query", "check_size",
+    "compact_iri", "example_queries", "load_query", "query_store", "run_query", "run_with_deadline",
+    "with_prefixes",
+]
+
+_T = TypeVar("_T")
 
 QUERIES = Path(__file__).resolve().parent / "examples"
 
@@ -205,7 +212,7 @@ def with_prefixes(text: str) -> str:
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
-def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
+def run_with_deadline(work: Callable[[], _T], timeout: float | None) -> _T:
     """``work()`` in a worker thread, given up after ``timeout`` seconds or on Ctrl-C.
 
     Oxigraph evaluates without holding the GIL, so the waiting thread stays responsive: a
@@ -232,7 +239,7 @@ def run_with_deadline(work: Callable[[], T], timeout: float | None) -> T:
             raise SparqlTimeoutError(f"the query was stopped after {timeout:g} s (--timeout)")
     if "error" in box:
         raise box["error"]
-    return cast(T, box["value"])
+    return cast(_T, box["value"])
 
 
 def _release(exc: BaseException) -> None:

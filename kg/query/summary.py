@@ -8,6 +8,8 @@ from typing import Any
 from kg.data.model import Claim, Curation
 from kg.graph.edges import edges
 
+__all__ = ["card", "citation_text", "claim_card", "claim_roles", "claim_summary", "stats"]
+
 
 def stats(cur: Curation) -> dict[str, Any]:
     """Counts of everything curated, as plain data.

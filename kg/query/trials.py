@@ -19,6 +19,11 @@ from kg.data.hierarchy import descendants
 from kg.data.model import AGENTS, Claim, Curation, Trial
 from kg.errors import QueryError
 
+__all__ = [
+    "PUBLISHED", "REGISTERED", "TrialRow", "claim_trial_row", "clinical_claims", "trial_of",
+    "trial_row", "trials",
+]
+
 REGISTERED = "registered"
 PUBLISHED = "published study"
 

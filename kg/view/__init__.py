@@ -5,3 +5,5 @@
 ``pyvis`` pyvis Networks and their offline pages (an optional extra), ``plots`` figures.
 They render what ``kg.query`` returns.
 """
+
+__all__: list[str] = []

@@ -40,6 +40,11 @@ from kg.graph.edges import Edge
 from kg.query.select import Selection
 from kg.view import svg
 
+__all__ = [
+    "MAX_NODES", "PER_TYPE", "VIEW_HOPS", "Cut", "ViewError", "check_kind", "edge_sign_key", "hubs",
+    "iframe", "load_styles", "nearest", "network_data", "render", "write_view",
+]
+
 #: Radius of an ENTITY neighbourhood drawn by ``exokg view`` unless --hops says otherwise.
 VIEW_HOPS = 1
 #: Most nodes of a neighbourhood drawn unless --max-nodes says otherwise.

@@ -16,6 +16,11 @@ from typing import Any
 from kg.data.model import Curation
 from kg.data.schema import MIDDLE_COLUMN, type_column
 
+__all__ = [
+    "COL_W", "LABEL", "MAX_NODES", "PAD", "ROW_H", "Layout", "LayoutEdge", "fit_rows",
+    "label_width", "layout", "role_column",
+]
+
 #: An edge to lay out: (from, to, sign key, title).
 LayoutEdge = tuple[str, str, str, str]
 

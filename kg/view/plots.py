@@ -16,6 +16,11 @@ from kg.query.rank import RankResult
 from kg.query.rollup import HallmarkRow, Matrix
 from kg.view.text import net_effect_word
 
+__all__ = [
+    "EVIDENCE_COLOURS", "hallmark_figure", "matrix_figure", "path_evidence_figure", "rank_figure",
+    "studies_heatmap",
+]
+
 #: The colour of each kind of evidence (strongest first), in the path evidence figure.
 EVIDENCE_COLOURS = dict(zip(STRENGTHS, ("#1b9e77", "#d95f02", "#7570b3", "#bdbdbd"),
                             strict=True))

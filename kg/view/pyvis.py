@@ -50,6 +50,11 @@ from kg.query.select import Selection
 from kg.query.summary import citation_text, claim_summary
 from kg.view.html import ViewError, edge_sign_key, load_styles
 
+__all__ = [
+    "FOCUS_SIZE", "HEIGHT", "NODE_SIZE", "TIP_CLAIMS", "edge_tip", "iframe", "network", "node_tip",
+    "offline_html", "require_pyvis", "settle", "write_network",
+]
+
 #: Claims an edge's tooltip gives in full (summary, evidence, flag, citations, where read);
 #: the others are listed with their id and citations only.
 TIP_CLAIMS = 8

@@ -18,6 +18,11 @@ from kg.query.search import SearchHit
 from kg.query.trials import TrialRow
 from kg.view.text import rows_out
 
+__all__ = [
+    "claim_records", "hallmark_records", "matrix_records", "render", "search_records",
+    "trial_records",
+]
+
 
 def _joined(values: Iterable[str], sep: str = "; ") -> str:
     return sep.join(v for v in values if v)

@@ -22,6 +22,11 @@ from kg.query.select import Selection
 from kg.query.summary import citation_text, claim_summary
 from kg.view.layers import Layout, label_width, layout
 
+__all__ = [
+    "CHARS", "FONT", "HEAD", "ROW_H", "ZOOM", "SvgDrawing", "drawing", "legend", "panel_data",
+    "shape", "short",
+]
+
 ROW_H, CHARS, FONT = 17, 30, 12
 #: The largest zoom of the initial fit (as in assets/view.js): smaller drawings spread out.
 ZOOM = 1.6

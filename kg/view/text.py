@@ -9,13 +9,26 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.data.model import Curation, sign_symbol
-from kg.graph.edges import derivation
+from kg.graph.edges import derivation, knowledge_level
 from kg.query.evidence import context, edge_evidence
 from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
+
+if TYPE_CHECKING:
+    from kg.query.related import HierarchyResult
+
+__all__ = [
+    "DEFAULT_WIDTH", "HANG", "MIN_COLUMN", "MIN_WIDTH", "card_rows", "card_text", "check_summary",
+    "claim_card_text", "claim_tags", "column_widths", "coverage_rows", "coverage_text", "flags",
+    "hierarchy_out", "hop_context", "hop_derivations", "hop_dict", "neighbor_rows",
+    "net_effect_word",
+    "path_dict", "paths_json", "paths_notes", "paths_out", "paths_table", "paths_tsv",
+    "rank_header", "rank_legend", "rank_rows", "rows_out", "sign_word", "stats_rows", "stats_text",
+    "table_width", "upstream_rows", "wrap_cell", "wrap_text",
+]
 
 
 def sign_word(sign: int | None, *, disease: bool) -> str:
@@ -174,6 +187,8 @@ def hop_dict(cur: Curation, h: Hop) -> dict[str, Any]:
         "context": hop_context(cur, h),
         **_hop_evidence(cur, h.claims),
         "edges": [{"predicate": e.predicate, "sign": e.sign, "derived_sign": e.derived,
+                   **dict(zip(("knowledge_level", "agent_type"), knowledge_level(e),
+                              strict=True)),
                    "claims": list(e.claims), "sources": list(e.sources)}
                   for e in h.edges],
         "citations": sorted({citation_text(cur, r) for c in h.claims
@@ -214,8 +229,8 @@ def paths_tsv(cur: Curation, shown: Sequence[GraphPath]) -> str:
 
 
 def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *,
-                explain: bool = False) -> str:
-    """The human-readable output of a path query."""
+                explain: bool = False, width: int | None = None) -> str:
+    """The human-readable output of a path query, wrapped to ``width`` (:func:`wrap_text`)."""
     if not result.found:
         return ""
     asserted = result.asserted
@@ -268,7 +283,7 @@ def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *
                     for cid in ids:
                         out.append(f"      {_claim_line(cur, cid)}")
                         out.append(f"         {claim_summary(cur, cur.claims[cid])}")
-    return "\n".join(out) + "\n"
+    return wrap_text("\n".join(out) + "\n", width)
 
 
 #: Width of a table when standard output is not a terminal and ``COLUMNS`` is not set, so
@@ -323,6 +338,45 @@ def wrap_cell(text: str, width: int) -> list[str]:
     (['quan2025', '-smech-', '07'], [''])
     """
     return _CellWrapper(width).wrap(" ".join(text.split())) or [""]
+
+
+#: How much deeper than its line a wrapped line's continuation starts.
+HANG = 2
+
+
+def wrap_text(text: str, width: int | None = None) -> str:
+    """Free text (lines of a report) with each line longer than ``width`` wrapped.
+
+    ``width`` defaults to :func:`table_width`, the rule tables follow (never less than
+    :data:`MIN_WIDTH`). A line is broken
+    between words only, never inside one, so an id, a DOI or a URL stays whole (a single
+    word longer than the line overflows it rather than break); continuation lines start
+    :data:`HANG` characters deeper than their line, so they read as part of its item. Lines
+    that fit, and every word, are kept as they are.
+
+    Examples
+    --------
+    >>> line = "  quan2025-sfunc-10: the exosomes reduced autophagy and alleviated PD"
+    >>> print(wrap_text(line, 40), end="")
+      quan2025-sfunc-10: the exosomes
+        reduced autophagy and alleviated PD
+    >>> print(wrap_text("read on https://pubmed.ncbi.nlm.nih.gov/31234567/ today", 40), end="")
+    read on
+      https://pubmed.ncbi.nlm.nih.gov/31234567/
+      today
+    """
+    total = max(table_width() if width is None else width, MIN_WIDTH)
+    out = []
+    for line in text.splitlines():
+        if len(line) <= total:
+            out.append(line)
+            continue
+        body = line.lstrip(" ")
+        indent = " " * (len(line) - len(body))
+        out += textwrap.wrap(body, total, initial_indent=indent,
+                             subsequent_indent=indent + " " * HANG, break_long_words=False,
+                             break_on_hyphens=False, replace_whitespace=False) or [line]
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
 def column_widths(natural: Sequence[int], room: int) -> list[int] | None:
@@ -497,10 +551,11 @@ def _card_claim(claim: dict[str, Any]) -> list[str]:
             f"{claim['where']}"]
 
 
-def card_text(data: dict[str, Any], limit: int = 0) -> str:
+def card_text(data: dict[str, Any], limit: int = 0, width: int | None = None) -> str:
     """The text of ``exokg show`` from :func:`kg.query.summary.card`'s data.
 
     ``limit`` caps the claims listed (0: all); a last line says how many were left out.
+    Lines are wrapped to ``width`` (:func:`wrap_text`).
     """
     out = [f"{data['label']}  [{data['id']}, {data['type']}]"]
     if data["synonyms"]:
@@ -529,7 +584,7 @@ def card_text(data: dict[str, Any], limit: int = 0) -> str:
         out.append(f"  ... {len(claims) - len(shown)} more (--limit 0 shows all)")
     if data["trials"]:
         out.append(f"trials: {', '.join(data['trials'])}")
-    return "\n".join(out) + "\n"
+    return wrap_text("\n".join(out) + "\n", width)
 
 
 def card_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -541,8 +596,11 @@ def card_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
              "where": c["where"], "flag": c["flag"]} for c in data["claims"]]
 
 
-def claim_card_text(data: dict[str, Any]) -> str:
-    """A claim as ``exokg show CLAIM`` prints it (data of :func:`kg.query.summary.claim_card`)."""
+def claim_card_text(data: dict[str, Any], width: int | None = None) -> str:
+    """A claim as ``exokg show CLAIM`` prints it (data of :func:`kg.query.summary.claim_card`).
+
+    Lines are wrapped to ``width`` (:func:`wrap_text`).
+    """
     evidence = ", ".join(data["evidence"]) or "not stated"
     model = f"; model {data['model']}" if data["model"] else ""
     dose = f"; dose {data['dose']}" if data["dose"] else ""
@@ -568,11 +626,28 @@ def claim_card_text(data: dict[str, Any]) -> str:
                  if check else "primary check: not checked against the cited abstract")
     if data["note"]:
         lines.append(f"note: {data['note']}")
-    return "\n".join(lines) + "\n"
+    return wrap_text("\n".join(lines) + "\n", width)
 
 
-def coverage_text(data: dict[str, Any]) -> str:
-    """The coverage report as text (what ``exokg coverage`` prints)."""
+def _aligned(lines: list[str], rows: list[dict[str, Any]], width: int) -> list[str]:
+    """A small table of a report, at most ``width`` wide.
+
+    ``lines`` (aligned by hand, indented two) when they fit, else ``rows`` through
+    :func:`rows_out` at that width, indented two.
+    """
+    if max(map(len, lines)) <= width:
+        return lines
+    return ["  " + line if line else line
+            for line in rows_out(rows, "table", width - 2).splitlines()]
+
+
+def coverage_text(data: dict[str, Any], width: int | None = None) -> str:
+    """The coverage report as text (what ``exokg coverage`` prints).
+
+    Lines are wrapped to ``width`` (:func:`wrap_text`); its small tables keep their columns,
+    printed as :func:`rows_out` prints a table when they would not fit.
+    """
+    total = max(table_width() if width is None else width, MIN_WIDTH)
     lines = []
     for review, places in data["claims_by_place"].items():
         lines.append(f"{review}: {sum(places.values())} records")
@@ -584,12 +659,18 @@ def coverage_text(data: dict[str, Any]) -> str:
         if ref["not_cited"]:
             lines.append(f"    not cited by any record: {ref['not_cited']}")
     lines.append("standard identifiers (verified against the authority's file), per type:")
-    lines.append(f"  {'type':<10} {'entities':>8} {'exact':>6} {'related':>8} {'unmapped':>9} "
-                 f"{'unchecked':>9} {'exact%':>6} {'share':>6}")
+    table = [f"  {'type':<10} {'entities':>8} {'exact':>6} {'related':>8} {'unmapped':>9} "
+             f"{'unchecked':>9} {'exact%':>6} {'share':>6}"]
+    rows = []
     for etype, row in data["xrefs"].items():
-        lines.append(f"  {etype:<10} {row['entities']:>8} {row['exact']:>6} "
+        table.append(f"  {etype:<10} {row['entities']:>8} {row['exact']:>6} "
                      f"{row['related_only']:>8} {row['unmapped']:>9} {row['unchecked']:>9} "
                      f"{row['exact_share']:>6.0%} {row['share']:>6.0%}")
+        rows.append({"type": etype, "entities": row["entities"], "exact": row["exact"],
+                     "related": row["related_only"], "unmapped": row["unmapped"],
+                     "unchecked": row["unchecked"], "exact%": f"{row['exact_share']:.0%}",
+                     "share": f"{row['share']:.0%}"})
+    lines += _aligned(table, rows, total)
     lines.append("  (related: only a close, broad or narrow match; exact%: share with an exact "
                  "match; share: exact or related, all exported)")
     if data["unmapped"]:
@@ -599,12 +680,18 @@ def coverage_text(data: dict[str, Any]) -> str:
         lines.append(f"entities not yet checked ({len(data['unchecked'])}): "
                      + ", ".join(data["unchecked"]))
     lines.append("cited studies with a DOI or PMID (printed or looked up), per review:")
-    lines.append(f"  {'review':<10} {'listed':>6} {'DOI':>5} {'PMID':>5} {'either':>6} "
-                 f"{'DOI%':>5} {'PMID%':>5} {'share':>6} {'looked up':>9}")
+    table = [f"  {'review':<10} {'listed':>6} {'DOI':>5} {'PMID':>5} {'either':>6} "
+             f"{'DOI%':>5} {'PMID%':>5} {'share':>6} {'looked up':>9}"]
+    rows = []
     for review, row in data["identifiers"].items():
-        lines.append(f"  {review:<10} {row['listed']:>6} {row['doi']:>5} {row['pmid']:>5} "
+        table.append(f"  {review:<10} {row['listed']:>6} {row['doi']:>5} {row['pmid']:>5} "
                      f"{row['either']:>6} {row['doi_share']:>5.0%} {row['pmid_share']:>5.0%} "
                      f"{row['share']:>6.0%} {row['looked_up']:>9}")
+        rows.append({"review": review, "listed": row["listed"], "DOI": row["doi"],
+                     "PMID": row["pmid"], "either": row["either"],
+                     "DOI%": f"{row['doi_share']:.0%}", "PMID%": f"{row['pmid_share']:.0%}",
+                     "share": f"{row['share']:.0%}", "looked up": row["looked_up"]})
+    lines += _aligned(table, rows, total)
     lines.append("mechanism claims checked against the cited study's abstract, per review:")
     for review, row in data["checks"].items():
         verdicts = ", ".join(f"{v} {n}" for v, n in row["verdicts"].items())
@@ -613,7 +700,7 @@ def coverage_text(data: dict[str, Any]) -> str:
     missing = data["claims_without_condition"]
     lines.append(f"claims without a condition ({len(missing)}):")
     lines += [f"  {cid}: {why}" for cid, why in missing.items()]
-    return "\n".join(lines) + "\n"
+    return wrap_text("\n".join(lines) + "\n", total)
 
 
 def coverage_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -712,3 +799,47 @@ def paths_out(cur: Curation, result: PathResult, shown: Sequence[GraphPath], fmt
     if fmt == "tsv":
         return paths_tsv(cur, shown)
     return paths_table(cur, result, shown, explain=explain)
+
+
+def hierarchy_out(cur: Curation, hit: HierarchyResult, shown: Sequence[GraphPath], fmt: str,
+                  *, explain: bool = False) -> str:
+    """The answer of ``paths --via-hierarchy`` when it backed off to a disease's relatives.
+
+    Every form says that the paths end at a relative of the disease asked for (and which,
+    under what class, how many steps up), never at the disease itself.
+    """
+    rel = {n: hit.relation(cur, n) for n in {p.nodes[-1] for p in shown}}
+    note = {"disease": hit.disease, "level": hit.level, "classes": list(hit.classes),
+            "discount": hit.discount, "weight": hit.weight}
+    if fmt == "json":
+        data = json.loads(paths_json(cur, hit.result, shown))
+        data["target"] = hit.disease
+        data["via_hierarchy"] = note
+        for d, p in zip(data["paths"], shown, strict=True):
+            d["kind"] = f"{p.kind}, to a relative"
+            d["ends_at_relative"] = rel[p.nodes[-1]]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "tsv":
+        lines = paths_tsv(cur, shown).splitlines()
+        return "\n".join([lines[0] + "\tends_at_relative",
+                          *(f"{line}\t{rel[p.nodes[-1]]}"
+                            for line, p in zip(lines[1:], shown, strict=True))]) + "\n"
+    res = hit.result
+    steps = f"{hit.level} step{'s' if hit.level != 1 else ''} up"
+    head = [f"no path reaches {cur.label(hit.disease)} within {res.max_hops} hops; through "
+            f"the disease hierarchy, paths reach its nearest relatives {steps} (under "
+            f"{', '.join(cur.label(c) for c in hit.classes)}). They end at a related disease, "
+            f"not at {cur.label(hit.disease)}: hypotheses about a relative (weight "
+            f"x{hit.weight:g}).",
+            f"{res.found} path(s) from {cur.label(res.source)} to relatives of "
+            f"{cur.label(hit.disease)} within {res.max_hops} hops: {res.asserted} asserted, "
+            f"{res.found - res.asserted} inferred"]
+    body = paths_table(cur, res, shown, explain=explain).splitlines()[1:]
+    marks = {f"#{i} {p.kind}  ": f"#{i} {p.kind}, to a relative ({cur.label(p.nodes[-1])})  "
+             for i, p in enumerate(shown, start=1)}
+    for n, line in enumerate(body):
+        mark = next((m for m in marks if line.startswith(m)), None)
+        if mark is not None:
+            body[n] = marks[mark] + line[len(mark):]
+    ends = ["where they end:", *(f"   {rel[n]}" for n in sorted(rel))]
+    return "\n".join([*head, *body, *ends]) + "\n"

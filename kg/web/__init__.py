@@ -9,3 +9,5 @@ and :mod:`kg.web.site` the static site writer.
 Starlette and uvicorn are an optional extra (``pip install exokg[web]``); importing
 :mod:`kg.web` alone needs neither.
 """
+
+__all__: list[str] = []

@@ -71,7 +71,7 @@ CORS = {"Access-Control-Allow-Origin": "*",
 RETRY_AFTER = 2
 
 Page = tuple[str, dict[str, Any], dict[str, Any]]
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 
@@ -342,7 +342,7 @@ class Explorer:
         body = render(template, data, self.links, **extra)
         return HTMLResponse(body, status_code=status, headers=HTML_HEADERS)
 
-    async def in_sparql_lane(self, work: Callable[..., T], *args: Any) -> T:
+    async def in_sparql_lane(self, work: Callable[..., _T], *args: Any) -> _T:
         """``work(*args)`` in the SPARQL lane: its own threads, its own bounded queue.
 
         At most ``workers`` SPARQL requests hold a thread (each waits on its worker
@@ -554,6 +554,7 @@ class HostGuard:
         self.allowed = {_host(h) for h in allowed}
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Pass the request on, or answer 400 when its ``Host`` is not allowed."""
         if scope["type"] in ("http", "websocket") and "*" not in self.allowed:
             headers = dict(scope.get("headers") or [])
             host = _host(headers.get(b"host", b"").decode("latin-1"))
@@ -597,4 +598,7 @@ def create_app(cur: Curation, store: Any, *, timeout: float = 10.0, max_rows: in
     return app
 
 
-__all__ = ["Explorer", "create_app"]
+__all__ = [
+    "CACHE_PAGES", "CORS", "DATA_HEADERS", "HTML_HEADERS", "MAX_BODY", "RETRY_AFTER", "Explorer",
+    "HostGuard", "Page", "ProtocolQuery", "QueueFullError", "UnsupportedMediaError", "create_app",
+]

@@ -12,9 +12,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kg.data.index import Derived
 from kg.data.model import Curation
 from kg.errors import KGError
-from kg.query.paths import DEFAULT_SORT
+from kg.query.paths import DEFAULT_SORT, Hop
+
+__all__ = [
+    "DOI", "PUBMED", "REGISTRY", "NotFoundError", "PageError", "PathQuery", "choices", "citation",
+    "claim_page", "claims_page", "entity_page", "hallmarks_page", "home_page", "matrix_page",
+    "paths_page", "rank_page", "search_index", "search_page", "search_rules", "trials_page",
+    "xref_link",
+]
 
 #: Where a compact identifier (``HGNC:3819``) is looked up: bioregistry resolves any prefix.
 REGISTRY = "https://bioregistry.io/"
@@ -198,6 +206,7 @@ def search_rules() -> dict[str, Any]:
 #: static site's 1,404 answers show 37,820 hops, of which 1,384 differ); the memo
 #: starts again when it holds more.
 _PAGE_HOPS_MAX = 20_000
+_PAGE_HOPS: Derived[dict[Hop, dict[str, Any]]] = Derived("page_hops", lambda cur: {})
 
 
 def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
@@ -207,7 +216,7 @@ def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
     citations) depends only on the hop: it is made once and shared by the answers showing it.
     """
     from kg.data.curation import entity_id
-    from kg.query.paths import Hop, top_paths
+    from kg.query.paths import top_paths
     from kg.view.text import hop_dict, path_dict
 
     src, dst = entity_id(cur, q.source), entity_id(cur, q.disease)
@@ -218,7 +227,7 @@ def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
                        include_subtypes=not q.exact, min_studies=q.min_studies,
                        min_evidence=q.min_evidence, sort=q.sort, keep=q.limit or None)
     shown = result.paths if q.limit == 0 else result.paths[: q.limit]
-    made: dict[Hop, dict[str, Any]] = cur.derived("page_hops", dict)
+    made = _PAGE_HOPS(cur)
     if len(made) > _PAGE_HOPS_MAX:
         made.clear()
 

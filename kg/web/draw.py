@@ -20,6 +20,8 @@ from kg.data.model import Curation, sign_key
 from kg.data.schema import STYLES_FILE, node_styles
 from kg.view.layers import COL_W, LABEL, PAD, LayoutEdge, layout
 
+__all__ = ["Drawing", "decorate", "layered", "neighbourhood_drawing", "paths_drawing"]
+
 
 @dataclass(frozen=True)
 class Drawing:

@@ -21,6 +21,8 @@ from markupsafe import Markup
 from kg.data.model import is_trial_node
 from kg.query.paths import DEFAULT_SORT
 
+__all__ = ["DEFAULT_FORM", "EXTRA_NAV", "TEMPLATES", "Links", "environment", "file_name", "render"]
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

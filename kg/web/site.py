@@ -32,6 +32,8 @@ from kg.io.files import (
 from kg.web import data as pages
 from kg.web.render import Links, file_name, render
 
+__all__ = ["check_site_target", "default_jobs", "write_site"]
+
 
 def check_site_target(out: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Check, before any work, that a site may be written into ``out``.

@@ -358,6 +358,9 @@ def table(result: Result) -> dict[str, Any]:
             "truncated": result.truncated}
 
 
-__all__ = ["DEFAULT_QUEUE", "DEFAULT_WORKERS", "MEDIA", "MEMORY_MB", "NotAcceptableError",
-           "QueryTooLongError", "RefusedError", "Result", "Runner", "negotiate", "serialize",
-           "service_description", "table"]
+__all__ = [
+    "DEFAULT_MAX_ROWS", "DEFAULT_QUEUE", "DEFAULT_TIMEOUT", "DEFAULT_WORKERS", "FORMAT_NAMES",
+    "GRAPHS", "MEDIA", "MEMORY_MB", "OFFERS", "RDF_LANG_STRING", "RESULTS", "XSD_STRING",
+    "NotAcceptableError", "QueryTooLongError", "RefusedError", "Result", "Runner", "negotiate",
+    "serialize", "service_description", "table", "write_graph",
+]

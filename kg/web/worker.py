@@ -485,7 +485,10 @@ def _close_all() -> None:
         pool.close()
 
 
-__all__ = ["Job", "RefusedError", "Result", "WorkerPool", "evaluate"]
+__all__ = [
+    "MEMORY_MB", "PARENT_CHECK", "START_TIMEOUT", "Job", "RefusedError", "Result", "Worker",
+    "WorkerPool", "evaluate", "worker_main",
+]
 
 if __name__ == "__main__":  # python -m kg.web.worker FD SERVER_PID: see _spawn
     from kg.web.worker import worker_main as _main  # answers pickle as kg.web.worker.Result
