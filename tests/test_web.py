@@ -742,6 +742,7 @@ def _plain_way(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(page_site._PathForm, "__call__", no_form)
     monkeypatch.setattr(page_data, "_PAGE_HOPS_MAX", -1)  # hop records made for each page
     monkeypatch.setattr(page_render, "_HOPS_SEEN", _Forgetful())
+    monkeypatch.setattr(page_render, "_SITE_NODES", _Forgetful())
     monkeypatch.setattr(page_site, "_twin", page_site._json)  # every twin encoded whole
 
 

@@ -76,8 +76,20 @@ class Links:
         """A graph node's page: an entity's, or a trial's reports.
 
         A trial node has no entity page: it links to its reports on the trials page (on the
-        static site, the trial's row of ``trials.html``).
+        static site, the trial's row of ``trials.html``). The static site's links are
+        remembered (a path answer links every node of every path it shows).
         """
+        if self.site:
+            key = (self.root, node_id)
+            url = _SITE_NODES.get(key)
+            if url is None:
+                if len(_SITE_NODES) >= _HOPS_MAX:
+                    _SITE_NODES.clear()
+                url = _SITE_NODES[key] = self._node(node_id)
+            return url
+        return self._node(node_id)
+
+    def _node(self, node_id: str) -> str:
         if not is_trial_node(node_id):
             return self.entity(node_id)
         if self.site:
@@ -117,6 +129,8 @@ def environment() -> Environment:
     return env
 
 
+#: Links of the static site's pages to graph nodes, by the page's root and the node.
+_SITE_NODES: dict[tuple[str, str], str] = {}
 #: Rendered hops of path answers, by their links and content (see :func:`_hop`).
 _HOPS: dict[tuple[bool, str, str], Markup] = {}
 #: At most this many kept; the memo starts again when full.
