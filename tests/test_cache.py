@@ -153,13 +153,13 @@ def test_every_file_export_is_kept(fmt: str, name: str, mini: Path, private_cach
     fresh = run(mini, "--no-cache", "export", "-f", fmt, "-o", "-")
     assert run(mini, "export", "-f", fmt, "-o", "-") == fresh
     # the second export reads the kept bytes: making them again would fail here
-    import kg.graph.rdf
     import kg.io.graphml
+    import kg.io.jsonld
 
     def refuse(*args: object) -> None:
         raise AssertionError("made again")
 
-    monkeypatch.setattr(kg.graph.rdf, "build_rdf", refuse)
+    monkeypatch.setattr(kg.io.jsonld, "jsonld_bytes", refuse)
     monkeypatch.setattr(kg.io.graphml, "graphml_bytes", refuse)
     assert run(mini, "export", "-f", fmt, "-o", "-") == fresh
 

@@ -448,6 +448,14 @@ def _emit_text(cur: Curation, flush: Callable[[bytes], Any]) -> None:
         sink.flush()
 
 
+def emit(sink: Sink, cur: Curation) -> None:
+    """Add every triple of the RDF view of ``cur`` (without ``extra/`` RDF files) to ``sink``.
+
+    Any :class:`Sink` will do: :mod:`kg.io.jsonld` gathers the triples by subject.
+    """
+    _emit(sink, cur)
+
+
 def _emit(g: Sink, cur: Curation) -> None:
     """Add every triple of the curation's RDF view to ``g``."""
     _fixed_terms()
