@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.data.curation import load
+from kg.query.defaults import DEFAULT_MAX_HOPS, SORTS
 from kg.query.holdout import evaluate, report
-from kg.query.paths import DEFAULT_MAX_HOPS, SORTS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,8 +48,8 @@ def _command(*args: str, section: tuple[str, str] | None = None) -> Callable[[],
 def _evaluation() -> str:
     """The leave-one-study-out figures of inferred paths, with the default ranking."""
     from kg.data.curation import load
+    from kg.query.defaults import DEFAULT_SORT
     from kg.query.holdout import evaluate, report
-    from kg.query.paths import DEFAULT_SORT
 
     text = report(evaluate(load(), sort=DEFAULT_SORT, max_hops=6))
     return f"```\n$ python bench/evaluate_paths.py --sort {DEFAULT_SORT}\n{text.rstrip()}\n```\n"

@@ -236,3 +236,21 @@ def test_serve_writes_its_entries_while_it_runs(mini: Path, private_cache: Path)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld", "graphml", "kgx"])
+def test_an_export_imports_no_query_module(fmt: str, mini: Path, private_cache: Path,
+                                           tmp_path: Path) -> None:
+    """The command line takes its defaults from :mod:`kg.query.defaults`, which imports
+    nothing: an export of the whole graph asks no question and imports none of the path
+    search, its evidence, the selections or the ranking."""
+    probe = CLI_PROBE + """
+print("query modules:", sorted(set(sys.modules) & {"kg.query.paths", "kg.query.evidence",
+                                                   "kg.query.select", "kg.query.rank"}),
+      file=sys.stderr)
+"""
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    done = subprocess.run([sys.executable, "-c", probe, "--data", str(mini), "export", "-f",
+                           fmt, "-o", str(tmp_path / "out")], env=env, capture_output=True,
+                          text=True, check=True)
+    assert "query modules: []" in done.stderr, done.stderr

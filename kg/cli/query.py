@@ -21,7 +21,7 @@ from kg.cli.base import (
     path_options,
     resolve_names,
 )
-from kg.query.rank import DEFAULT_PERMUTATIONS
+from kg.query.defaults import DEFAULT_PERMUTATIONS
 
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str, limit: int, empty: str) -> None:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 
 from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, sign_symbol
-from kg.query.paths import DEFAULT_MAX_PATHS, DEFAULT_SORT, GraphPath, paths
+from kg.query.defaults import DEFAULT_MAX_PATHS, DEFAULT_SORT
+from kg.query.paths import GraphPath, paths
 
 #: Ways of scoring a pair from its inferred paths (the first is the path count).
 SCORES: dict[str, Callable[[Sequence[GraphPath]], float]] = {

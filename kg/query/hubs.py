@@ -14,7 +14,8 @@ from kg.data.curation import entity_id
 from kg.data.model import Curation
 from kg.errors import QueryError
 from kg.query.claims import claim_filter
-from kg.query.rank import DEFAULT_PERMUTATIONS, RankResult, rank
+from kg.query.defaults import DEFAULT_PERMUTATIONS
+from kg.query.rank import RankResult, rank
 
 
 def claims_reaching(cur: Curation, disease: str | None = None, *, agent: str | None = None,

@@ -24,10 +24,8 @@ from dataclasses import dataclass, field, replace
 from kg.data.model import Attribute, Claim, Curation, Trial
 from kg.errors import QueryError
 from kg.graph.edges import Edge, edges, trial_nodes
+from kg.query.defaults import DEFAULT_HOPS
 from kg.query.paths import PathResult
-
-#: Default radius of a neighbourhood, in edges.
-DEFAULT_HOPS = 2
 
 
 @dataclass

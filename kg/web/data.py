@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import KGError
-from kg.query.paths import DEFAULT_SORT
+from kg.query.defaults import DEFAULT_SORT
 
 #: Where a compact identifier (``HGNC:3819``) is looked up: bioregistry resolves any prefix.
 REGISTRY = "https://bioregistry.io/"
