@@ -56,10 +56,22 @@ class _Nodes:
         values[o] = None
 
     def iri(self, s: str, p: str, o: str, /) -> None:
-        self.add(s, p, ("i", o))
+        props = self.subjects.get(s)
+        if props is None:
+            props = self.subjects[s] = {}
+        values = props.get(p)
+        if values is None:
+            values = props[p] = {}
+        values["i", o] = None  # add(s, p, ("i", o)) written out: most triples come here
 
     def lit(self, s: str, p: str, o: str, /) -> None:
-        self.add(s, p, ("l", o))
+        props = self.subjects.get(s)
+        if props is None:
+            props = self.subjects[s] = {}
+        values = props.get(p)
+        if values is None:
+            values = props[p] = {}
+        values["l", o] = None
 
     def typed(self, s: str, p: str, o: str, datatype: str, /) -> None:
         self.add(s, p, ("t", o, datatype) if datatype != _STRING else ("l", o))
