@@ -216,6 +216,13 @@ def test_a_curation_cached_from_another_directory_names_the_files_from_here(
     assert _paths(cached) == _paths(fresh)
     assert "../../mini/entities/all.tsv:2" in _paths(cached)["locations"]
     assert any("../../mini/claims/toy2024.tsv" in w for w in _paths(cached)["warnings"])
+    # a warning that names no file keeps its place as it is
+    from kg.data.loading import relocate
+    from kg.errors import Problem
+
+    filled.warnings = [Problem("toy2024-t1-01", "a record, not a file", "warning")]
+    relocate(filled, str(mini.parent))
+    assert [w.where for w in filled.warnings] == ["toy2024-t1-01"]
     assert cached.extra_rdf == ["../../mini/extra/more.ttl"]
     # a command run from there: the entity's file and line, and the extra RDF merged
     shown = run(folder, "show", "AD-MSC", "--format", "json")

@@ -114,9 +114,13 @@ def relocate(cur: Curation, origin: str) -> None:
             hit = shown[path] = display_path(Path(os.path.normpath(os.path.join(origin, path))))
         return hit
 
-    def where(text: str) -> str:
+    files = set(cur.files)
+
+    def where(text: str) -> str:  # "file:line", "file", or no file at all (a record's id)
         path, colon, line = text.rpartition(":")
-        return f"{moved(path)}:{line}" if colon and line.isdigit() else moved(text)
+        if colon and line.isdigit() and path in files:
+            return f"{moved(path)}:{line}"
+        return moved(text) if text in files else text
 
     def relocated(rec: Any) -> Any:
         loc = rec.location
