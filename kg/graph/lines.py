@@ -6,7 +6,7 @@ writers of :mod:`kg.io.files` put any other serialisation's lines in it.
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import groupby, islice
 from operator import eq
 
 
@@ -34,3 +34,22 @@ def sorted_lines(lines: list[bytes]) -> bytes:
             out += b"\n"
         previous = line
     return bytes(out)
+
+
+def sorted_text(lines: list[str]) -> str:
+    r"""Text lines (each ending in a newline) sorted, each once, joined.
+
+    ``lines`` is sorted in place. Code point order is the byte order of their UTF-8, so the
+    encoded text equals :func:`sorted_lines` of the encoded lines when no line holds a
+    character below the newline (the N-Triples emitter's text, whose control characters
+    send it another way).
+
+    Examples
+    --------
+    >>> sorted_text(["b .\n", "a .\n", "b .\n"])
+    'a .\nb .\n'
+    """
+    lines.sort()
+    if not any(map(eq, lines, islice(lines, 1, None))):
+        return "".join(lines)
+    return "".join(line for line, _ in groupby(lines))
