@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import KGError
-from kg.query.paths import DEFAULT_SORT
+from kg.query.defaults import DEFAULT_SORT
 
 __all__ = [
     "DOI", "PUBMED", "REGISTRY", "NotFoundError", "PageError", "PathQuery", "choices", "citation",
