@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.data.curation import load
+from kg.query.defaults import DEFAULT_MAX_HOPS, SORTS
 from kg.query.holdout import evaluate, pairs_of, report
-from kg.query.paths import DEFAULT_MAX_HOPS, SORTS
 from kg.query.related import HIERARCHY_DISCOUNT
 
 

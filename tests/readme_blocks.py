@@ -48,8 +48,8 @@ def _command(*args: str, section: tuple[str, str] | None = None) -> Callable[[],
 def _evaluation() -> str:
     """The leave-one-study-out figures of inferred paths, default ranking, hierarchy back-off."""
     from kg.data.curation import load
+    from kg.query.defaults import DEFAULT_SORT
     from kg.query.holdout import evaluate, report
-    from kg.query.paths import DEFAULT_SORT
     from kg.query.related import HIERARCHY_DISCOUNT
 
     text = report(evaluate(load(), sort=DEFAULT_SORT, max_hops=6, hierarchy=HIERARCHY_DISCOUNT))

@@ -37,14 +37,16 @@ def test_rank_falls_back_when_betweenness_cannot_separate(cur: Curation) -> None
 
 
 def test_rank_table_has_a_legend_that_says_what_it_ranked_by() -> None:
-    # osteoarthritis: every pathway has the same betweenness, so the ranking falls back to
-    # studies whatever the rewirings give (a z-score test would flip with any new claim)
-    code, out = run("rank", "--disease", "osteoarthritis")
+    # premature ovarian failure: no pathway lies on more source->disease paths than in the
+    # (seeded) rewired graphs, so the ranking falls back to studies. Osteoarthritis, the
+    # earlier example (tied betweenness), has one pathway left once the claims that only
+    # proposed it lost the condition; no disease ties today
+    code, out = run("rank", "--disease", "premature ovarian failure")
     assert code == 0
     _, legend = out.split("\nranked by ", 1)
     assert legend.startswith("studies, then claims, because ")
     assert "z: betweenness against 20 degree-preserving rewirings" in legend
-    code, out = run("rank", "--disease", "osteoarthritis", "--format", "json")
+    code, out = run("rank", "--disease", "premature ovarian failure", "--format", "json")
     assert "ranked by" not in out
 
 
@@ -111,6 +113,6 @@ def test_trial_nodes_in_drawings_link_to_pages_that_exist(cur: Curation) -> None
 def test_web_rank_page_says_what_it_ranked_by(cur: Curation) -> None:
     from kg.web.data import rank_page
 
-    d = rank_page(cur, disease="osteoarthritis")
+    d = rank_page(cur, disease="premature ovarian failure")
     assert d["ranked_by"] == "studies" and d["notes"]
     assert d["legend"][0].startswith("ranked by studies, then claims, because ")

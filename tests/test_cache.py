@@ -187,13 +187,13 @@ def test_every_file_export_is_kept(fmt: str, name: str, mini: Path, private_cach
     fresh = run(mini, "--no-cache", "export", "-f", fmt, "-o", "-")
     assert run(mini, "export", "-f", fmt, "-o", "-") == fresh
     # the second export reads the kept bytes: making them again would fail here
-    import kg.graph.rdf
     import kg.io.graphml
+    import kg.io.jsonld
 
     def refuse(*args: object) -> None:
         raise AssertionError("made again")
 
-    monkeypatch.setattr(kg.graph.rdf, "build_rdf", refuse)
+    monkeypatch.setattr(kg.io.jsonld, "jsonld_bytes", refuse)
     monkeypatch.setattr(kg.io.graphml, "graphml_bytes", refuse)
     assert run(mini, "export", "-f", fmt, "-o", "-") == fresh
 
@@ -209,3 +209,56 @@ def test_an_unreadable_entry_is_rebuilt_and_freezes_nothing(tmp_path: Path) -> N
     before = gc.get_freeze_count()
     assert cache._read_curation(entry) is None
     assert gc.get_freeze_count() == before and gc.isenabled()
+
+
+def _paths(cur: kg.Curation) -> dict[str, object]:
+    """Every file path a curation holds: record locations, warnings, files, extra RDF."""
+    tables = (cur.types, cur.predicates, cur.parent_rules, cur.entities, cur.claims,
+              cur.trials)
+    return {
+        "locations": sorted(str(rec.location) for records in tables
+                            for rec in records.values() if rec.location is not None),
+        "others": sorted(str(rec.location) for rec in (*cur.attributes, *cur.xref_records)
+                         if rec.location is not None),
+        "warnings": sorted(str(w) for w in cur.warnings),
+        "files": cur.files,
+        "extra_rdf": cur.extra_rdf,
+    }
+
+
+def test_a_curation_cached_from_another_directory_names_the_files_from_here(
+        mini: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keeps the paths as shown from the directory that filled it; read from
+    another directory, they are shown from there (issue 26's file:line bug), and the RDF
+    files of ``extra/`` still open."""
+    (mini / "extra").mkdir()
+    (mini / "extra" / "more.ttl").write_text(
+        '<https://example.org/a> <https://example.org/says> "hello" .\n', encoding="utf-8")
+    claims = mini / "claims" / "toy2024.tsv"  # CRLF: a warning naming the file
+    claims.write_bytes(claims.read_bytes().replace(b"\n", b"\r\n"))
+    elsewhere = mini.parent / "elsewhere" / "deeper"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(mini.parent)
+    filled = load_cached(Path("mini"), load)
+    assert (private_cache / filled.cache_key / "curation.pickle").is_file()
+    assert "mini/entities/all.tsv:2" in _paths(filled)["locations"]
+    monkeypatch.chdir(elsewhere)
+    folder = Path("../../mini")
+    cached = load_cached(folder, load)
+    assert cached.cache_key == filled.cache_key  # read from the entry, not loaded again
+    fresh = load(folder)
+    assert _paths(cached) == _paths(fresh)
+    assert "../../mini/entities/all.tsv:2" in _paths(cached)["locations"]
+    assert any("../../mini/claims/toy2024.tsv" in w for w in _paths(cached)["warnings"])
+    # a warning that names no file keeps its place as it is
+    from kg.data.loading import relocate
+    from kg.errors import Problem
+
+    filled.warnings = [Problem("toy2024-t1-01", "a record, not a file", "warning")]
+    relocate(filled, str(mini.parent))
+    assert [w.where for w in filled.warnings] == ["toy2024-t1-01"]
+    assert cached.extra_rdf == ["../../mini/extra/more.ttl"]
+    # a command run from there: the entity's file and line, and the extra RDF merged
+    shown = run(folder, "show", "AD-MSC", "--format", "json")
+    assert '"defined_at": "../../mini/entities/all.tsv:2"' in shown
+    assert "<https://example.org/says>" in run(folder, "export", "-f", "nt", "-o", "-")

@@ -112,8 +112,12 @@ def test_format_tsv_and_no_json_flag(command: str) -> None:
 def test_defaults_come_from_the_library() -> None:
     from kg.cli.output import DEFAULT_GRAPH
     from kg.io.remote import DEFAULT_GRAPH as REMOTE_GRAPH
-    from kg.query.paths import DEFAULT_MAX_HOPS, DEFAULT_MAX_PATHS, DEFAULT_TIMEOUT
-    from kg.query.rank import DEFAULT_PERMUTATIONS
+    from kg.query.defaults import (
+        DEFAULT_MAX_HOPS,
+        DEFAULT_MAX_PATHS,
+        DEFAULT_PERMUTATIONS,
+        DEFAULT_TIMEOUT,
+    )
 
     for command in ("paths", "view"):
         params = {p.name: p.default for p in cli.commands[command].params}

@@ -3,7 +3,7 @@
 The emitter spells its fixed IRIs, the schema's classes and properties and the xref IRIs as
 plain strings; these tests hold them equal to what rdflib's namespaces,
 :class:`kg.graph.namespace.Vocabulary` and ``curies`` give, and check that an export on an
-empty cache imports neither library.
+empty cache imports neither library (nor networkx, for JSON-LD and GraphML).
 """
 
 from __future__ import annotations
@@ -20,14 +20,20 @@ from kg.data.model import SIGN_NAMES, Curation
 
 from .conftest import CLI_PROBE
 
-_PROBE = CLI_PROBE + """
-print("loaded:", sorted({m.split(".")[0] for m in sys.modules} & {"rdflib", "curies"}),
+
+def _probe(*libraries: str) -> str:
+    """The CLI probe, printing which of ``libraries`` the command imported."""
+    return CLI_PROBE + f"""
+print("loaded:", sorted({{m.split(".")[0] for m in sys.modules}} & set({libraries!r})),
       file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "nt"])
-def test_an_export_on_an_empty_cache_imports_neither_rdflib_nor_curies(
+_PROBE = _probe("rdflib", "curies", "networkx")
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld", "graphml"])
+def test_an_export_on_an_empty_cache_imports_no_rdflib_curies_or_networkx(
         fmt: str, mini: Path, private_cache: Path, tmp_path: Path) -> None:
     env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
     out = tmp_path / f"g.{fmt}"
@@ -35,7 +41,7 @@ def test_an_export_on_an_empty_cache_imports_neither_rdflib_nor_curies(
                            fmt, "-o", str(out)], env=env, capture_output=True, text=True,
                           check=True)
     assert "loaded: []" in done.stderr, done.stderr
-    assert out.read_bytes().count(b"\n") > 100
+    assert out.read_bytes().count(b"\n") > 100  # nor networkx (JSON-LD, GraphML)
 
 
 def test_the_fixed_terms_are_the_namespaces_terms() -> None:
@@ -149,7 +155,7 @@ def test_a_ranking_of_changed_records_is_not_written(mini: Path, private_cache: 
 
 
 def test_a_warm_rank_does_not_import_igraph(mini: Path, private_cache: Path) -> None:
-    probe = _PROBE.replace('{"rdflib", "curies"}', '{"igraph", "networkx"}')
+    probe = _probe("igraph", "networkx")
     env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
     command = [sys.executable, "-c", probe, "--data", str(mini), "rank", "--format", "json"]
     cold = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
@@ -243,3 +249,21 @@ def test_serve_writes_its_entries_while_it_runs(mini: Path, private_cache: Path)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld", "graphml", "kgx"])
+def test_an_export_imports_no_query_module(fmt: str, mini: Path, private_cache: Path,
+                                           tmp_path: Path) -> None:
+    """The command line takes its defaults from :mod:`kg.query.defaults`, which imports
+    nothing: an export of the whole graph asks no question and imports none of the path
+    search, its evidence, the selections or the ranking."""
+    probe = CLI_PROBE + """
+print("query modules:", sorted(set(sys.modules) & {"kg.query.paths", "kg.query.evidence",
+                                                   "kg.query.select", "kg.query.rank"}),
+      file=sys.stderr)
+"""
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    done = subprocess.run([sys.executable, "-c", probe, "--data", str(mini), "export", "-f",
+                           fmt, "-o", str(tmp_path / "out")], env=env, capture_output=True,
+                          text=True, check=True)
+    assert "query modules: []" in done.stderr, done.stderr

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.data.curation import name_index, resolve, validate
+from kg.data.curation import load, name_index, resolve, validate
 from kg.data.hierarchy import ancestors, descendants
 from kg.data.loading import FLAG_KINDS, FLAG_SUBJECTS
 from kg.data.model import Claim, Curation
@@ -239,9 +239,19 @@ _NOTE_NEEDS = {
     "borrowed citation": re.compile(r"no citation of its own|sentence (itself )?(is )?uncited|"
                                     r"sentence has no citation", re.I),
 }
-#: Wording of a note saying the review only proposes the condition (speculation).
+#: Wording of a note saying the review only proposes the condition (speculation), or
+#: recording the review's hedge on it ("hedged (potential)"). A hedge on the mechanism of a
+#: reported result is written "hedged mechanism" and keeps its effect.
 _SPECULATION = re.compile(r"great potential|may be (a )?promising|proposed only|"
-                          r"no disease tested|proposed [\w-]+ potential", re.I)
+                          r"no disease tested|proposed [\w-]+ potential|"
+                          r"\bhedged\b(?! mechanism)|potential therapeutic (tool|strategy|agent)|"
+                          r"promising (approach|strategy)", re.I)
+#: A printed title that proposes a use rather than reports a result: a question, or a
+#: possibility, a potential, a promise, a prospect, a hope.
+_PROPOSING_TITLE = re.compile(r"\?\s*$|\bpossib|\bpotential\b|\bpromis|\bprospect|\bhope",
+                              re.I)
+#: Flag kinds that already warn the reader the cited study does not carry the claim as stated.
+_NOT_CARRIED = {"citation mismatch", "untraceable", "borrowed citation", "title disagrees"}
 
 
 def flag_items(claim: Claim) -> list[tuple[str, str]]:
@@ -288,12 +298,71 @@ def test_claims_restating_one_statement_share_its_flags(cur: Curation) -> None:
             f"{claims[0].location}: one statement, different flags: {kinds}")
 
 
-def test_speculation_is_not_an_effect(cur: Curation) -> None:
-    """'May be promising', 'great potential': the review proposes a use; nothing alleviates."""
+def speculative_effects(cur: Curation) -> list[str]:
+    """Claims that state a proposed use as an effect (alleviates or aggravates a condition).
+
+    Two readings of one row: its note records the review's hedge on the condition (or says
+    the use is only proposed), or the row rests on nothing but studies whose printed titles
+    only propose the use (a question, a possibility, a potential) and states no evidence nor
+    flags that the study does not carry it. The second needs no curator's wording: it reads
+    the row's own evidence, flags and references.
+    """
+    found = []
     for claim in cur.claims.values():
+        if not [e for e in claim.diseases if e.verb != "modulates"]:
+            continue
         if _SPECULATION.search(claim.note):
-            effects = [e for e in claim.diseases if e.verb != "modulates"]
-            assert not effects, f"{claim.location}: {claim.id} is speculation, not an effect"
+            found.append(f"{claim.location}: {claim.id}'s note says the use is only proposed")
+        elif (not claim.evidence and claim.refs
+              and not {k for k, _ in flag_items(claim)} & _NOT_CARRIED
+              and all(_PROPOSING_TITLE.search(cur.reference(r).title) for r in claim.refs)):
+            found.append(f"{claim.location}: {claim.id} rests only on studies whose titles "
+                         "propose the use, with no evidence stated")
+    return found
+
+
+def test_speculation_is_not_an_effect(cur: Curation) -> None:
+    """'May be promising', 'great potential', 'can be a potential therapeutic tool': the
+    review proposes a use; nothing alleviates. The claim names no condition and its note says
+    'no condition: proposed only ...'."""
+    assert speculative_effects(cur) == []
+
+
+#: quan2025-sfunc-04 and quan2025-sbio-04 as they were before the audit: Parkinson's and
+#: Alzheimer's disease alleviated where the review only offers the vesicles as a possible
+#: tool ("can be a potential therapeutic tool", "potentially modulating ... promise").
+_OLD_ROWS = {
+    "quan2025-sfunc-04": "quan2025-sfunc-04\texosome\tMSC\t\t\t\tpromotes neuroprotection\t"
+    "alleviates Parkinsons-disease\t\t\t\tquan2025:101\tquan2025\tThe function and clinical "
+    "significance of MSC-Exo\ttext\t\tproteins or miRNAs delivered to neurons to restore neural "
+    "function",
+    "quan2025-sbio-04": "quan2025-sbio-04\texosome\tBM-MSC\t\tITGA5\t-? synaptic-vesicle-cycle\t\t"
+    "alleviates Alzheimers-disease\t\t\t\tquan2025:68\tquan2025\tThe biological characteristics "
+    "of MSC-Exo\ttext\ttitle disagrees (condition): cited title is on angiogenesis in ischaemic "
+    "tissue, not Alzheimer disease; kept as the review words it\thedged (potential); FLAG: cited "
+    "title is about pro-angiogenic and pro-lymphangiogenic effects in ischaemic tissue (see "
+    "sbio-05), not Alzheimer disease; kept the review wording",
+}
+
+
+def test_speculation_check_catches_the_rows_it_was_written_for(tmp_path: Path) -> None:
+    """The check is not vacuous: put the two speculative rows back as they were (one caught
+    by its note, one, whose note says nothing of the hedge, by its cited title alone) and it
+    reports both."""
+    from .conftest import TRIPLES
+
+    shutil.copytree(TRIPLES, tmp_path / "t")
+    table = tmp_path / "t" / "claims" / "quan2025.tsv"
+    lines = table.read_text(encoding="utf-8").split("\n")
+    for i, line in enumerate(lines):
+        cid = line.split("\t", 1)[0]
+        if cid in _OLD_ROWS:
+            lines[i] = _OLD_ROWS[cid]
+    table.write_text("\n".join(lines), encoding="utf-8")
+    found = speculative_effects(load(tmp_path / "t"))
+    assert len(found) == 2
+    assert "quan2025-sbio-04's note says the use is only proposed" in found[0] + found[1]
+    assert "quan2025-sfunc-04 rests only on studies whose titles propose" in found[0] + found[1]
 
 
 def _conditions(cur: Curation, claim: Claim) -> frozenset[str]:

@@ -400,7 +400,8 @@ def test_sort_orders(cur: Curation) -> None:
     for group in (True, False):
         ranks = [strength_rank(p.strength) for p in by_evidence if p.asserted is group]
         assert ranks == sorted(ranks)
-    by_studies = [p for p in paths(cur, "BM-MSC", "osteoarthritis").paths if not p.asserted]
+    by_studies = [p for p in paths(cur, "BM-MSC", "osteoarthritis", sort="studies").paths
+                  if not p.asserted]
     assert [p.studies for p in by_studies] == sorted((p.studies for p in by_studies),
                                                      reverse=True)
     by_score = [p for p in paths(cur, "BM-MSC", "osteoarthritis", sort="score").paths

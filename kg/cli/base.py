@@ -187,9 +187,10 @@ def limit_option(default: int, what: str, verb: str = "print") -> Callable[[_F],
 def path_options(fn: _F) -> _F:
     """The filters of a path query, shared by ``paths`` and ``view --paths``.
 
-    Defaults are the library's (:mod:`kg.query.paths`), never copied here.
+    Defaults are the library's (:mod:`kg.query.defaults`, where :mod:`kg.query.paths` takes
+    them from), never copied here.
     """
-    from kg.query.paths import (
+    from kg.query.defaults import (
         DEFAULT_MAX_HOPS,
         DEFAULT_MAX_PATHS,
         DEFAULT_SORT,

@@ -22,7 +22,7 @@ from kg.cli.base import (
     path_options,
     resolve_names,
 )
-from kg.query.select import DEFAULT_HOPS
+from kg.query.defaults import DEFAULT_HOPS
 
 __all__ = ["DEFAULT_GRAPH", "export", "push", "view"]
 
@@ -65,7 +65,6 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
     """
     from kg.io.formats import check_output, needs_folder
     from kg.io.formats import export as write
-    from kg.query.select import subgraph
 
     if needs_folder(fmt, output):
         raise click.UsageError(needs_folder(fmt, output))
@@ -74,6 +73,8 @@ def export(state: State, fmt: str, output: str, around: str | None, hops: int,
     if around or disease:
         (ent,) = resolve_names(state, (around,)) if around else (None,)
         (dis,) = resolve_names(state, (disease,)) if disease else (None,)
+        from kg.query.select import subgraph
+
         cur = subgraph(cur, around_entity=ent, hops=hops, disease=dis)
     written = write(cur, fmt, output, force=force, cache=state.cache)
     if written.summary:

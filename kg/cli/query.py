@@ -21,7 +21,7 @@ from kg.cli.base import (
     path_options,
     resolve_names,
 )
-from kg.query.rank import DEFAULT_PERMUTATIONS
+from kg.query.defaults import DEFAULT_PERMUTATIONS
 
 __all__ = ["neighbors", "paths", "queries", "rank", "sparql", "upstream"]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from kg.data import schema
 from kg.data.model import Curation
@@ -22,7 +23,7 @@ from kg.errors import AmbiguousNameError, Problem, UnknownEntityError
 
 __all__ = [
     "ATTRIBUTE_NAMES", "BASES", "COLUMNS", "EXTRA_KINDS", "FLAG_KINDS", "FLAG_SUBJECTS",
-    "RDF_SUFFIXES", "VERDICTS", "XREF_MATCHES", "LoaderBase", "display_path",
+    "RDF_SUFFIXES", "VERDICTS", "XREF_MATCHES", "LoaderBase", "display_path", "relocate",
 ]
 
 #: Columns of each kind of file: (required, optional).
@@ -95,6 +96,60 @@ def display_path(file: Path) -> str:
         return os.path.relpath(file)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(file)
+
+
+def relocate(cur: Curation, origin: str) -> None:
+    """Re-root, in place, the file paths a curation was loaded with from the folder ``origin``.
+
+    The loader names files as :func:`display_path` shows them from the working directory
+    (``triples/claims/wei2024.tsv``), in every record's location, the warnings, the list of
+    files read and the RDF files of ``extra/``; a curation kept by :mod:`kg.io.cache` and read
+    from another directory would point at the wrong files (or fail to open its RDF files).
+    Each path is taken back to the file it named and shown again from where this process
+    stands. Only the records that carry a location are replaced (a named tuple is), so call
+    this before anything is derived from them.
+    """
+    import dataclasses
+
+    shown: dict[str, str] = {}
+
+    def moved(path: str) -> str:
+        hit = shown.get(path)
+        if hit is None:
+            hit = shown[path] = display_path(Path(os.path.normpath(os.path.join(origin, path))))
+        return hit
+
+    files = set(cur.files)
+
+    def where(text: str) -> str:  # "file:line", "file", or no file at all (a record's id)
+        path, colon, line = text.rpartition(":")
+        if colon and line.isdigit() and path in files:
+            return f"{moved(path)}:{line}"
+        return moved(text) if text in files else text
+
+    def relocated(rec: Any) -> Any:
+        loc = rec.location
+        if loc is None:
+            return rec
+        loc = loc._replace(path=moved(loc.path))
+        if isinstance(rec, tuple):  # a named tuple: replaced
+            replaced: Any = rec._replace(location=loc)  # type: ignore[attr-defined]
+            return replaced
+        object.__setattr__(rec, "location", loc)  # a frozen dataclass just unpickled
+        return rec
+
+    tables: tuple[dict[Any, Any], ...] = (cur.types, cur.predicates, cur.parent_rules,
+                                          cur.entities, cur.claims, cur.trials)
+    for records in tables:
+        for key, rec in list(records.items()):
+            new = relocated(rec)
+            if new is not rec:
+                records[key] = new
+    for rec in (*cur.attributes, *cur.xref_records):
+        relocated(rec)
+    cur.warnings = [dataclasses.replace(w, where=where(w.where)) for w in cur.warnings]
+    cur.files = [moved(f) for f in cur.files]
+    cur.extra_rdf = [moved(f) for f in cur.extra_rdf]
 
 
 class LoaderBase:

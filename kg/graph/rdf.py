@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
 __all__ = [
-    "PREFIXES", "Sink", "build_rdf", "build_store", "entity_iri", "fill_store", "ntriples",
-    "predicate_iri",
+    "PREFIXES", "Sink", "build_rdf", "build_store", "emit", "entity_iri", "fill_store",
+    "ntriples", "predicate_iri",
 ]
 
 
@@ -409,8 +410,9 @@ def fill_store(store: Any, cur: Curation) -> Any:
 def ntriples(cur: Curation) -> bytes:
     r"""The RDF view of ``cur`` as canonical N-Triples, sorted, each triple once; no store.
 
-    The emitter's text goes through Oxigraph's parser and writer a chunk at a time (so each
-    line is in the canonical form a store's dump has), and the lines are sorted in place:
+    The emitter's lines are sorted and joined as text; they are already in the canonical form
+    a store's dump has unless :func:`_may_differ` says otherwise, when the text goes through
+    Oxigraph's parser and writer and the lines are sorted again (with those of ``extra/``):
     the bytes equal :func:`kg.io.files.serialize_store` of :func:`build_store`, without
     building or dumping a store (a test checks it). ``exokg export -f nt|turtle`` writes
     from these.
@@ -424,22 +426,25 @@ def ntriples(cur: Curation) -> bytes:
     """
     import pyoxigraph as ox
 
-    from kg.graph.lines import sorted_lines
+    from kg.graph.lines import sorted_lines, sorted_text
 
     nt = ox.RdfFormat.N_TRIPLES
-    lines: list[bytes] = []
-
-    def take(text: bytes) -> None:
-        if not _may_differ(text):  # the emitter's lines are already Oxigraph's own
-            lines.extend(text.splitlines())
-            return
-        try:
-            lines.extend((ox.serialize(ox.parse(text, format=nt), format=nt) or b"").splitlines())
-        except SyntaxError as exc:  # only a term the checks above missed gets here
-            raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}") from exc
-
-    _emit_text(cur, take)
-    with no_cyclic_gc():
+    sink = _NTriples(lambda text: None, chunk=sys.maxsize)  # every line kept, as text
+    with no_cyclic_gc():  # millions of short-lived strings: the collector only slows this
+        _emit(sink, cur)
+        data = sorted_text(sink.lines).encode("utf-8")
+        sink.lines = []
+        differ = _may_differ(data)
+        if not differ and not cur.extra_rdf:  # the emitter's lines are Oxigraph's own
+            return data
+        if differ:
+            try:
+                data = ox.serialize(ox.parse(data, format=nt), format=nt) or b""
+            except SyntaxError as exc:  # only a term the checks above missed gets here
+                raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}"
+                              ) from exc
+        lines = data.splitlines()
+        del data
         for path in cur.extra_rdf:
             fmt = ox.RdfFormat.from_extension(Path(path).suffix[1:])
             try:
@@ -456,6 +461,14 @@ def _emit_text(cur: Curation, flush: Callable[[bytes], Any]) -> None:
     with no_cyclic_gc():  # millions of short-lived strings: the collector only slows this
         _emit(sink, cur)
         sink.flush()
+
+
+def emit(sink: Sink, cur: Curation) -> None:
+    """Add every triple of the RDF view of ``cur`` (without ``extra/`` RDF files) to ``sink``.
+
+    Any :class:`Sink` will do: :mod:`kg.io.jsonld` gathers the triples by subject.
+    """
+    _emit(sink, cur)
 
 
 def _emit(g: Sink, cur: Curation) -> None:

@@ -150,7 +150,9 @@ def load_cached(root: Path, load: Any) -> Curation:
     The entry also keeps the values of the curation's index whose key says ``on_disk`` (the
     edges, which every query and view starts from), computed once when the entry is
     written, and, in files of their own, the rankings computed since (see
-    :class:`_EntryShelf`).
+    :class:`_EntryShelf`); and the working directory its file paths are shown from: read
+    from another directory, the paths are re-rooted (:func:`kg.data.loading.relocate`), so a
+    ``file:line`` names the same file from anywhere and the RDF files of ``extra/`` still open.
     """
     base = cache_dir()
     if base is None:
@@ -169,11 +171,12 @@ def load_cached(root: Path, load: Any) -> Curation:
         return cur
     fresh: Curation = load(root)
     stamp = fresh.fingerprint()
+    origin = _working_dir()  # the paths of its messages are shown from here
 
     def write(f: Any) -> None:
         if fresh.fingerprint() != stamp:  # changed in this process since: not the folder's
             raise ValueError("records changed")
-        pickle.dump(_with_kept(fresh), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((*_with_kept(fresh), origin), f, protocol=pickle.HIGHEST_PROTOCOL)
 
     _write_atomically(entry, write)
     fresh.cache_key = key
@@ -188,16 +191,30 @@ def _read_curation(entry: Path) -> tuple[Curation, dict[str, Any]] | None:
     with no_cyclic_gc():  # unpickling makes many objects and no cycles worth collecting
         try:
             with entry.open("rb") as handle:
-                cur, kept = pickle.load(handle)
+                cur, kept, origin = pickle.load(handle)
         except Exception:  # any unreadable entry is rebuilt, never an error
             return None
-        if not isinstance(cur, Curation) or not isinstance(kept, dict):
+        if not isinstance(cur, Curation) or not isinstance(kept, dict) \
+                or not isinstance(origin, str):
             return None
+        here = _working_dir()
+        if origin and here and origin != here:  # filled from another directory
+            from kg.data.loading import relocate
+
+            relocate(cur, origin)
         # the records live as long as the process and hold no cycles: moved out of the
         # collector's generations, the first collection after this does not walk the
         # half million objects just made (0.5 s at 1M triples)
         gc.freeze()
     return cur, kept
+
+
+def _working_dir() -> str:
+    """The working directory, or "" when it is gone."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return ""
 
 
 def _with_kept(cur: Curation) -> tuple[Curation, dict[str, Any]]:

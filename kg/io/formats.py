@@ -295,20 +295,11 @@ def _store_writer(rdf_format: str) -> FileWriter:
     return write
 
 
-def _rdflib_writer(rdf_format: str) -> FileWriter:
-    """A format rdflib writes (JSON-LD), kept in the cache as written, like the others."""
+def _jsonld(cur: Curation, cache: bool) -> tuple[bytes, int]:
+    """JSON-LD written from the emitter's triples (:mod:`kg.io.jsonld`), kept in the cache."""
+    from kg.io.jsonld import jsonld_bytes
 
-    def write(cur: Curation, cache: bool) -> tuple[bytes, int]:
-        from kg.graph.rdf import build_rdf
-        from kg.io.files import graph_bytes
-
-        def make() -> tuple[bytes, int]:
-            graph = build_rdf(cur)
-            return graph_bytes(graph, rdf_format), len(graph)
-
-        return _kept(cur, cache, rdf_format, make)
-
-    return write
+    return _kept(cur, cache, "json-ld", lambda: jsonld_bytes(cur))
 
 
 def _kept(cur: Curation, cache: bool, name: str,
@@ -378,7 +369,7 @@ def _register_shipped() -> None:
                         read=_rdf_reader("nt"), description="RDF N-Triples", unit="triples",
                         rdf_syntax="nt"))
     register(FileFormat(name="json-ld", signature="json-ld", suffixes=(".jsonld", ".json"),
-                        write=_rdflib_writer("json-ld"), read=_rdf_reader("json-ld"),
+                        write=_jsonld, read=_rdf_reader("json-ld"),
                         description="RDF JSON-LD", unit="triples", rdf_syntax="json-ld"))
     register(FileFormat(name="graphml", signature="graphml", suffixes=(".graphml",),
                         write=_graphml, read=_read_graphml,

@@ -37,7 +37,8 @@ from typing import Any
 
 from kg.data.hierarchy import descendants
 from kg.data.model import Curation, Sign, sign_symbol
-from kg.query.paths import DEFAULT_MAX_PATHS, DEFAULT_SORT, GraphPath
+from kg.query.defaults import DEFAULT_MAX_PATHS, DEFAULT_SORT
+from kg.query.paths import GraphPath
 from kg.query.related import paths_via_hierarchy
 
 __all__ = [

@@ -15,7 +15,8 @@ from kg.data.index import DerivedFor
 from kg.data.model import Curation
 from kg.errors import QueryError
 from kg.query.claims import claim_filter
-from kg.query.rank import DEFAULT_PERMUTATIONS, RankArgs, RankResult, rank
+from kg.query.defaults import DEFAULT_PERMUTATIONS
+from kg.query.rank import RankArgs, RankResult, rank
 
 __all__ = ["HUB_RANKINGS", "HubArgs", "claims_reaching", "describe", "hubs"]
 

@@ -40,6 +40,13 @@ from kg.data.model import Curation, Sign, multiply
 from kg.data.runtime import no_cyclic_gc
 from kg.errors import QueryError
 from kg.graph.edges import Edge, edges
+from kg.query.defaults import (
+    DEFAULT_MAX_HOPS,
+    DEFAULT_MAX_PATHS,
+    DEFAULT_SORT,
+    DEFAULT_TIMEOUT,
+    SORTS,
+)
 from kg.query.evidence import (
     NOT_STATED,
     claim_diseases,
@@ -60,15 +67,6 @@ __all__ = [
 
 #: Edge kinds a path may follow.
 PATH_KINDS = frozenset({"cargo", "causal"})
-DEFAULT_MAX_HOPS = 6
-DEFAULT_MAX_PATHS = 5000
-DEFAULT_TIMEOUT = 10.0
-#: Orders a query can rank its paths in (see :func:`rank_key`).
-SORTS = ("score", "studies", "evidence")
-#: The order a query ranks in unless told otherwise: chosen by the leave-one-study-out test
-#: (:mod:`kg.query.holdout`, ``bench/evaluate_paths.py``), where ranking on the score put a
-#: path with the held-out sign on top more often than ranking on studies or evidence.
-DEFAULT_SORT = "score"
 #: Damping exponent of the degree-weighted path score.
 DAMPING = 0.4
 #: Factor a path's score takes each time it passes between hops read in no common disease.

@@ -44,6 +44,7 @@ from kg.data.model import Claim, Curation
 from kg.data.schema import types_with_role
 from kg.errors import QueryError
 from kg.graph.edges import edges
+from kg.query.defaults import DEFAULT_PERMUTATIONS
 from kg.query.paths import PATH_KINDS
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ __all__ = [
 
 #: Above this many nodes, betweenness is estimated from a seeded sample of sources.
 EXACT_LIMIT = 5000
-DEFAULT_PERMUTATIONS = 20
 #: Decimals of the betweenness and PageRank a :class:`RankRow` reports.
 DECIMALS = 6
 

@@ -24,14 +24,12 @@ from dataclasses import dataclass, field, replace
 from kg.data.model import Attribute, Claim, Curation, Trial
 from kg.errors import QueryError
 from kg.graph.edges import Edge, edges, trial_nodes
+from kg.query.defaults import DEFAULT_HOPS
 from kg.query.paths import PathResult
 
 __all__ = [
     "DEFAULT_HOPS", "Selection", "around", "of_paths", "reaching", "restrict", "subgraph", "whole",
 ]
-
-#: Default radius of a neighbourhood, in edges.
-DEFAULT_HOPS = 2
 
 
 @dataclass

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from kg.data.model import Curation
 from kg.errors import AmbiguousNameError, KGError, UnknownEntityError
-from kg.query.paths import DEFAULT_SORT, SORTS
+from kg.query.defaults import DEFAULT_SORT, SORTS
 from kg.query.sparql import (
     MAX_QUERY_BYTES,
     SparqlError,

@@ -10,12 +10,15 @@ links, registry links for cross-references, labels for ids.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.data.index import Derived
 from kg.data.model import Curation
 from kg.errors import KGError
-from kg.query.paths import DEFAULT_SORT, Hop
+from kg.query.defaults import DEFAULT_SORT
+
+if TYPE_CHECKING:
+    from kg.query.paths import Hop
 
 __all__ = [
     "DOI", "PUBMED", "REGISTRY", "NotFoundError", "PageError", "PathQuery", "choices", "citation",

@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from kg.data.model import is_trial_node
-from kg.query.paths import DEFAULT_SORT
+from kg.query.defaults import DEFAULT_SORT
 
 __all__ = ["DEFAULT_FORM", "EXTRA_NAV", "TEMPLATES", "Links", "environment", "file_name", "render"]
 
