@@ -4,7 +4,7 @@ Run from a checkout (``python bench/site_phases.py [DATA]``): it loads the data 
 (``triples/`` unless given), writes the site into a temporary folder with one process
 (``jobs=1``, so every page is timed here) and prints the seconds spent in each phase:
 
-- ``search``: the path searches of the answers (``paths`` or ``top_paths``);
+- ``search``: the path searches of the answers (``paths``);
 - ``answer data``: the rest of turning an answer into page data (evidence, citations);
 - ``render``: filling the templates;
 - ``drawings``: the SVG drawings of answers and entity pages;
@@ -60,8 +60,7 @@ def main() -> None:
     from kg.web import data as page_data
     from kg.web import draw, site
 
-    for name in ("paths", "top_paths"):
-        _timed(query_paths, name, "search")
+    _timed(query_paths, "paths", "search")
     _timed(page_data, "paths_page", "answer data")
     for name in ("entity_page", "claim_page"):
         _timed(page_data, name, "entity and claim data")

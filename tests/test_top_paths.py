@@ -1,4 +1,5 @@
-"""``top_paths``: the best paths of a query without building the others, the same answer."""
+"""``paths`` with ``keep``: the best paths of a query without building the others, the same answer
+as the exhaustive search (``kg.query.paths._BEST_FIRST`` off)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 
 from kg.data.curation import load
 from kg.data.model import Curation
-from kg.query.paths import PathResult, paths, top_paths
+from kg.query import paths as query_paths
+from kg.query.paths import PathResult, paths
 from kg.web.data import choices
 from tests.conftest import TRIPLES
 
@@ -34,10 +36,11 @@ def _pairs(cur: Curation, every: int) -> list[tuple[str, str]]:
     {"keep": 20}, {"keep": 1}, {"keep": 5, "max_hops": 4}, {"keep": 20, "asserted_only": True},
     {"keep": 20, "evidence": "in-vivo"}, {"keep": 3, "max_paths": 40},
     {"keep": 20, "exact": True}, {"keep": 10, "via": True},
-    # orders and filters top_paths hands to paths itself
+    # orders and filters that take the exhaustive search either way
     {"keep": 20, "sort": "studies"}, {"keep": 20, "min_studies": 2}, {"keep": None},
 ])
-def test_top_paths_equal_the_best_of_every_path(cur: Curation, options: dict[str, Any]) -> None:
+def test_best_first_equals_the_best_of_every_path(cur: Curation, options: dict[str, Any],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     options = dict(options)
     if options.pop("exact", False):
         options["include_subtypes"] = False
@@ -45,8 +48,10 @@ def test_top_paths_equal_the_best_of_every_path(cur: Curation, options: dict[str
         options["via"] = [paths(cur, "BM-MSC", "osteoarthritis", keep=1).paths[0].nodes[-2]]
     compared = with_paths = 0
     for source, disease in _pairs(cur, 9):
-        full, top = paths(cur, source, disease, **options), top_paths(
-            cur, source, disease, **options)
+        top = paths(cur, source, disease, **options)
+        with monkeypatch.context() as m:
+            m.setattr(query_paths, "_BEST_FIRST", False)
+            full = paths(cur, source, disease, **options)
         assert _same(full, top), (source, disease, options)
         compared += 1
         with_paths += full.found > (options["keep"] or 0)
@@ -55,10 +60,12 @@ def test_top_paths_equal_the_best_of_every_path(cur: Curation, options: dict[str
         assert with_paths > 20  # the sample holds answers with paths left out
 
 
-def test_top_paths_refuse_what_paths_refuse(cur: Curation) -> None:
+def test_best_first_refuses_what_the_exhaustive_search_refuses(
+        cur: Curation, monkeypatch: pytest.MonkeyPatch) -> None:
     for bad in ({"keep": 0}, {"max_hops": 0, "keep": 5}):
-        with pytest.raises(Exception) as full:
-            paths(cur, "BM-MSC", "osteoarthritis", **bad)
         with pytest.raises(Exception) as top:
-            top_paths(cur, "BM-MSC", "osteoarthritis", **bad)
+            paths(cur, "BM-MSC", "osteoarthritis", **bad)
+        with monkeypatch.context() as m, pytest.raises(Exception) as full:
+            m.setattr(query_paths, "_BEST_FIRST", False)
+            paths(cur, "BM-MSC", "osteoarthritis", **bad)
         assert (type(full.value), str(full.value)) == (type(top.value), str(top.value))

@@ -732,13 +732,10 @@ def _plain_way(monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.web import render as page_render
     from kg.web import site as page_site
 
-    def every_path(cur: Any, source: str, target: str, **options: Any) -> Any:
-        return query_paths.paths(cur, source, target, **options)
-
     def no_form(self: Any, depth: int, source: str = "", disease: str = "") -> Markup:
         return Markup("")  # the template includes pathform.html itself
 
-    monkeypatch.setattr(query_paths, "top_paths", every_path)
+    monkeypatch.setattr(query_paths, "_BEST_FIRST", False)  # every path built
     monkeypatch.setattr(page_site._PathForm, "__call__", no_form)
     monkeypatch.setattr(page_data, "_PAGE_HOPS_MAX", -1)  # hop records made for each page
     monkeypatch.setattr(page_render, "_HOPS_SEEN", _Forgetful())

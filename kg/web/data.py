@@ -219,16 +219,15 @@ def paths_page(cur: Curation, q: PathQuery) -> dict[str, Any]:
     citations) depends only on the hop: it is made once and shared by the answers showing it.
     """
     from kg.data.curation import entity_id
-    from kg.query.paths import top_paths
+    from kg.query.paths import paths
     from kg.view.text import hop_dict, path_dict
 
     src, dst = entity_id(cur, q.source), entity_id(cur, q.disease)
-    result = top_paths(cur, src, dst, max_hops=q.max_hops,
-                       via=[entity_id(cur, v) for v in q.via],
-                       avoid=[entity_id(cur, a) for a in q.avoid],
-                       asserted_only=q.asserted_only, evidence=q.evidence, agent=q.agent,
-                       include_subtypes=not q.exact, min_studies=q.min_studies,
-                       min_evidence=q.min_evidence, sort=q.sort, keep=q.limit or None)
+    result = paths(cur, src, dst, max_hops=q.max_hops, via=[entity_id(cur, v) for v in q.via],
+                   avoid=[entity_id(cur, a) for a in q.avoid],
+                   asserted_only=q.asserted_only, evidence=q.evidence, agent=q.agent,
+                   include_subtypes=not q.exact, min_studies=q.min_studies,
+                   min_evidence=q.min_evidence, sort=q.sort, keep=q.limit or None)
     shown = result.paths if q.limit == 0 else result.paths[: q.limit]
     made = _PAGE_HOPS(cur)
     if len(made) > _PAGE_HOPS_MAX:
