@@ -43,11 +43,15 @@ $(KGX_STAMP):
 	$(KGX)/bin/python -m pip install --quiet 'kgx==2.6.0'
 	touch $(KGX_STAMP)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each test file in one of them
+# (its module fixtures, servers and ports stay together); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= 2
+
 test: $(STAMP) debs $(KGX_STAMP)
 	$(BIN)/ruff check kg tests notebooks bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	EXOKG_KGX_PYTHON=$(CURDIR)/$(KGX)/bin/python $(BIN)/python -m pytest
+	EXOKG_KGX_PYTHON=$(CURDIR)/$(KGX)/bin/python $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Regenerate the output blocks of README.md and docs/*.md from the real commands, and the
 # command pages of docs/commands/ from each --help (a test fails when either is stale).

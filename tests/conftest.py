@@ -54,6 +54,16 @@ def cache_for_every_test(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -
     return session_cache
 
 
+@pytest.fixture(autouse=True)
+def standard_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the width piped output has (120 columns), whatever the shell exports.
+
+    A ``COLUMNS`` of the user's shell or of a test runner's workers would otherwise rewrap
+    the outputs the tests compare; a test of the width rule sets its own.
+    """
+    monkeypatch.setenv("COLUMNS", "120")
+
+
 @pytest.fixture()
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
                   ) -> Path:
