@@ -654,11 +654,12 @@ def test_export_checks_the_target_before_building(tmp_path: Path,
 #: Free-text outputs (not tables): paths with their hops, an entity's card, a claim, coverage.
 FREE_TEXT = [("paths", "BMSC", "osteoarthritis", "--limit", "8"),
              ("paths", "umbilical cord MSC", "Parkinson's disease", "--limit", "3", "--explain"),
-             ("show", "osteoarthritis"), ("show", "wei2024-s4.1-01"), ("coverage",)]
+             ("show", "osteoarthritis"), ("show", "wei2024-s4.1-01"), ("coverage",),
+             ("paths", "AD-MSC", "knee osteoarthritis", "--via-hierarchy", "--limit", "3")]
 
 
 @pytest.mark.parametrize("columns", ["60", "120"])
-@pytest.mark.parametrize("args", FREE_TEXT, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("args", FREE_TEXT, ids=lambda a: " ".join(a[:3]))
 def test_free_text_wraps_to_the_terminal_with_every_word(columns: str,
                                                          args: tuple[str, ...]) -> None:
     from collections import Counter

@@ -834,7 +834,8 @@ def hierarchy_out(cur: Curation, hit: HierarchyResult, shown: Sequence[GraphPath
             f"{res.found} path(s) from {cur.label(res.source)} to relatives of "
             f"{cur.label(hit.disease)} within {res.max_hops} hops: {res.asserted} asserted, "
             f"{res.found - res.asserted} inferred"]
-    body = paths_table(cur, res, shown, explain=explain).splitlines()[1:]
+    # unwrapped (one line per item), marked, then wrapped as a whole
+    body = paths_table(cur, res, shown, explain=explain, width=sys.maxsize).splitlines()[1:]
     marks = {f"#{i} {p.kind}  ": f"#{i} {p.kind}, to a relative ({cur.label(p.nodes[-1])})  "
              for i, p in enumerate(shown, start=1)}
     for n, line in enumerate(body):
@@ -842,4 +843,4 @@ def hierarchy_out(cur: Curation, hit: HierarchyResult, shown: Sequence[GraphPath
         if mark is not None:
             body[n] = marks[mark] + line[len(mark):]
     ends = ["where they end:", *(f"   {rel[n]}" for n in sorted(rel))]
-    return "\n".join([*head, *body, *ends]) + "\n"
+    return wrap_text("\n".join([*head, *body, *ends]) + "\n")
