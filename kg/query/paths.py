@@ -647,6 +647,11 @@ def _check_ranking(sort: str, min_studies: int, min_evidence: str | None,
     return strength_rank(wanted)
 
 
+def _score_key(path: GraphPath) -> tuple[Any, ...]:
+    """:func:`rank_key` in the score order, the one order :class:`_Top` can cut early."""
+    return rank_key(path, "score")
+
+
 class _Top(_Best):
     """The best ``limit`` paths in the score order, kept ranked as they come.
 
@@ -656,7 +661,7 @@ class _Top(_Best):
     """
 
     def __init__(self, limit: int) -> None:
-        super().__init__(limit, rank_key)
+        super().__init__(limit, _score_key)
         self.limit = limit
         self.keys: list[tuple[Any, ...]] = []
 
@@ -675,7 +680,7 @@ class _Top(_Best):
     def add(self, path: GraphPath) -> None:
         from bisect import bisect
 
-        key = rank_key(path)
+        key = _score_key(path)
         at = bisect(self.keys, key)
         if at < self.limit:
             self.keys.insert(at, key)
@@ -711,7 +716,7 @@ def _best_paths(cur: Curation, source: str, target: str, keep: int, max_hops: in
     """
     source, target, via_set, avoid_set = _endpoint_ids(cur, source, target, via, avoid,
                                                        max_hops)
-    _check_ranking(DEFAULT_SORT, 0, None, keep)
+    _check_ranking("score", 0, None, keep)
     adj, reverse = _search_graph(cur, evidence, agent)
     degrees = _full_degrees(cur)
     starts, ends = _ends(cur, source, target, avoid_set, include_subtypes)
