@@ -629,16 +629,25 @@ def claim_card_text(data: dict[str, Any], width: int | None = None) -> str:
     return wrap_text("\n".join(lines) + "\n", width)
 
 
-def _aligned(lines: list[str], rows: list[dict[str, Any]], width: int) -> list[str]:
+def _aligned(columns: Sequence[tuple[str, int]], rows: list[dict[str, Any]],
+             width: int) -> list[str]:
     """A small table of a report, at most ``width`` wide.
 
-    ``lines`` (aligned by hand, indented two) when they fit, else ``rows`` through
+    ``columns`` are (name, width) pairs, the first left-aligned and the others right-aligned,
+    joined by a space and indented two, when that fits; else ``rows`` through
     :func:`rows_out` at that width, indented two.
     """
+    def line(values: Sequence[Any]) -> str:
+        cells = [f"{v!s:<{w}}" if i == 0 else f"{v!s:>{w}}"
+                 for i, (v, (_, w)) in enumerate(zip(values, columns, strict=True))]
+        return "  " + " ".join(cells)
+
+    lines = [line([name for name, _ in columns]),
+             *(line([row[name] for name, _ in columns]) for row in rows)]
     if max(map(len, lines)) <= width:
         return lines
-    return ["  " + line if line else line
-            for line in rows_out(rows, "table", width - 2).splitlines()]
+    return ["  " + text if text else text
+            for text in rows_out(rows, "table", width - 2).splitlines()]
 
 
 def coverage_text(data: dict[str, Any], width: int | None = None) -> str:
@@ -659,18 +668,13 @@ def coverage_text(data: dict[str, Any], width: int | None = None) -> str:
         if ref["not_cited"]:
             lines.append(f"    not cited by any record: {ref['not_cited']}")
     lines.append("standard identifiers (verified against the authority's file), per type:")
-    table = [f"  {'type':<10} {'entities':>8} {'exact':>6} {'related':>8} {'unmapped':>9} "
-             f"{'unchecked':>9} {'exact%':>6} {'share':>6}"]
-    rows = []
-    for etype, row in data["xrefs"].items():
-        table.append(f"  {etype:<10} {row['entities']:>8} {row['exact']:>6} "
-                     f"{row['related_only']:>8} {row['unmapped']:>9} {row['unchecked']:>9} "
-                     f"{row['exact_share']:>6.0%} {row['share']:>6.0%}")
-        rows.append({"type": etype, "entities": row["entities"], "exact": row["exact"],
-                     "related": row["related_only"], "unmapped": row["unmapped"],
-                     "unchecked": row["unchecked"], "exact%": f"{row['exact_share']:.0%}",
-                     "share": f"{row['share']:.0%}"})
-    lines += _aligned(table, rows, total)
+    rows = [{"type": etype, "entities": row["entities"], "exact": row["exact"],
+             "related": row["related_only"], "unmapped": row["unmapped"],
+             "unchecked": row["unchecked"], "exact%": f"{row['exact_share']:.0%}",
+             "share": f"{row['share']:.0%}"} for etype, row in data["xrefs"].items()]
+    lines += _aligned([("type", 10), ("entities", 8), ("exact", 6), ("related", 8),
+                       ("unmapped", 9), ("unchecked", 9), ("exact%", 6), ("share", 6)],
+                      rows, total)
     lines.append("  (related: only a close, broad or narrow match; exact%: share with an exact "
                  "match; share: exact or related, all exported)")
     if data["unmapped"]:
@@ -680,18 +684,12 @@ def coverage_text(data: dict[str, Any], width: int | None = None) -> str:
         lines.append(f"entities not yet checked ({len(data['unchecked'])}): "
                      + ", ".join(data["unchecked"]))
     lines.append("cited studies with a DOI or PMID (printed or looked up), per review:")
-    table = [f"  {'review':<10} {'listed':>6} {'DOI':>5} {'PMID':>5} {'either':>6} "
-             f"{'DOI%':>5} {'PMID%':>5} {'share':>6} {'looked up':>9}"]
-    rows = []
-    for review, row in data["identifiers"].items():
-        table.append(f"  {review:<10} {row['listed']:>6} {row['doi']:>5} {row['pmid']:>5} "
-                     f"{row['either']:>6} {row['doi_share']:>5.0%} {row['pmid_share']:>5.0%} "
-                     f"{row['share']:>6.0%} {row['looked_up']:>9}")
-        rows.append({"review": review, "listed": row["listed"], "DOI": row["doi"],
-                     "PMID": row["pmid"], "either": row["either"],
-                     "DOI%": f"{row['doi_share']:.0%}", "PMID%": f"{row['pmid_share']:.0%}",
-                     "share": f"{row['share']:.0%}", "looked up": row["looked_up"]})
-    lines += _aligned(table, rows, total)
+    rows = [{"review": review, "listed": row["listed"], "DOI": row["doi"], "PMID": row["pmid"],
+             "either": row["either"], "DOI%": f"{row['doi_share']:.0%}",
+             "PMID%": f"{row['pmid_share']:.0%}", "share": f"{row['share']:.0%}",
+             "looked up": row["looked_up"]} for review, row in data["identifiers"].items()]
+    lines += _aligned([("review", 10), ("listed", 6), ("DOI", 5), ("PMID", 5), ("either", 6),
+                       ("DOI%", 5), ("PMID%", 5), ("share", 6), ("looked up", 9)], rows, total)
     lines.append("mechanism claims checked against the cited study's abstract, per review:")
     for review, row in data["checks"].items():
         verdicts = ", ".join(f"{v} {n}" for v, n in row["verdicts"].items())
