@@ -267,3 +267,15 @@ print("query modules:", sorted(set(sys.modules) & {"kg.query.paths", "kg.query.e
                            fmt, "-o", str(tmp_path / "out")], env=env, capture_output=True,
                           text=True, check=True)
     assert "query modules: []" in done.stderr, done.stderr
+
+
+def test_a_sparql_query_without_service_letters_imports_no_rdflib(
+        mini: Path, private_cache: Path) -> None:
+    """The shipped queries are plain (:func:`kg.query.sparql.plainly_local`): run unparsed."""
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    for _ in range(2):  # the first call after an edit, then the warm one
+        done = subprocess.run([sys.executable, "-c", _PROBE, "--data", str(mini), "sparql",
+                               "hub-pathways"], env=env, capture_output=True, text=True,
+                              check=True)
+        assert "loaded: []" in done.stderr, done.stderr
+        assert "id:" in done.stdout

@@ -145,16 +145,19 @@ def test_warm_export_and_sparql_do_not_import_rdflib(mini: Path, private_cache: 
 
 
 def test_warm_sparql_imports_only_rdflib_s_query_parser(mini: Path, private_cache: Path) -> None:
-    """``exokg sparql`` reads the query with rdflib's SPARQL grammar (the SERVICE and Update
-    check, :func:`kg.query.sparql.check_query`) and nothing more of rdflib: no graph is
-    built or parsed with it, the query runs on the cached Oxigraph store."""
+    """A query that spells ``service`` is read with rdflib's SPARQL grammar first (the
+    SERVICE and Update check, :func:`kg.query.sparql.check_query`) and nothing more of
+    rdflib is imported: no graph is built or parsed with it, the query runs on the cached
+    Oxigraph store. (A query that does not spell it runs unparsed: test_first_call.)"""
     probe = _PROBE.replace('print("rdflib imported:", "rdflib" in sys.modules, file=sys.stderr)',
                            'print("rdflib parts:", sorted(m for m in sys.modules if m.startswith('
                            '"rdflib.plugins.")), file=sys.stderr)')
     env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
-    command = [sys.executable, "-c", probe, "--data", str(mini), "sparql", "hub-pathways"]
+    query = "SELECT ?service WHERE { ?service a exo:Claim } LIMIT 2"
+    command = [sys.executable, "-c", probe, "--data", str(mini), "sparql", query]
     subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert "claim:" in warm.stdout, warm.stdout
     parts = warm.stderr.split("rdflib parts:", 1)[1]
     assert "rdflib.plugins.sparql.parser" in parts
     for unused in ("rdflib.plugins.parsers.notation3", "rdflib.plugins.parsers.ntriples",

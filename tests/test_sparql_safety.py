@@ -440,3 +440,85 @@ def test_fuzz_of_requests_never_crashes(explorer: Explorer, body: bytes, ctype: 
         assert got.status_code < 500 or got.status_code == 503, (got.status_code, got.text)
         got = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
         assert got.status_code < 500 or got.status_code == 503, (got.status_code, got.text)
+
+
+# --- the queries run without a parse first (kg.query.sparql.plainly_local) -------------------
+
+_PIECES = ["SELECT", "*", "WHERE", "{", "}", "?s", "?p", "?o", "<http://e/x>", "ex:a", ".",
+           "SERVICE", "service", "sErViCe", "SER", "VICE", "\\u0053", "\\U00000056", "\\u",
+           "ſervice", "SERVİCE", "#", "\n", " ", '"', "'", '"""', "FILTER(", ")", "!", "^",
+           "SILENT", "OPTIONAL", "VALUES ?e { <http://e/y> }", "x", "1", "true"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+@settings(max_examples=400, deadline=None)
+def test_a_text_run_unparsed_never_holds_a_service(pieces: list[str]) -> None:
+    """Whatever the parser reads in a plain text, it is never a SERVICE pattern."""
+    from kg.query.sparql import plainly_local
+
+    body = "".join(pieces)
+    for text in (body, f"PREFIX ex: <http://e/>\nSELECT * WHERE {{ ?s ?p ?o . {body} }}"):
+        if not plainly_local(text):
+            continue
+        assert "SERVICE" not in text.upper()
+        try:
+            check_query(text)
+        except ServiceRefusedError:  # pragma: no cover - the property under test
+            pytest.fail(f"a plain text holds a SERVICE: {text!r}")
+        except SparqlError:
+            pass  # not a query at all: Oxigraph refuses it too, then the parser says why
+
+
+def test_every_service_spelling_is_parsed_first(listener: Listener) -> None:
+    from kg.query.sparql import plainly_local
+
+    assert not any(plainly_local(text) for text in spellings(listener.port))
+
+
+def test_a_plain_text_gets_the_parsers_messages(small_store: Any) -> None:
+    """Unparsed first, a text Oxigraph cannot read still gets the parser's own message."""
+    from kg.query.sparql import UpdateRefusedError
+
+    with pytest.raises(UpdateRefusedError, match=r"read-only: SPARQL Update \(DELETE\)"):
+        run_query(small_store, "DELETE WHERE { ?s ?p ?o }", timeout=30)
+    with pytest.raises(SparqlError, match="at line 3, column 3"):
+        run_query(small_store, "SELECT *\nWHERE {\n  ?s ?p\n}", timeout=30)
+    with pytest.raises(SparqlError, match="empty"):
+        run_query(small_store, "  \n", timeout=30)
+    with pytest.raises(SparqlError, match="bytes long"):
+        run_query(small_store, "SELECT * WHERE { ?s ?p ?o } #" + "x" * MAX_QUERY_BYTES)
+
+
+@pytest.mark.parametrize("opening", ["(", "{", "!", "[ ex:p "])
+def test_oxigraph_reads_twice_the_nesting_a_plain_text_may_have(opening: str) -> None:
+    """A plain text has at most PLAIN_OPENINGS openings; Oxigraph reads twice that depth.
+
+    In a child process, in a query's thread as run_query runs it: a crash (Oxigraph's
+    parser recurses; 10,000 levels of brackets crash it) would end that process, not this
+    one; a parse slower than the time limit (nested blank nodes take cubic time) is refused.
+    """
+    import subprocess
+    import sys
+
+    from kg.query.sparql import PLAIN_OPENINGS
+
+    depth = 2 * PLAIN_OPENINGS
+    closing = {"(": ")", "{": "}", "!": "", "[ ex:p ": "]"}[opening]
+    core = {"(": "FILTER(" + "(" * depth + "1" + ")" * depth + ")",
+            "{": "{" * depth + "?s ?p ?o" + "}" * depth,
+            "!": "FILTER(" + "!" * depth + "true)",
+            "[ ex:p ": "?s ex:p " + opening * depth + "1" + closing * depth}[opening]
+    text = f"PREFIX ex: <http://e/>\nSELECT * WHERE {{ {core} }}"
+    program = (  # the engine alone, in a query's thread (the parser would refuse it first)
+        "import sys, pyoxigraph as ox\n"
+        "from kg.query.sparql import SparqlError, query_store, run_with_deadline\n"
+        "text = sys.stdin.read()\n"
+        "try:\n"
+        "    run_with_deadline(lambda: list(query_store(ox.Store(), text)), 20)\n"
+        "except SparqlError as exc:\n"
+        "    print('refused:', exc)\n"
+        "print('survived')\n")
+    done = subprocess.run([sys.executable, "-c", program], input=text, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "survived" in done.stdout, done.stderr[-2000:]
+    assert "refused" not in done.stdout, done.stdout

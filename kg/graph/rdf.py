@@ -17,6 +17,7 @@ into Oxigraph (:func:`build_store`, :func:`fill_store`), so the two views cannot
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sys
@@ -371,15 +372,18 @@ def build_store(cur: Curation) -> Any:
     import pyoxigraph as ox
 
     store = ox.Store()
-    fill_store(store, cur)
+    fill_store(store, cur, bulk=False)
     return store
 
 
-def fill_store(store: Any, cur: Curation) -> Any:
-    """Bulk-load the RDF view of ``cur`` into an empty Oxigraph ``store`` (memory or disk).
+def fill_store(store: Any, cur: Curation, *, bulk: bool = True) -> Any:
+    """Load the RDF view of ``cur`` into an empty Oxigraph ``store`` (memory or disk).
 
     The triples go in as N-Triples text, a chunk at a time, so no Python object is made per
-    triple and a store on disk never has the whole graph in memory.
+    triple and a store on disk never has the whole graph in memory. ``bulk`` (for a store
+    on disk) uses Oxigraph's bulk loader; without it (a store in memory) each chunk is
+    loaded in one transaction, without validating the IRIs again (the emitter checked
+    them), which is a quarter faster for a store in memory.
 
     Examples
     --------
@@ -390,10 +394,11 @@ def fill_store(store: Any, cur: Curation) -> Any:
     """
     import pyoxigraph as ox
 
+    put = store.bulk_load if bulk else functools.partial(store.load, lenient=True)
+
     def load(text: bytes) -> None:
         try:
-            store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES,
-                            to_graph=ox.DefaultGraph())
+            put(input=text, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         except SyntaxError as exc:  # only a term the checks above missed gets here
             raise KGError(f"the RDF view of {cur.root} is not valid N-Triples: {exc}") from exc
 

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 __all__ = [
-    "BASE_IRI", "MAX_QUERY_BYTES", "QUERIES", "QueryTooLongError", "ServiceRefusedError",
-    "SparqlError", "SparqlTimeoutError", "UpdateRefusedError", "check_query", "check_size",
-    "compact_iri", "example_queries", "load_query", "query_store", "run_query", "run_with_deadline",
-    "with_prefixes",
+    "BASE_IRI", "MAX_QUERY_BYTES", "PLAIN_OPENINGS", "QUERIES", "QueryTooLongError",
+    "ServiceRefusedError", "SparqlError", "SparqlTimeoutError", "UpdateRefusedError",
+    "check_query", "check_size", "compact_iri", "example_queries", "load_query",
+    "plainly_local", "query_store", "run_query", "run_with_deadline", "with_prefixes",
 ]
 
 _T = TypeVar("_T")
@@ -143,6 +143,43 @@ def _update_name(request: Any) -> str:
         if name in _UPDATE_NAMES:
             return _UPDATE_NAMES[name]
     return ""
+
+
+#: The characters every deeper level of a SPARQL query opens with (a group, a bracketed
+#: expression or path, a collection, a blank node, a unary ``!`` or ``^``).
+_OPENINGS = "({[!^"
+#: At most this many of them, for a text run without a parse first: far from the depth at
+#: which Oxigraph's parser crashes (10,000 brackets) or slows down (it reads nested blank
+#: nodes in cubic time: 36 s for 1,000), and below the 128 nested blank nodes rdflib's
+#: parser refuses as too deep. A test runs Oxigraph on twice this depth of each kind.
+PLAIN_OPENINGS = 100
+
+
+def plainly_local(text: str) -> bool:
+    r"""Whether ``text`` can be run without a parse first: it cannot hold a ``SERVICE``.
+
+    A query holds a ``SERVICE`` only if its text spells the keyword, in any case, once the
+    codepoint escapes the SPARQL grammar reads before anything else (``\u0053``) are
+    expanded. So a text with no escape and without the seven letters in a row (in any case
+    Python's ``upper`` or ``casefold`` maps to them) holds none, whatever else it holds;
+    with too few openings to nest deep, it needs no parse before Oxigraph runs it. Every
+    other text is parsed first (:func:`check_query`); a plain text that Oxigraph cannot
+    read is parsed then, for the parser's message. The thread that runs it has no network
+    either way (:mod:`kg.query.offline`).
+
+    Examples
+    --------
+    >>> plainly_local("SELECT ?s WHERE { ?s ?p ?o }")
+    True
+    >>> [plainly_local(t) for t in ("SELECT * { sErViCe <x> {} }", "SELECT ?service {}",
+    ...                             "SELECT * { SER\\u0056ICE <x> {} }")]
+    [False, False, False]
+    """
+    if "\\u" in text or "\\U" in text:
+        return False
+    if "SERVICE" in text.upper() or "service" in text.casefold():
+        return False
+    return sum(text.count(c) for c in _OPENINGS) <= PLAIN_OPENINGS
 
 
 def check_query(text: str) -> None:
@@ -292,11 +329,20 @@ def run_query(source: Graph | Any, text: str, *, compact: bool = False,
     from kg.query.offline import cut_off
 
     def work() -> list[dict[str, Any]]:
-        check_query(text)
+        rdflib = type(source).__module__.startswith("rdflib")
+        check_size(text)
+        parsed = rdflib or not plainly_local(text)
+        if parsed:
+            check_query(text)
         cut_off()
-        if type(source).__module__.startswith("rdflib"):
+        if rdflib:
             return _run_rdflib(source, text, compact=compact)
-        return _run_oxigraph(source, text, compact=compact)
+        try:
+            return _run_oxigraph(source, text, compact=compact)
+        except SparqlError as exc:
+            if not parsed and isinstance(exc.__cause__, SyntaxError):
+                check_query(text)  # the parser's message: an Update refused, line and column
+            raise
 
     return run_with_deadline(work, timeout)
 
