@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 __all__ = ["run"]
 
@@ -28,7 +30,36 @@ def run() -> None:
     from kg.cli import main
 
     signal.signal(signal.SIGINT, previous)
-    main()
+    try:
+        main()
+    except SystemExit as exc:
+        _end(exc.code)
+    _end(0)
+
+
+def _end(code: int | str | None) -> NoReturn:
+    """End the process with ``code`` once the command is done, skipping the teardown.
+
+    The exit handlers run (the cache writer is one) and the standard streams are flushed,
+    then the process ends without freeing every object of the command one by one (15-25
+    ms of a first call on the curated data, more at scale): every file exokg writes is
+    closed by then. With other threads still running, it exits the usual way, which waits
+    for them.
+    """
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (exokg ... | head) or stream
+            pass
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":

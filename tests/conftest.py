@@ -64,13 +64,29 @@ def standard_width(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "120")
 
 
+def settle(cache: Path) -> None:
+    """Wait until no process writes entries into ``cache`` (the writers a command leaves).
+
+    A command returns before its cache writer is done; a test that empties or removes the
+    cache folder waits for it first, or the writer's files appear in a folder being removed.
+    """
+    from kg.io.cache import WRITING, _wait_for_writer
+
+    for lock in sorted(cache.rglob(WRITING)):
+        _wait_for_writer(lock.parent)
+
+
 @pytest.fixture()
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-                  ) -> Path:
-    """An empty cache folder of this test's own (for tests of the cache)."""
+                  ) -> Iterator[Path]:
+    """An empty cache folder of this test's own (for tests of the cache).
+
+    Its writers are waited for when the test ends, so none outlives it.
+    """
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("EXOKG_CACHE", str(folder))
-    return folder
+    yield folder
+    settle(folder)
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,8 @@ from kg.data.curation import load
 from kg.data.model import Curation
 from kg.io.cache import content_hash, load_cached, program_fingerprint
 
+from .conftest import settle
+
 # every test here starts from an empty cache of its own, not the session's shared one
 pytestmark = pytest.mark.usefixtures("private_cache")
 
@@ -169,6 +171,7 @@ def test_two_processes_fill_one_entry(mini: Path, private_cache: Path) -> None:
     cmd = [sys.executable, "-m", "kg", "--data", str(mini), "export", "-f", "nt", "-o", "-"]
     env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
     for _ in range(3):
+        settle(private_cache)  # the writers the last round's commands left
         shutil.rmtree(private_cache)
         private_cache.mkdir()
         procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,

@@ -9,6 +9,7 @@ empty cache imports neither library (nor networkx, for JSON-LD and GraphML).
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from kg.data import schema
 from kg.data.model import SIGN_NAMES, Curation
 
-from .conftest import CLI_PROBE
+from .conftest import CLI_PROBE, settle
 
 
 def _probe(*libraries: str) -> str:
@@ -279,3 +280,29 @@ def test_a_sparql_query_without_service_letters_imports_no_rdflib(
                               check=True)
         assert "loaded: []" in done.stderr, done.stderr
         assert "id:" in done.stdout
+
+
+def test_the_process_ends_with_its_codes_and_all_its_output(mini: Path,
+                                                            private_cache: Path) -> None:
+    """``exokg`` ends without the interpreter's teardown (``kg.__main__._end``): the exit
+    code, every byte written to a pipe, and the cache entries its writer leaves are kept."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    command = [sys.executable, "-m", "kg", "--data", str(mini)]
+    expected = CliRunner().invoke(cli, ["--data", str(mini), "--no-cache", "export", "-f", "nt",
+                                        "-o", "-"]).output
+    done = subprocess.run([*command, "export", "-f", "nt", "-o", "-"], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == expected and len(expected) > 10_000
+    settle(private_cache)
+    assert list(private_cache.glob("*/curation.pickle"))  # the writer ran at the end
+    missing = subprocess.run([*command, "show", "no-such-entity"], env=env,
+                             capture_output=True, text=True)
+    assert missing.returncode == 1 and "unknown entity" in missing.stderr
+    head = subprocess.run(f"{shlex.join(command)} export -f nt -o - | head -c 10",
+                          shell=True, env=env, capture_output=True, text=True)
+    assert len(head.stdout) == 10, head.stderr
+    assert "Traceback" not in head.stderr and "Exception" not in head.stderr, head.stderr
