@@ -43,12 +43,14 @@ def _end(code: int | str | None) -> NoReturn:
     The exit handlers run (the cache writer is one) and the standard streams are flushed,
     then the process ends without freeing every object of the command one by one (15-25
     ms of a first call on the curated data, more at scale): every file exokg writes is
-    closed by then. With other threads still running, it exits the usual way, which waits
-    for them.
+    closed by then. With other threads still running, or under a profiler or tracer
+    (``python -m cProfile -m kg``, coverage), which write their results as the
+    interpreter ends, it exits the usual way.
     """
     import threading
 
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() is not None \
+            or sys.gettrace() is not None:
         sys.exit(code)
     if code is not None and not isinstance(code, int):
         sys.stderr.write(f"{code}\n")

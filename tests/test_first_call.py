@@ -306,3 +306,13 @@ def test_the_process_ends_with_its_codes_and_all_its_output(mini: Path,
                           shell=True, env=env, capture_output=True, text=True)
     assert len(head.stdout) == 10, head.stderr
     assert "Traceback" not in head.stderr and "Exception" not in head.stderr, head.stderr
+
+
+def test_a_profiled_command_still_writes_its_profile(mini: Path, private_cache: Path,
+                                                     tmp_path: Path) -> None:
+    """Under ``python -m cProfile`` the process ends the usual way: the profile is written."""
+    env = {**os.environ, "EXOKG_CACHE": str(private_cache)}
+    out = tmp_path / "stats.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "kg", "--data",
+                    str(mini), "stats"], env=env, capture_output=True, check=True)
+    assert out.stat().st_size > 1000

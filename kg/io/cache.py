@@ -24,8 +24,6 @@ import functools
 import hashlib
 import os
 import pickle
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,10 +64,34 @@ def _hash_tree(digest: Any, root: Path) -> None:
         digest.update(b"\1")
 
 
+def _stat_tree(digest: Any, root: Path) -> None:
+    """Add each file under ``root`` (but ``__pycache__``) by its path and status to ``digest``.
+
+    The status is the size, the modification and change times and the inode: writing a
+    file, or putting another in its place, always sets a new change time (no program can
+    set it back), so a changed file is never taken for the old one, without reading it.
+    """
+    found: list[tuple[str, os.stat_result]] = []
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(Path(entry.path))
+                elif entry.is_file():
+                    found.append((os.path.relpath(entry.path, root), entry.stat()))
+    for name, st in sorted(found):
+        digest.update(f"{name}\0{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} "
+                      f"{st.st_ino}\1".encode("utf-8", "surrogateescape"))
+
+
 @functools.cache
 def program_fingerprint() -> str:
     """Hash of the ``kg`` package's files, the Python version and the library versions.
 
+    The package's files count by their path and status (:func:`_stat_tree`: any write of
+    one changes it), not their bytes, which would cost every call the time to read them.
     Library versions are read from the names of their installed ``*.dist-info`` folders
     (found next to each package without importing it), which is far cheaper than
     :mod:`importlib.metadata`.
@@ -80,7 +102,7 @@ def program_fingerprint() -> str:
     import kg
 
     digest = hashlib.blake2b(f"{FORMAT} {sys.version}".encode(), digest_size=20)
-    _hash_tree(digest, Path(kg.__file__).parent)
+    _stat_tree(digest, Path(kg.__file__).parent)
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None else None
@@ -265,6 +287,9 @@ def store_cached(cur: Curation, build: Any = None) -> Any:
 
 def _store_entry(folder: Path, cur: Curation, build: Any) -> None:
     """Write the on-disk store of ``cur`` as the entry ``folder`` (whole, or not at all)."""
+    import shutil
+    import tempfile
+
     damaged = folder.exists()  # there, but not readable as a whole entry
     tmp: Path | None = None
     try:
@@ -369,6 +394,8 @@ def _write_atomically(path: Path, write: Any) -> None:
 
 
 def _write_now(path: Path, write: Any) -> None:
+    import tempfile
+
     name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -49,9 +49,9 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 __all__ = [
-    "FileFormat", "FileWriter", "FolderFormat", "FolderWriter", "Format", "Reader", "Written",
-    "check_output", "export", "export_graph", "file_format", "format_for_path", "formats", "get",
-    "needs_folder", "register", "serialize", "unregister",
+    "TABLE_FILES", "FileFormat", "FileWriter", "FolderFormat", "FolderWriter", "Format", "Reader",
+    "Written", "check_output", "export", "export_graph", "file_format", "format_for_path",
+    "formats", "get", "needs_folder", "register", "serialize", "unregister",
 ]
 
 #: ``write(cur, cache)`` of a file format: the bytes and a count to report.
@@ -359,9 +359,13 @@ def _table_writer(name: str) -> FolderWriter:
     return write
 
 
-def _register_shipped() -> None:
-    from kg.io.tables import TABLE_FILES
+#: The files of each table format, with the start of their header line (kept here, not in
+#: :mod:`kg.io.tables`, so registering the formats imports none of the writers).
+TABLE_FILES = {"kgx": (("nodes.tsv", "id\t"), ("edges.tsv", "id\t")),
+               "neo4j": (("nodes.csv", "id:ID,"), ("relationships.csv", ":START_ID,"))}
 
+
+def _register_shipped() -> None:
     register(FileFormat(name="turtle", signature="turtle", suffixes=(".ttl",),
                         write=_store_writer("turtle"), read=_rdf_reader("turtle"),
                         description="RDF Turtle", unit="triples", rdf_syntax="turtle"))

@@ -49,6 +49,7 @@ from kg.graph.curie import entity_curie
 from kg.graph.edges import STATED_LEVEL, Edge, edges, knowledge_level, trial_nodes
 from kg.graph.terms import edge_key
 from kg.io.files import check_target, write_output
+from kg.io.formats import TABLE_FILES
 from kg.query.summary import citation_text
 
 __all__ = [
@@ -255,8 +256,6 @@ def neo4j_tables(cur: Curation) -> tuple[bytes, bytes]:
 
 
 #: Files each table format writes, with the start of their header line.
-TABLE_FILES = {"kgx": (("nodes.tsv", "id\t"), ("edges.tsv", "id\t")),
-               "neo4j": (("nodes.csv", "id:ID,"), ("relationships.csv", ":START_ID,"))}
 
 
 def check_table_folder(fmt: str, folder: str | Path, *, force: bool = False) -> Path:

@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from kg.data.model import Curation, sign_symbol
 from kg.graph.edges import derivation, knowledge_level
-from kg.query.evidence import context, edge_evidence
-from kg.query.paths import GraphPath, Hop, PathResult
 from kg.query.summary import citation_text, claim_summary
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the path search and the evidence are imported by what prints paths
+    from kg.query.paths import GraphPath, Hop, PathResult
     from kg.query.related import HierarchyResult
 
 __all__ = [
@@ -101,6 +100,8 @@ def hop_derivations(cur: Curation, hop: Hop) -> dict[str, str]:
 
 def hop_context(cur: Curation, hop: Hop) -> dict[str, list[str]]:
     """The contexts of a hop's claims as plain data (disease and source labels)."""
+    from kg.query.evidence import context
+
     ctx = context(cur, hop.claims)
     return {"diseases": [cur.label(d) for d in ctx.diseases],
             "sources": [cur.label(s) for s in ctx.sources], "species": list(ctx.species),
@@ -199,6 +200,8 @@ def hop_dict(cur: Curation, h: Hop) -> dict[str, Any]:
 
 def _hop_evidence(cur: Curation, claim_ids: Iterable[str]) -> dict[str, Any]:
     """A hop's support as plain data: its distinct studies and evidence (rule 2)."""
+    from kg.query.evidence import edge_evidence
+
     ev = edge_evidence(cur, claim_ids)
     return {"studies": ev.studies, "evidence": ev.strength, "evidence_kinds": list(ev.kinds)}
 
@@ -231,6 +234,8 @@ def paths_tsv(cur: Curation, shown: Sequence[GraphPath]) -> str:
 def paths_table(cur: Curation, result: PathResult, shown: Sequence[GraphPath], *,
                 explain: bool = False, width: int | None = None) -> str:
     """The human-readable output of a path query, wrapped to ``width`` (:func:`wrap_text`)."""
+    from kg.query.evidence import edge_evidence
+
     if not result.found:
         return ""
     asserted = result.asserted
