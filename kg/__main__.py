@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import signal
 import sys
 from types import FrameType
 from typing import NoReturn
 
-__all__ = ["run"]
+__all__ = ["GC_THRESHOLD", "run"]
+
+#: The collector's thresholds for the command line. A command makes hundreds of thousands of
+#: objects that live until it ends (modules, records, indexes) and few reference cycles; the
+#: interpreter's default (700 allocations between young collections) walks them over and
+#: over, about 15 ms of a first call on the curated data (7% of it). Cycles are still
+#: collected, after 100,000 allocations instead of 700. Set by :func:`run` only: importing
+#: ``kg`` as a library leaves the collector alone.
+GC_THRESHOLD = (100_000, 50, 100)
 
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
@@ -24,6 +33,7 @@ def run() -> None:
     Once the command line is imported, Ctrl-C raises ``KeyboardInterrupt`` again and the
     commands turn it into the same line and exit code (see :func:`kg.cli.main`).
     """
+    gc.set_threshold(*GC_THRESHOLD)
     previous = signal.getsignal(signal.SIGINT)
     if previous is signal.default_int_handler:  # an ignored SIGINT (background job) stays so
         signal.signal(signal.SIGINT, _interrupted)

@@ -316,3 +316,22 @@ def test_a_profiled_command_still_writes_its_profile(mini: Path, private_cache: 
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "kg", "--data",
                     str(mini), "stats"], env=env, capture_output=True, check=True)
     assert out.stat().st_size > 1000
+
+
+def test_the_command_line_alone_sets_the_collector_s_thresholds() -> None:
+    """``import kg`` leaves the collector alone; ``exokg`` runs with ``GC_THRESHOLD``."""
+    program = (
+        "import atexit, gc, sys\n"
+        "print('start', gc.get_threshold())\n"
+        "import kg, kg.cli, kg.__main__ as entry\n"
+        "print('library', gc.get_threshold())\n"
+        "atexit.register(lambda: print('command', gc.get_threshold(), entry.GC_THRESHOLD))\n"
+        "sys.argv = ['exokg', '--help']\n"
+        "entry.run()\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          check=True)
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines()
+                 if line.startswith(("start", "library", "command")))
+    assert lines["library"] == lines["start"]
+    threshold, wanted = lines["command"].rsplit(" (", 1)
+    assert threshold == "(" + wanted and threshold != lines["library"]
