@@ -335,3 +335,36 @@ def test_the_command_line_alone_sets_the_collector_s_thresholds() -> None:
     assert lines["library"] == lines["start"]
     threshold, wanted = lines["command"].rsplit(" (", 1)
     assert threshold == "(" + wanted and threshold != lines["library"]
+
+
+def test_a_store_loaded_alongside_the_emitter_holds_the_bulk_loaded_triples(
+        cur: Curation) -> None:
+    import pyoxigraph as ox
+
+    from kg.graph.rdf import _load_alongside, fill_store
+
+    bulk = set(fill_store(ox.Store(), cur))
+    assert set(fill_store(ox.Store(), cur, bulk=False)) == bulk
+    small = ox.Store()  # many chunks, more than the queue holds
+
+    def load(text: bytes) -> None:
+        small.load(input=text, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+
+    _load_alongside(cur, load, chunk=500)
+    assert set(small) == bulk and len(bulk) > 10_000
+
+
+def test_a_failed_load_alongside_is_raised_and_never_hangs(cur: Curation) -> None:
+    from kg.errors import KGError
+    from kg.graph.rdf import _load_alongside
+
+    calls: list[int] = []
+
+    def load(text: bytes) -> None:
+        calls.append(len(text))
+        if len(calls) == 3:
+            raise KGError("the third chunk is refused")
+
+    with pytest.raises(KGError, match="third chunk"):
+        _load_alongside(cur, load, chunk=200)
+    assert len(calls) == 3  # nothing loaded after the failure
