@@ -38,20 +38,27 @@ def sorted_lines(lines: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def sorted_text(lines: list[str]) -> str:
-    r"""Text lines (each ending in a newline) sorted, each once, joined.
+def sorted_text(lines: list[str]) -> bytes:
+    r"""Text lines (each ending in a newline) sorted, each once, joined as UTF-8.
 
     ``lines`` is sorted in place. Code point order is the byte order of their UTF-8, so the
-    encoded text equals :func:`sorted_lines` of the encoded lines when no line holds a
-    character below the newline (the N-Triples emitter's text, whose control characters
-    send it another way).
+    text equals :func:`sorted_lines` of the encoded lines when no line holds a character
+    below the newline (the N-Triples emitter's text, whose control characters send it
+    another way). The lines are joined and encoded a thousand at a time: one string of all
+    of them would be two or four bytes a character as soon as one line holds a character
+    past Latin-1, twice as slow and up to four times the memory.
 
     Examples
     --------
-    >>> sorted_text(["b .\n", "a .\n", "b .\n"])
-    'a .\nb .\n'
+    >>> sorted_text(["b .\n", "a .\n", "b .\n", "\u03ba .\n"])
+    b'a .\nb .\n\xce\xba .\n'
     """
     lines.sort()
-    if not any(map(eq, lines, islice(lines, 1, None))):
-        return "".join(lines)
-    return "".join(line for line, _ in groupby(lines))
+    if any(map(eq, lines, islice(lines, 1, None))):
+        lines[:] = [line for line, _ in groupby(lines)]
+    step = _CHUNK
+    return b"".join("".join(lines[i:i + step]).encode("utf-8")
+                    for i in range(0, len(lines), step))
+
+
+_CHUNK = 1024

@@ -442,7 +442,7 @@ def ntriples(cur: Curation) -> bytes:
     sink = _NTriples(lambda text: None, chunk=sys.maxsize)  # every line kept, as text
     with no_cyclic_gc():  # millions of short-lived strings: the collector only slows this
         _emit(sink, cur)
-        data = sorted_text(sink.lines).encode("utf-8")
+        data = sorted_text(sink.lines)
         sink.lines = []
         differ = _may_differ(data)
         if not differ and not cur.extra_rdf:  # the emitter's lines are Oxigraph's own
