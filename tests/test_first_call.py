@@ -368,3 +368,25 @@ def test_a_failed_load_alongside_is_raised_and_never_hangs(cur: Curation) -> Non
     with pytest.raises(KGError, match="third chunk"):
         _load_alongside(cur, load, chunk=200)
     assert len(calls) == 3  # nothing loaded after the failure
+
+
+def test_the_edge_lines_written_in_one_go_are_the_sink_s_own(mini: Path) -> None:
+    """:func:`kg.graph.rdf._edges_text` writes what the sink's calls write, escapes included."""
+    import sys as system
+
+    from kg.data.curation import load
+    from kg.graph.rdf import _emit, _NTriples
+
+    class CallByCall(_NTriples):  # not the N-Triples sink itself: the generic path
+        pass
+
+    cur = load(mini)
+    edge = next(iter(sorted(cur.claims.values())[0].mechanism)).entities[0]
+    target = sorted(cur.entities)[0]
+    cur.extra_edges[(edge, "regulates", target)] = {'a "quoted" lab\\run', "line\nbreak"}
+    fast, slow = _NTriples(print, system.maxsize), CallByCall(print, system.maxsize)
+    _emit(fast, cur)
+    _emit(slow, cur)
+    assert sorted(fast.lines) == sorted(slow.lines)
+    assert any('\\"quoted\\" lab\\\\run' in line for line in fast.lines)
+    assert any("line\\nbreak" in line for line in fast.lines)

@@ -705,6 +705,9 @@ def _edges(g: Sink, cur: Curation, terms: _Terms) -> None:
     """Each edge materialised, and described by its ``exo:Edge`` statement."""
     t, iri = _T, terms.entity
     signed = {p.id for p in cur.predicates.values() if p.has_sign}  # a parent link has none
+    if type(g) is _NTriples:
+        _edges_text(g, cur, terms, signed)
+        return
     add, add_lit = g.iri, g.lit
     for e in edges(cur):
         s, p, o = iri[e.subject], terms.predicate(e.predicate), iri[e.object]
@@ -725,3 +728,47 @@ def _edges(g: Sink, cur: Curation, terms: _Terms) -> None:
             add(node, t.exo["supportedBy"], (t.claim if rid in cur.claims else t.report) + rid)
         for source in e.sources:
             add_lit(node, t.exo["externalSource"], source)
+
+
+def _text(value: str) -> str:
+    """A literal's lexical form as N-Triples writes it between its quotes."""
+    return value.translate(_ESCAPES) if _NEEDS_ESCAPE(value) else value
+
+
+def _edges_text(g: _NTriples, cur: Curation, terms: _Terms, signed: set[str]) -> None:
+    """:func:`_edges` for the N-Triples sink: each edge's lines written in one go.
+
+    The same lines the sink's ``iri``, ``lit`` and ``typed`` write (a test holds the two
+    ways equal), without a call per triple: the edges are most of the graph's triples (a
+    tenth of a first export at a million triples).
+    """
+    t, iri, claims = _T, terms.entity, cur.claims
+    exo = t.exo
+    has_type = f"> <{t.type}> <{exo['Edge']}> .\n"
+    has_subject, has_predicate, has_object = (f"> <{t.subject}> <", f"> <{t.predicate}> <",
+                                              f"> <{t.object}> <")
+    has_kind, has_sign = f"> <{exo['kind']}> \"", f"> <{exo['sign']}> <"
+    derived = {flag: f'> <{exo["derived"]}> "{"true" if flag else "false"}"^^<{t.boolean}> .\n'
+               for flag in (True, False)}
+    has_level, has_agent = f"> <{t.knowledge_level}> \"", f"> <{t.agent_type}> \""
+    supported, external = f"> <{exo['supportedBy']}> <", f"> <{exo['externalSource']}> \""
+    record = {True: t.claim, False: t.report}
+    lines = g.lines
+    for e in edges(cur):
+        s, p, o = iri[e.subject], terms.predicate(e.predicate), iri[e.object]
+        node = "<" + t.edge + edge_key(e.subject, e.predicate, e.object)
+        level, agent = knowledge_level(e)
+        lines += (f"<{s}> <{p}> <{o}> .\n", node + has_type,
+                  f"{node}{has_subject}{s}> .\n", f"{node}{has_predicate}{p}> .\n",
+                  f"{node}{has_object}{o}> .\n", f'{node}{has_kind}{_text(e.kind)}" .\n')
+        if e.predicate in signed:
+            lines.append(f"{node}{has_sign}{t.signs[e.sign]}> .\n")
+        lines += (node + derived[e.derived], f'{node}{has_level}{_text(level)}" .\n',
+                  f'{node}{has_agent}{_text(agent)}" .\n')
+        for rid in e.claims:
+            lines.append(f"{node}{supported}{record[rid in claims]}{rid}> .\n")
+        for source in e.sources:
+            lines.append(f'{node}{external}{_text(source)}" .\n')
+        if len(lines) >= g.chunk:
+            g.flush()
+            lines = g.lines
