@@ -164,11 +164,14 @@ class ClaimStages(LoaderBase):
     def load_claims(self) -> None:
         """The mechanism claims (``claims/``)."""
         first_seen: dict[str, str] = {}
+        types = {column: schema.types_for(self.cur, column)
+                 for column in ("source", "cargo", "processes", "diseases")}
         for tab in self.tables("claims", "claims"):
             for row in tab.rows:
-                self._claim(row, first_seen)
+                self._claim(row, first_seen, types)
 
-    def _claim(self, row: Row, first_seen: dict[str, str]) -> None:
+    def _claim(self, row: Row, first_seen: dict[str, str],
+               column_types: dict[str, frozenset[str]]) -> None:
         cid = row["id"]
         if not _CLAIM_ID.match(cid):
             self.error(row.where, f"id: '{cid}' is not of the form review-part-number")
@@ -181,19 +184,17 @@ class ClaimStages(LoaderBase):
         if row["agent"] not in AGENTS:
             self.error(row.where, f"agent: '{row['agent']}' is not one of {', '.join(AGENTS)}")
         source = self.resolve(row, "source", row["source"],
-                              schema.types_for(self.cur, "source")) if row["source"] else None
+                              column_types["source"]) if row["source"] else None
         if not row["source"]:
             self.error(row.where, "source: empty (write MSC when the review does not say)")
         cargo = ""
         if row["cargo"]:
-            types = schema.types_for(self.cur, "cargo")
+            types = column_types["cargo"]
             cargo = self.resolve(row, "cargo", row["cargo"], types, "a cargo ("
                                  f"{schema.describe_types(self.cur, types)})") or ""
         mechanism = self._mechanism(row, cargo or source)
-        processes = self._effects(row, "processes", PROCESS_VERBS,
-                                  schema.types_for(self.cur, "processes"))
-        diseases = self._effects(row, "diseases", DISEASE_VERBS,
-                                 schema.types_for(self.cur, "diseases"))
+        processes = self._effects(row, "processes", PROCESS_VERBS, column_types["processes"])
+        diseases = self._effects(row, "diseases", DISEASE_VERBS, column_types["diseases"])
         evidence = tuple(split_list(row["evidence"]))
         for ev in evidence:
             if ev not in EVIDENCE:

@@ -11,16 +11,34 @@ from kg.errors import Problem
 __all__ = ["Row", "RowReader", "Table", "check_header", "format_table", "read_table", "split_list"]
 
 
-@dataclass(frozen=True)
-class Row:
-    """One data line of a TSV file: its 1-based line number and its cells by column."""
+class Row(dict[str, str]):
+    """One data line of a TSV file: its cells by column, its file and 1-based line number.
 
-    path: str
-    line: int
-    cells: dict[str, str]
+    A column the file does not have reads as ``""``. A dict itself (not a wrapper of one), so
+    reading a cell is one lookup in C: the loader reads about ten per row.
 
-    def __getitem__(self, column: str) -> str:
-        return self.cells.get(column, "")
+    Examples
+    --------
+    >>> row = Row("claims.tsv", 3, {"id": "x"})
+    >>> row["id"], row["note"], row.where
+    ('x', '', 'claims.tsv:3')
+    """
+
+    __slots__ = ("line", "path")
+
+    def __init__(self, path: str, line: int, cells: Iterable[tuple[str, str]] | dict[str, str]
+                 ) -> None:
+        super().__init__(cells)
+        self.path = path
+        self.line = line
+
+    def __missing__(self, column: str) -> str:
+        return ""
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The cells by column (the row itself)."""
+        return self
 
     @property
     def where(self) -> str:
@@ -115,7 +133,7 @@ class RowReader:
                     f"expected {len(self.header)} tab-separated cells, found {len(cells)}",
                 ))
                 continue
-            yield Row(self.display, number, dict(zip(self.header, cells, strict=True)))
+            yield Row(self.display, number, zip(self.header, cells, strict=True))
 
     def _decode(self, raw: bytes, number: int) -> str | None:
         try:
