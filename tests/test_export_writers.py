@@ -228,3 +228,31 @@ def test_neither_writer_needs_its_library(cur: Curation, tmp_path: Path) -> None
                    check=True, capture_output=True, timeout=300)
     assert out_j.read_bytes() == jsonld_bytes(cur)[0]
     assert out_g.read_bytes() == graphml_bytes(cur)
+
+
+@pytest.mark.parametrize("supported", [(), ("https://w3id.org/exokg/claim/b",),
+                                       ("https://w3id.org/exokg/claim/b",
+                                        "https://w3id.org/exokg/report/a", "urn:x:0")])
+@pytest.mark.parametrize("sources", [(), ('DB <1> & "2"',), ("zeta\nlab", "alpha\\lab", "é")])
+@pytest.mark.parametrize("sign", [None, "https://w3id.org/exokg/schema#negative"])
+def test_an_edge_node_written_from_its_statement_is_the_node_of_its_triples(
+        supported: tuple[str, ...], sources: tuple[str, ...], sign: str | None) -> None:
+    """The JSON-LD writer's shortcut for edges (``_Writer.edge``) writes :meth:`node`'s text."""
+    from kg.graph.rdf import PREFIXES, EdgeStatement
+    from kg.io.jsonld import CONTEXT_PREFIXES, _Compactor, _Nodes, _Writer
+
+    context = {prefix: PREFIXES[prefix] for prefix in sorted(CONTEXT_PREFIXES)}
+    edge = EdgeStatement("https://w3id.org/exokg/edge/0123", "https://w3id.org/exokg/id/a",
+                         "https://w3id.org/exokg/schema#inhibits", "urn:other:b", 'k "1"',
+                         sign, True, "knowledge_assertion", "manual_agent", supported, sources)
+    as_triples = _Nodes()
+    as_triples._spread(edge)
+    fast, slow = _Writer(_Compactor(context)), _Writer(_Compactor(context))
+    assert fast.edge(edge) == slow.node(edge.node, as_triples.subjects[edge.node])
+    assert as_triples.count() == 8 + (sign is not None) + len(supported) + len(sources)
+    kept = _Nodes()
+    kept.statement(edge)
+    assert kept.count() == as_triples.count() and not kept.subjects
+    kept.lit(edge.node, "urn:said:also", "x")  # said of the node elsewhere: triples again
+    assert not kept.statements and kept.count() == as_triples.count() + 1
+    assert kept.subjects[edge.node]["urn:said:also"] == {("l", "x"): None}

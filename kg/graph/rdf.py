@@ -24,7 +24,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 from urllib.parse import quote
 
 from kg.data import schema
@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
 __all__ = [
-    "PREFIXES", "Sink", "build_rdf", "build_store", "emit", "entity_iri", "fill_store",
-    "ntriples", "predicate_iri",
+    "PREFIXES", "EdgeStatement", "Sink", "build_rdf", "build_store", "emit", "entity_iri",
+    "fill_store", "ntriples", "predicate_iri",
 ]
 
 
@@ -109,6 +109,56 @@ class Sink(Protocol):
 
     def typed(self, s: str, p: str, o: str, datatype: str, /) -> None:
         """Add a triple whose object is a literal of ``datatype`` (lexical form ``o``)."""
+
+
+class EdgeStatement(NamedTuple):
+    """The ``exo:Edge`` statement of one edge, whole.
+
+    A sink with a ``statement`` method (``statement(edge: EdgeStatement) -> None``) is handed
+    these instead of their triples (:meth:`triples`), so it can write an edge's node in one
+    go (:mod:`kg.io.jsonld`).
+    """
+
+    node: str
+    subject: str
+    predicate: str
+    object: str
+    kind: str
+    #: the sign's IRI, or None for a predicate without one (a parent link)
+    sign: str | None
+    derived: bool
+    knowledge_level: str
+    agent_type: str
+    #: the IRIs of the claims and trial reports behind the edge, sorted
+    supported_by: tuple[str, ...]
+    #: the ``extra/`` tables that state it
+    sources: tuple[str, ...]
+
+    @staticmethod
+    def properties() -> dict[str, str]:
+        """The IRI of each property of a statement by its role (``Edge``: its class)."""
+        t = _fixed_terms()
+        exo = t.exo
+        return {"type": t.type, "Edge": exo["Edge"], "subject": t.subject,
+                "predicate": t.predicate, "object": t.object, "kind": exo["kind"],
+                "sign": exo["sign"], "derived": exo["derived"], "level": t.knowledge_level,
+                "agent": t.agent_type, "supported": exo["supportedBy"],
+                "sources": exo["externalSource"], "boolean": t.boolean}
+
+    def triples(self) -> list[tuple[str, str, str, str]]:
+        """Its triples as ``(predicate, "iri" | "lit" | "typed", object, datatype)``."""
+        p = self.properties()
+        out = [(p["type"], "iri", p["Edge"], ""), (p["subject"], "iri", self.subject, ""),
+               (p["predicate"], "iri", self.predicate, ""), (p["object"], "iri", self.object, ""),
+               (p["kind"], "lit", self.kind, "")]
+        if self.sign is not None:
+            out.append((p["sign"], "iri", self.sign, ""))
+        out += [(p["derived"], "typed", "true" if self.derived else "false", p["boolean"]),
+                (p["level"], "lit", self.knowledge_level, ""),
+                (p["agent"], "lit", self.agent_type, "")]
+        out += [(p["supported"], "iri", rid, "") for rid in self.supported_by]
+        out += [(p["sources"], "lit", source, "") for source in self.sources]
+        return out
 
 
 class _T:
@@ -708,26 +758,27 @@ def _edges(g: Sink, cur: Curation, terms: _Terms) -> None:
     if type(g) is _NTriples:
         _edges_text(g, cur, terms, signed)
         return
+    statement: Callable[[EdgeStatement], None] | None = getattr(g, "statement", None)
     add, add_lit = g.iri, g.lit
     for e in edges(cur):
         s, p, o = iri[e.subject], terms.predicate(e.predicate), iri[e.object]
         add(s, p, o)
-        node = t.edge + edge_key(e.subject, e.predicate, e.object)
-        add(node, t.type, t.exo["Edge"])
-        add(node, t.subject, s)
-        add(node, t.predicate, p)
-        add(node, t.object, o)
-        add_lit(node, t.exo["kind"], e.kind)
-        if e.predicate in signed:
-            add(node, t.exo["sign"], t.signs[e.sign])
-        g.typed(node, t.exo["derived"], "true" if e.derived else "false", t.boolean)
         level, agent = knowledge_level(e)  # the values of the KGX columns
-        add_lit(node, t.knowledge_level, level)
-        add_lit(node, t.agent_type, agent)
-        for rid in e.claims:
-            add(node, t.exo["supportedBy"], (t.claim if rid in cur.claims else t.report) + rid)
-        for source in e.sources:
-            add_lit(node, t.exo["externalSource"], source)
+        edge = EdgeStatement(
+            t.edge + edge_key(e.subject, e.predicate, e.object), s, p, o, e.kind,
+            t.signs[e.sign] if e.predicate in signed else None, e.derived, level, agent,
+            tuple((t.claim if rid in cur.claims else t.report) + rid for rid in e.claims),
+            e.sources)
+        if statement is not None:
+            statement(edge)
+            continue
+        for prop, kind, value, datatype in edge.triples():
+            if kind == "iri":
+                add(edge.node, prop, value)
+            elif kind == "lit":
+                add_lit(edge.node, prop, value)
+            else:
+                g.typed(edge.node, prop, value, datatype)
 
 
 def _text(value: str) -> str:

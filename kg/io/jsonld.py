@@ -24,6 +24,7 @@ from typing import Any
 
 from kg.data.model import Curation
 from kg.errors import ExportError, KGError
+from kg.graph.rdf import EdgeStatement
 
 __all__ = ["CONTEXT_PREFIXES", "Term", "jsonld_bytes"]
 
@@ -43,15 +44,42 @@ Term = tuple[str, ...]
 
 
 class _Nodes:
-    """The triples gathered by subject, then predicate; each triple once (a :class:`Sink`)."""
+    """The triples gathered by subject, then predicate; each triple once (a :class:`Sink`).
+
+    An edge's statement is kept whole (:meth:`statement`), its node written in one go; it
+    becomes triples again if anything else is said of its node (an ``extra/`` RDF file).
+    """
 
     def __init__(self) -> None:
         self.subjects: dict[str, dict[str, dict[Term, None]]] = {}
+        self.statements: dict[str, EdgeStatement] = {}
+
+    def statement(self, edge: EdgeStatement) -> None:
+        if edge.node in self.subjects or edge.node in self.statements:
+            self._spread(edge)
+        else:
+            self.statements[edge.node] = edge
+
+    def _spread(self, edge: EdgeStatement) -> None:
+        """Add an edge statement as its triples."""
+        for prop, kind, value, datatype in edge.triples():
+            if kind == "typed":
+                self.typed(edge.node, prop, value, datatype)
+            else:
+                self.add(edge.node, prop, ("i" if kind == "iri" else "l", value))
+
+    def _said_of(self, s: str) -> None:
+        """Something else is said of ``s``: its kept statement, if any, becomes triples."""
+        edge = self.statements.pop(s, None)
+        if edge is not None:
+            self._spread(edge)
 
     def add(self, s: str, p: str, o: Term) -> None:
+        if s in self.statements:
+            self._said_of(s)
         props = self.subjects.get(s)
         if props is None:
-            props = self.subjects[s] = {}
+            props = self.subjects.setdefault(s, {})
         values = props.get(p)
         if values is None:
             values = props[p] = {}
@@ -60,7 +88,9 @@ class _Nodes:
     def iri(self, s: str, p: str, o: str, /) -> None:
         props = self.subjects.get(s)
         if props is None:
-            props = self.subjects[s] = {}
+            if s in self.statements:
+                self._said_of(s)
+            props = self.subjects.setdefault(s, {})
         values = props.get(p)
         if values is None:
             values = props[p] = {}
@@ -69,7 +99,9 @@ class _Nodes:
     def lit(self, s: str, p: str, o: str, /) -> None:
         props = self.subjects.get(s)
         if props is None:
-            props = self.subjects[s] = {}
+            if s in self.statements:
+                self._said_of(s)
+            props = self.subjects.setdefault(s, {})
         values = props.get(p)
         if values is None:
             values = props[p] = {}
@@ -80,7 +112,9 @@ class _Nodes:
 
     def count(self) -> int:
         """How many distinct triples were added."""
-        return sum(len(values) for props in self.subjects.values() for values in props.values())
+        return (sum(len(values) for props in self.subjects.values() for values in props.values())
+                + sum(8 + (e.sign is not None) + len(e.supported_by) + len(e.sources)
+                      for e in self.statements.values()))
 
 
 def _split(iri: str) -> tuple[str, str | None]:
@@ -204,6 +238,7 @@ class _Writer:
         self.c = c
         self.ids: dict[tuple[str, str], str] = {}
         self.keys: dict[str, str] = {}
+        self.edge_keys: dict[str, str] = {}
 
     def id_object(self, iri: str, indent: str) -> str:
         hit = self.ids.get((iri, indent))
@@ -263,6 +298,48 @@ class _Writer:
         return "    {\n" + ",\n".join((keys.get(k) or self.key(k)) + t
                                        for k, t in entries) + "\n    }"
 
+    def edge(self, e: EdgeStatement) -> str:
+        """An edge's node, from its statement: what :meth:`node` writes of its triples.
+
+        Written straight from the statement's fields (a test holds it equal to
+        :meth:`node` of the same triples, for every shape of edge).
+        """
+        c, enc, key_indent, item = self.c, encode_basestring, self.KEY, self.ITEM
+        keys = self.edge_keys or self._edge_keys(e)
+        id_object = self.id_object
+        entries = [("@id", enc(c.id(e.node))), ("@type", keys["@type"]),
+                   (keys["subject"], id_object(e.subject, key_indent)),
+                   (keys["predicate"], id_object(e.predicate, key_indent)),
+                   (keys["object"], id_object(e.object, key_indent)),
+                   (keys["kind"], enc(e.kind)),
+                   (keys["derived"], "true" if e.derived else "false"),
+                   (keys["level"], enc(e.knowledge_level)), (keys["agent"], enc(e.agent_type))]
+        if e.sign is not None:
+            entries.append((keys["sign"], id_object(e.sign, key_indent)))
+        if len(e.supported_by) == 1:
+            entries.append((keys["supported"], id_object(e.supported_by[0], key_indent)))
+        elif e.supported_by:
+            entries.append((keys["supported"], "[\n" + ",\n".join(item + text for _, text in sorted(
+                ('{"@id": ' + enc(c.id(rid)) + "}", id_object(rid, item))
+                for rid in e.supported_by)) + "\n" + key_indent + "]"))
+        if len(e.sources) == 1:
+            entries.append((keys["sources"], enc(e.sources[0])))
+        elif e.sources:
+            entries.append((keys["sources"], "[\n" + ",\n".join(
+                item + text for text in sorted(enc(x) for x in e.sources)) + "\n" + key_indent
+                + "]"))
+        entries.sort()
+        line_keys = self.keys
+        return "    {\n" + ",\n".join((line_keys.get(k) or self.key(k)) + t
+                                       for k, t in entries) + "\n    }"
+
+    def _edge_keys(self, e: EdgeStatement) -> dict[str, str]:
+        """The keys of an edge node's properties (and its ``@type``), worked out once."""
+        props = e.properties()
+        self.edge_keys = {role: self.c.symbol(iri) for role, iri in props.items()}
+        self.edge_keys["@type"] = encode_basestring(self.c.symbol(props["Edge"]))
+        return self.edge_keys
+
     def key(self, name: str) -> str:
         """The start of a key's line: indent, the key as JSON, the colon."""
         hit = self.keys[name] = f"{self.KEY}{encode_basestring(name)}: "
@@ -271,14 +348,19 @@ class _Writer:
 
 def _graph(nodes: _Nodes, context: dict[str, str]) -> str:
     c = _Compactor(context)
-    ordered = sorted((encode_basestring(c.id(s)), s) for s in nodes.subjects)
+    if len(nodes.subjects) + len(nodes.statements) <= 1:
+        for node in list(nodes.statements):
+            nodes._said_of(node)
+    ordered = sorted((encode_basestring(c.id(s)), s)
+                     for s in (*nodes.subjects, *nodes.statements))
     if len(ordered) <= 1:  # one node is the document itself, as rdflib writes it
         body = [_node(s, nodes.subjects[s], c) for _, s in ordered]
         top = {"@context": context, **body[0]} if body else {"@context": context, "@graph": []}
         return _dumps(top, "") + "\n"
     writer = _Writer(c)
     return ("{\n  \"@context\": " + _dumps(context, "  ") + ",\n  \"@graph\": [\n"
-            + ",\n".join(writer.node(s, nodes.subjects[s]) for _, s in ordered)
+            + ",\n".join(writer.node(s, nodes.subjects[s]) if s in nodes.subjects
+                          else writer.edge(nodes.statements[s]) for _, s in ordered)
             + "\n  ]\n}\n")
 
 
