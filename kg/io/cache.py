@@ -1,9 +1,10 @@
 """A content-hash cache of the loaded curation and of the built Oxigraph store.
 
 Repeated CLI calls on the same folder then skip validation and the RDF build: the key is a
-BLAKE2 hash of every file's path and bytes in the data folder *and* in the installed ``kg``
-package, plus the Python version and the versions of the libraries that shape the output
-(rdflib, pyoxigraph, networkx, igraph) — so an edit of the data or of the program,
+BLAKE2 hash of every file's path and bytes in the data folder, of every file's path and
+status (size, modification and change times, inode: any write changes it) in the installed
+``kg`` package, plus the Python version and the versions of the libraries that shape the
+output (rdflib, pyoxigraph, networkx, igraph) — so an edit of the data or of the program,
 or a library upgrade, makes a new key. The curation is pickled with its edges (so a warm
 call does not derive them again) and the store is an on-disk Oxigraph database, bulk-loaded
 in place (never built in memory and then copied). Entries are written to a temporary name
