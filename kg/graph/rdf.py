@@ -794,15 +794,16 @@ def _edges_text(g: _NTriples, cur: Curation, terms: _Terms, signed: set[str]) ->
     tenth of a first export at a million triples).
     """
     t, iri, claims = _T, terms.entity, cur.claims
-    exo = t.exo
-    has_type = f"> <{t.type}> <{exo['Edge']}> .\n"
-    has_subject, has_predicate, has_object = (f"> <{t.subject}> <", f"> <{t.predicate}> <",
-                                              f"> <{t.object}> <")
-    has_kind, has_sign = f"> <{exo['kind']}> \"", f"> <{exo['sign']}> <"
-    derived = {flag: f'> <{exo["derived"]}> "{"true" if flag else "false"}"^^<{t.boolean}> .\n'
-               for flag in (True, False)}
-    has_level, has_agent = f"> <{t.knowledge_level}> \"", f"> <{t.agent_type}> \""
-    supported, external = f"> <{exo['supportedBy']}> <", f"> <{exo['externalSource']}> \""
+    prop = EdgeStatement.properties()  # the IRIs of the statement's triples, by role
+    has_type = f"> <{prop['type']}> <{prop['Edge']}> .\n"
+    has_subject, has_predicate, has_object = (f"> <{prop['subject']}> <",
+                                              f"> <{prop['predicate']}> <",
+                                              f"> <{prop['object']}> <")
+    has_kind, has_sign = f"> <{prop['kind']}> \"", f"> <{prop['sign']}> <"
+    derived = {flag: f'> <{prop["derived"]}> "{"true" if flag else "false"}"'
+                     f"^^<{prop['boolean']}> .\n" for flag in (True, False)}
+    has_level, has_agent = f"> <{prop['level']}> \"", f"> <{prop['agent']}> \""
+    supported, external = f"> <{prop['supported']}> <", f"> <{prop['sources']}> \""
     record = {True: t.claim, False: t.report}
     lines = g.lines
     for e in edges(cur):
