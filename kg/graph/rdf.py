@@ -135,8 +135,12 @@ class EdgeStatement(NamedTuple):
     sources: tuple[str, ...]
 
     @staticmethod
+    @functools.cache
     def properties() -> dict[str, str]:
-        """The IRI of each property of a statement by its role (``Edge``: its class)."""
+        """The IRI of each property of a statement by its role (``Edge``: its class).
+
+        Worked out once; the dict is shared, not to be changed.
+        """
         t = _fixed_terms()
         exo = t.exo
         return {"type": t.type, "Edge": exo["Edge"], "subject": t.subject,

@@ -20,11 +20,13 @@ import json
 import re
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.data.model import Curation
 from kg.errors import ExportError, KGError
-from kg.graph.rdf import EdgeStatement
+
+if TYPE_CHECKING:
+    from kg.graph.rdf import EdgeStatement
 
 __all__ = ["CONTEXT_PREFIXES", "Term", "jsonld_bytes"]
 
@@ -74,34 +76,28 @@ class _Nodes:
         if edge is not None:
             self._spread(edge)
 
-    def add(self, s: str, p: str, o: Term) -> None:
+    def _subject(self, s: str) -> dict[str, dict[Term, None]]:
+        """The properties of a subject not yet gathered (its kept statement spread first)."""
         if s in self.statements:
             self._said_of(s)
-        props = self.subjects.get(s)
-        if props is None:
-            props = self.subjects.setdefault(s, {})
+        return self.subjects.setdefault(s, {})
+
+    def add(self, s: str, p: str, o: Term) -> None:
+        props = self.subjects.get(s) or self._subject(s)
         values = props.get(p)
         if values is None:
             values = props[p] = {}
         values[o] = None
 
     def iri(self, s: str, p: str, o: str, /) -> None:
-        props = self.subjects.get(s)
-        if props is None:
-            if s in self.statements:
-                self._said_of(s)
-            props = self.subjects.setdefault(s, {})
+        props = self.subjects.get(s) or self._subject(s)
         values = props.get(p)
         if values is None:
             values = props[p] = {}
         values["i", o] = None  # add(s, p, ("i", o)) written out: most triples come here
 
     def lit(self, s: str, p: str, o: str, /) -> None:
-        props = self.subjects.get(s)
-        if props is None:
-            if s in self.statements:
-                self._said_of(s)
-            props = self.subjects.setdefault(s, {})
+        props = self.subjects.get(s) or self._subject(s)
         values = props.get(p)
         if values is None:
             values = props[p] = {}
